@@ -1,0 +1,5 @@
+/** Public API of the attribution module. */
+@NullMarked
+package io.openledger.attribution;
+
+import org.jspecify.annotations.NullMarked;

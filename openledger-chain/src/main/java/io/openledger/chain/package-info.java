@@ -1,0 +1,5 @@
+/** Public API of the chain module. */
+@NullMarked
+package io.openledger.chain;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,5 @@
+/** See the module documentation; everything here is non-null unless marked {@code @Nullable}. */
+@NullMarked
+package io.openledger.core.contract;
+
+import org.jspecify.annotations.NullMarked;

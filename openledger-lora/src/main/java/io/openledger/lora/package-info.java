@@ -1,0 +1,5 @@
+/** Public API of the lora module. */
+@NullMarked
+package io.openledger.lora;
+
+import org.jspecify.annotations.NullMarked;
