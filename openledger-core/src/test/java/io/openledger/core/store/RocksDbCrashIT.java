@@ -76,7 +76,8 @@ class RocksDbCrashIT {
         String cp =
                 System.getProperty("java.class.path") + File.pathSeparator + System.getProperty("jdk.module.path", "");
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", cp, Child.class.getName(), db.toString())
+        Process p = new ProcessBuilder(
+                        java, "--enable-native-access=ALL-UNNAMED", "-cp", cp, Child.class.getName(), db.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         int last = -1;
