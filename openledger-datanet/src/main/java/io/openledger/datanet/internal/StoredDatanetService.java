@@ -1,0 +1,621 @@
+package io.openledger.datanet.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.openledger.core.Address;
+import io.openledger.core.Bytes;
+import io.openledger.core.Clock;
+import io.openledger.core.ContributorId;
+import io.openledger.core.DatanetId;
+import io.openledger.core.Hash;
+import io.openledger.core.contract.AnchorContract;
+import io.openledger.core.contract.AnchorReceipt;
+import io.openledger.core.contract.DatanetVersionRef;
+import io.openledger.core.crypto.Signature;
+import io.openledger.core.merkle.MerkleTree;
+import io.openledger.core.store.KeyValue;
+import io.openledger.core.store.KeyValueIterator;
+import io.openledger.core.store.KeyValueStore;
+import io.openledger.core.store.WriteBatch;
+import io.openledger.datanet.Contribution;
+import io.openledger.datanet.ContributionStatus;
+import io.openledger.datanet.Corpus;
+import io.openledger.datanet.CorpusEntry;
+import io.openledger.datanet.DataRecord;
+import io.openledger.datanet.DatanetConfig;
+import io.openledger.datanet.DatanetInfo;
+import io.openledger.datanet.DatanetService;
+import io.openledger.datanet.DatanetVersion;
+import io.openledger.datanet.DuplicateFlag;
+import io.openledger.datanet.FeeQuote;
+import io.openledger.datanet.FileSummary;
+import io.openledger.datanet.InvalidSignatureException;
+import io.openledger.datanet.InvalidStateException;
+import io.openledger.datanet.NewDatanet;
+import io.openledger.datanet.NotFoundException;
+import io.openledger.datanet.PermissionDeniedException;
+import io.openledger.datanet.RecordProof;
+import io.openledger.datanet.SourceFile;
+import io.openledger.datanet.VersionDiff;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@link DatanetService} on a {@link KeyValueStore}. Each datanet has a lock that serialises
+ * its state changes; each change is one atomic {@link WriteBatch}. Parsing and MinHash work run
+ * outside the lock. An in-memory view of the head (record leaves and the LSH index) is rebuilt
+ * lazily from the store, so a service reopened on the same store continues where it stopped. One
+ * service instance should own a store at a time. Thread-safe.
+ */
+public final class StoredDatanetService implements DatanetService {
+    private static final int MAX_REASON = 1000;
+
+    private final KeyValueStore store;
+    private final Clock clock;
+    private final AnchorContract anchors;
+    private final DatanetConfig config;
+    private final Ingestor ingestor;
+    private final MinHasher minHasher;
+    private final Map<DatanetId, State> states = new ConcurrentHashMap<>();
+
+    /** The head of one datanet as held in memory; guarded by {@link #lock}. */
+    private final class State {
+        final ReentrantLock lock = new ReentrantLock();
+
+        @Nullable
+        TreeMap<Hash, Hash> leaves; // record id -> Merkle leaf hash, at head
+
+        @Nullable
+        LshIndex lsh;
+
+        void load(DatanetId id) {
+            if (leaves != null) {
+                return;
+            }
+            TreeMap<Hash, Hash> l = new TreeMap<>();
+            LshIndex index = new LshIndex(config.minHashes(), config.nearDuplicateThreshold());
+            try (KeyValueIterator it = store.scan(Keys.records(id))) {
+                while (it.hasNext()) {
+                    KeyValue kv = it.next();
+                    JsonNode o = Codec.read(kv.value(), "record");
+                    DataRecord r = Codec.record(o);
+                    l.put(r.id(), MerkleTree.leafHash(r.leaf()));
+                    index.add(r.id(), minHasher.signature(r.text()));
+                }
+            }
+            leaves = l;
+            lsh = index;
+        }
+
+        TreeMap<Hash, Hash> leaves() {
+            TreeMap<Hash, Hash> l = leaves;
+            if (l == null) {
+                throw new IllegalStateException("state not loaded");
+            }
+            return l;
+        }
+
+        LshIndex lsh() {
+            LshIndex x = lsh;
+            if (x == null) {
+                throw new IllegalStateException("state not loaded");
+            }
+            return x;
+        }
+    }
+
+    /** A service over {@code store}; see {@link DatanetService#builder()}. */
+    public StoredDatanetService(KeyValueStore store, Clock clock, AnchorContract anchors, DatanetConfig config) {
+        this.store = store;
+        this.clock = clock;
+        this.anchors = anchors;
+        this.config = config;
+        this.ingestor = new Ingestor(config.maxFileBytes(), config.maxRecordBytes());
+        this.minHasher = new MinHasher(config.shingleSize(), config.minHashes());
+    }
+
+    private State state(DatanetId id) {
+        return states.computeIfAbsent(id, k -> new State());
+    }
+
+    @Override
+    public DatanetConfig config() {
+        return config;
+    }
+
+    // ---------------------------------------------------------------- datanets
+
+    @Override
+    public DatanetInfo create(NewDatanet spec) {
+        State s = state(spec.id());
+        s.lock.lock();
+        try {
+            if (store.contains(Keys.meta(spec.id()))) {
+                throw new InvalidStateException("datanet " + spec.id() + " already exists");
+            }
+            DatanetInfo info = new DatanetInfo(
+                    spec.id(),
+                    spec.owner(),
+                    spec.name(),
+                    spec.description(),
+                    spec.tags(),
+                    spec.licence(),
+                    spec.visibility(),
+                    spec.curators(),
+                    spec.contributors(),
+                    clock.now());
+            store.put(Keys.meta(spec.id()), Codec.info(info));
+            return info;
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    @Override
+    public DatanetInfo info(DatanetId id) {
+        return store.get(Keys.meta(id)).map(Codec::info).orElseThrow(() -> new NotFoundException("no datanet " + id));
+    }
+
+    @Override
+    public List<DatanetInfo> list() {
+        List<DatanetInfo> out = new ArrayList<>();
+        try (KeyValueIterator it = store.scan(Keys.META_PREFIX)) {
+            while (it.hasNext()) {
+                out.add(Codec.info(it.next().value()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public DatanetInfo updateMetadata(DatanetId id, Address editor, String description, List<String> tags) {
+        NewDatanet checked = NewDatanet.builder(id, editor)
+                .description(description)
+                .tags(tags.toArray(String[]::new))
+                .build();
+        return edit(
+                id,
+                editor,
+                "edit the metadata of",
+                i -> new DatanetInfo(
+                        i.id(),
+                        i.owner(),
+                        i.name(),
+                        checked.description(),
+                        checked.tags(),
+                        i.licence(),
+                        i.visibility(),
+                        i.curators(),
+                        i.contributors(),
+                        i.createdAt()));
+    }
+
+    @Override
+    public DatanetInfo addCurator(DatanetId id, Address owner, Address curator) {
+        return edit(id, owner, "add curators to", i -> {
+            Set<Address> c = new LinkedHashSet<>(i.curators());
+            c.add(curator);
+            return new DatanetInfo(
+                    i.id(),
+                    i.owner(),
+                    i.name(),
+                    i.description(),
+                    i.tags(),
+                    i.licence(),
+                    i.visibility(),
+                    c,
+                    i.contributors(),
+                    i.createdAt());
+        });
+    }
+
+    @Override
+    public DatanetInfo allowContributor(DatanetId id, Address owner, Address contributor) {
+        return edit(id, owner, "list contributors of", i -> {
+            Set<Address> c = new LinkedHashSet<>(i.contributors());
+            c.add(contributor);
+            return new DatanetInfo(
+                    i.id(),
+                    i.owner(),
+                    i.name(),
+                    i.description(),
+                    i.tags(),
+                    i.licence(),
+                    i.visibility(),
+                    i.curators(),
+                    c,
+                    i.createdAt());
+        });
+    }
+
+    private DatanetInfo edit(
+            DatanetId id, Address who, String action, java.util.function.UnaryOperator<DatanetInfo> change) {
+        State s = state(id);
+        s.lock.lock();
+        try {
+            DatanetInfo info = info(id);
+            if (!info.owner().equals(who)) {
+                throw new PermissionDeniedException(
+                        who + " may not " + action + " datanet " + id + ": only its owner " + info.owner() + " may");
+            }
+            DatanetInfo next = change.apply(info);
+            store.put(Keys.meta(id), Codec.info(next));
+            return next;
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- contributions
+
+    @Override
+    public Contribution draft(DatanetId id, Address contributor, List<SourceFile> files) {
+        DatanetInfo info = info(id);
+        if (!info.mayContribute(contributor)) {
+            throw new PermissionDeniedException(
+                    contributor + " may not contribute to private datanet " + id + ": not listed by its owner");
+        }
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("files must not be empty");
+        }
+        ContributorId who = ContributorId.of(contributor);
+        List<FileSummary> summaries = new ArrayList<>();
+        Map<Hash, DataRecord> records = new LinkedHashMap<>();
+        for (SourceFile f : files) {
+            Hash fileHash = f.hash();
+            summaries.add(new FileSummary(f.name(), fileHash, f.content().size()));
+            for (Segment seg : ingestor.segments(f)) {
+                DataRecord r = new DataRecord(
+                        DataRecord.idOf(seg.text()), seg.text(), who, f.name(), fileHash, seg.start(), seg.end());
+                records.putIfAbsent(r.id(), r); // a repeat inside one contribution adds nothing
+            }
+        }
+        List<DataRecord> recs = List.copyOf(records.values());
+        Hash cid = Canonical.digest(id, who, summaries, recs);
+        int[][] sigs = new int[recs.size()][];
+        for (int i = 0; i < sigs.length; i++) {
+            sigs[i] = minHasher.signature(recs.get(i).text());
+        }
+
+        State s = state(id);
+        s.lock.lock();
+        try {
+            Optional<Bytes> existing = store.get(Keys.contribution(id, cid));
+            if (existing.isPresent()) {
+                return Codec.contribution(existing.get());
+            }
+            s.load(id);
+            List<DuplicateFlag> flags = new ArrayList<>();
+            LshIndex local = new LshIndex(config.minHashes(), config.nearDuplicateThreshold());
+            for (int i = 0; i < recs.size(); i++) {
+                Hash rid = recs.get(i).id();
+                if (s.leaves().containsKey(rid)) {
+                    flags.add(new DuplicateFlag(rid, DuplicateFlag.Kind.EXACT, rid, 1.0));
+                } else {
+                    Optional<LshIndex.Match> m = s.lsh().best(rid, sigs[i]);
+                    Optional<LshIndex.Match> ml = local.best(rid, sigs[i]);
+                    if (ml.isPresent()
+                            && (m.isEmpty() || ml.get().similarity() > m.get().similarity())) {
+                        m = ml;
+                    }
+                    m.ifPresent(x ->
+                            flags.add(new DuplicateFlag(rid, DuplicateFlag.Kind.NEAR, x.record(), x.similarity())));
+                }
+                local.add(rid, sigs[i]);
+            }
+            Contribution c = new Contribution(
+                    cid, id, who, summaries, recs, flags, ContributionStatus.DRAFT, null, null, "", 0, clock.now());
+            store.put(Keys.contribution(id, cid), Codec.contribution(c));
+            return c;
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    @Override
+    public Contribution submit(DatanetId id, Hash contribution, Signature signature) {
+        State s = state(id);
+        s.lock.lock();
+        try {
+            Contribution c = contribution(id, contribution);
+            if (c.status() != ContributionStatus.DRAFT) {
+                throw new InvalidStateException(
+                        "contribution " + contribution + " is " + c.status() + "; only a DRAFT can be submitted");
+            }
+            Optional<Address> signer = signature.recoverPersonalMessageSigner(c.signingMessage());
+            if (signer.isEmpty() || !signer.get().equals(c.contributor().address())) {
+                throw new InvalidSignatureException("signature on contribution " + contribution + " recovers to "
+                        + signer.map(Address::toString).orElse("no address") + ", not the contributor "
+                        + c.contributor());
+            }
+            Contribution next = with(c, ContributionStatus.SUBMITTED, signature, null, "", 0);
+            store.put(Keys.contribution(id, contribution), Codec.contribution(next));
+            return next;
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    private static Contribution with(
+            Contribution c,
+            ContributionStatus status,
+            @Nullable Signature sig,
+            @Nullable Address reviewer,
+            String reason,
+            long version) {
+        return new Contribution(
+                c.id(),
+                c.datanet(),
+                c.contributor(),
+                c.files(),
+                c.records(),
+                c.flags(),
+                status,
+                sig,
+                reviewer,
+                reason,
+                version,
+                c.createdAt());
+    }
+
+    @Override
+    public Contribution contribution(DatanetId id, Hash contribution) {
+        return store.get(Keys.contribution(id, contribution))
+                .map(Codec::contribution)
+                .orElseThrow(() -> new NotFoundException("no contribution " + contribution + " in datanet " + id));
+    }
+
+    @Override
+    public List<Contribution> contributions(DatanetId id) {
+        List<Contribution> out = new ArrayList<>();
+        try (KeyValueIterator it = store.scan(Keys.contributions(id))) {
+            while (it.hasNext()) {
+                out.add(Codec.contribution(it.next().value()));
+            }
+        }
+        return out;
+    }
+
+    private DatanetInfo requireReviewer(DatanetId id, Address reviewer) {
+        DatanetInfo info = info(id);
+        if (!info.mayReview(reviewer)) {
+            throw new PermissionDeniedException(
+                    reviewer + " may not review datanet " + id + ": only its owner or a curator may");
+        }
+        return info;
+    }
+
+    @Override
+    public DatanetVersion approve(DatanetId id, Hash contribution, Address reviewer) {
+        DatanetInfo info = requireReviewer(id, reviewer);
+        Contribution pre = contribution(id, contribution);
+        // MinHash work outside the lock
+        Map<Hash, int[]> sigs = new LinkedHashMap<>();
+        for (DataRecord r : pre.records()) {
+            sigs.put(r.id(), minHasher.signature(r.text()));
+        }
+        DatanetVersion version;
+        State s = state(id);
+        s.lock.lock();
+        try {
+            Contribution c = contribution(id, contribution);
+            if (c.status() != ContributionStatus.SUBMITTED) {
+                throw new InvalidStateException("contribution " + contribution + " is " + c.status()
+                        + "; only a SUBMITTED one can be approved");
+            }
+            if (!c.signatureValid()) {
+                throw new InvalidSignatureException(
+                        "stored contribution " + contribution + " no longer carries a valid contributor signature");
+            }
+            s.load(id);
+            TreeMap<Hash, Hash> leaves = s.leaves();
+            List<DataRecord> added = new ArrayList<>();
+            long addedBytes = 0;
+            for (DataRecord r : c.records()) {
+                if (!leaves.containsKey(r.id())) {
+                    added.add(r);
+                    addedBytes += r.byteSize();
+                }
+            }
+            Optional<DatanetVersion> head = head(id);
+            long number = head.map(DatanetVersion::number).orElse(0L) + 1;
+            long totalBytes = head.map(DatanetVersion::totalBytes).orElse(0L) + addedBytes;
+            for (DataRecord r : added) {
+                leaves.put(r.id(), MerkleTree.leafHash(r.leaf()));
+            }
+            try {
+                Hash root = MerkleTree.fromLeafHashes(leaves.values().toArray(Hash[]::new))
+                        .root();
+                FeeQuote fee = config.fees().quote(addedBytes, added.size());
+                version = new DatanetVersion(
+                        new DatanetVersionRef(id, number, root),
+                        number - 1,
+                        contribution,
+                        leaves.size(),
+                        totalBytes,
+                        added.size(),
+                        addedBytes,
+                        fee.total(),
+                        clock.now());
+                WriteBatch batch = new WriteBatch();
+                for (DataRecord r : added) {
+                    batch.put(Keys.record(id, r.id()), Codec.storedRecord(r, number, contribution));
+                }
+                batch.put(Keys.version(id, number), Codec.version(version));
+                batch.put(Keys.head(id), Bytes.utf8(Long.toString(number)));
+                batch.put(
+                        Keys.contribution(id, contribution),
+                        Codec.contribution(with(c, ContributionStatus.APPROVED, c.signature(), reviewer, "", number)));
+                store.write(batch);
+            } catch (RuntimeException e) {
+                for (DataRecord r : added) {
+                    leaves.remove(r.id());
+                }
+                throw e;
+            }
+            for (DataRecord r : added) {
+                int[] sig = sigs.get(r.id());
+                s.lsh().add(r.id(), sig != null ? sig : minHasher.signature(r.text()));
+            }
+        } finally {
+            s.lock.unlock();
+        }
+        if (config.autoAnchor()) {
+            anchors.anchor(version.ref(), info.owner());
+        }
+        return version;
+    }
+
+    @Override
+    public Contribution reject(DatanetId id, Hash contribution, Address reviewer, String reason) {
+        if (reason.length() > MAX_REASON) {
+            throw new IllegalArgumentException(
+                    "reason must be at most " + MAX_REASON + " characters, got " + reason.length());
+        }
+        requireReviewer(id, reviewer);
+        State s = state(id);
+        s.lock.lock();
+        try {
+            Contribution c = contribution(id, contribution);
+            if (c.status() != ContributionStatus.SUBMITTED) {
+                throw new InvalidStateException("contribution " + contribution + " is " + c.status()
+                        + "; only a SUBMITTED one can be rejected");
+            }
+            Contribution next = with(c, ContributionStatus.REJECTED, c.signature(), reviewer, reason, 0);
+            store.put(Keys.contribution(id, contribution), Codec.contribution(next));
+            return next;
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- versions
+
+    @Override
+    public Optional<DatanetVersion> head(DatanetId id) {
+        return store.get(Keys.head(id))
+                .map(b -> version(
+                        id, Long.parseLong(new String(b.unsafeArray(), java.nio.charset.StandardCharsets.UTF_8))));
+    }
+
+    @Override
+    public DatanetVersion version(DatanetId id, long version) {
+        return store.get(Keys.version(id, version))
+                .map(Codec::version)
+                .orElseThrow(() -> new NotFoundException("datanet " + id + " has no version " + version));
+    }
+
+    @Override
+    public List<DatanetVersion> log(DatanetId id) {
+        List<DatanetVersion> out = new ArrayList<>();
+        try (KeyValueIterator it = store.scan(Keys.versions(id))) {
+            while (it.hasNext()) {
+                out.add(Codec.version(it.next().value()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<DataRecord> records(DatanetId id, long version) {
+        version(id, version);
+        List<DataRecord> out = new ArrayList<>();
+        try (KeyValueIterator it = store.scan(Keys.records(id))) {
+            while (it.hasNext()) {
+                JsonNode o = Codec.read(it.next().value(), "record");
+                if (o.get("version").asLong() <= version) {
+                    out.add(Codec.record(o));
+                }
+            }
+        }
+        return out;
+    }
+
+    private Set<Hash> ids(DatanetId id, long version) {
+        Set<Hash> out = new HashSet<>();
+        for (DataRecord r : records(id, version)) {
+            out.add(r.id());
+        }
+        return out;
+    }
+
+    @Override
+    public VersionDiff diff(DatanetId id, long from, long to) {
+        return VersionDiff.between(from, ids(id, from), to, ids(id, to));
+    }
+
+    @Override
+    public RecordProof prove(DatanetId id, long version, Hash record) {
+        DatanetVersion v = version(id, version);
+        List<DataRecord> recs = records(id, version);
+        Hash[] leaves = new Hash[recs.size()];
+        int at = -1;
+        for (int i = 0; i < leaves.length; i++) {
+            DataRecord r = recs.get(i);
+            leaves[i] = MerkleTree.leafHash(r.leaf());
+            if (r.id().equals(record)) {
+                at = i;
+            }
+        }
+        if (at < 0) {
+            throw new NotFoundException("version " + version + " of datanet " + id + " has no record " + record);
+        }
+        MerkleTree tree = MerkleTree.fromLeafHashes(leaves);
+        if (!tree.root().equals(v.root())) {
+            throw new IllegalStateException("stored records of version " + version + " of " + id
+                    + " do not hash to its root " + v.root() + "; the store is corrupt");
+        }
+        return new RecordProof(v.ref(), record, recs.get(at).contributor(), tree.proof(at));
+    }
+
+    @Override
+    public AnchorReceipt anchor(DatanetId id, long version) {
+        DatanetVersion v = version(id, version);
+        return anchors.anchor(v.ref(), info(id).owner());
+    }
+
+    @Override
+    public Optional<AnchorReceipt> anchorOf(DatanetId id, long version) {
+        return anchors.lookup(id, version);
+    }
+
+    @Override
+    public FeeQuote quote(DatanetId id, Hash contribution) {
+        Contribution c = contribution(id, contribution);
+        State s = state(id);
+        s.lock.lock();
+        try {
+            s.load(id);
+            long bytes = 0;
+            long n = 0;
+            for (DataRecord r : c.records()) {
+                if (!s.leaves().containsKey(r.id())) {
+                    bytes += r.byteSize();
+                    n++;
+                }
+            }
+            return config.fees().quote(bytes, n);
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    @Override
+    public Corpus export(DatanetId id, long version) {
+        DatanetVersion v = version(id, version);
+        List<CorpusEntry> entries = new ArrayList<>();
+        for (DataRecord r : records(id, version)) {
+            entries.add(new CorpusEntry(r.id(), r.contributor(), r.text()));
+        }
+        return new Corpus(v.ref(), entries);
+    }
+}
