@@ -97,7 +97,13 @@ class DatanetProperties {
                 assertThat(p.verify(v.root(), r.text())).isTrue();
                 assertThat(p.verify(v.root(), r.text() + "!")).isFalse();
                 // a proof claiming another owner fails
-                assertThat(new RecordProof(p.version(), p.record(), ContributorId.of(Fx.MALLORY.address()), p.proof())
+                assertThat(new RecordProof(
+                                        p.version(),
+                                        p.record(),
+                                        ContributorId.of(Fx.MALLORY.address()),
+                                        p.bucketRoot(),
+                                        p.bucketProof(),
+                                        p.topSiblings())
                                 .verify(v.root()))
                         .isFalse();
                 for (DatanetVersion w : log) {

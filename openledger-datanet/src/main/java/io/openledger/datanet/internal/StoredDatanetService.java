@@ -37,6 +37,7 @@ import io.openledger.datanet.RecordProof;
 import io.openledger.datanet.SourceFile;
 import io.openledger.datanet.VersionDiff;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -44,7 +45,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -52,7 +52,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The {@link DatanetService} on a {@link KeyValueStore}. Each datanet has a lock that serialises
  * its state changes; each change is one atomic {@link WriteBatch}. Parsing and MinHash work run
- * outside the lock. An in-memory view of the head (record leaves and the LSH index) is rebuilt
+ * outside the lock. An in-memory view of the head (the record tree and the LSH index) is rebuilt
  * lazily from the store, so a service reopened on the same store continues where it stopped. One
  * service instance should own a store at a time. Thread-safe.
  */
@@ -72,16 +72,16 @@ public final class StoredDatanetService implements DatanetService {
         final ReentrantLock lock = new ReentrantLock();
 
         @Nullable
-        TreeMap<Hash, Hash> leaves; // record id -> Merkle leaf hash, at head
+        VersionTree tree; // the head's records
 
         @Nullable
         LshIndex lsh;
 
         void load(DatanetId id) {
-            if (leaves != null) {
+            if (tree != null) {
                 return;
             }
-            TreeMap<Hash, Hash> l = new TreeMap<>();
+            Map<Hash, Hash> l = new HashMap<>();
             LshIndex index = new LshIndex(config.minHashes(), config.nearDuplicateThreshold());
             try (KeyValueIterator it = store.scan(Keys.records(id))) {
                 while (it.hasNext()) {
@@ -92,12 +92,12 @@ public final class StoredDatanetService implements DatanetService {
                     index.add(r.id(), minHasher.signature(r.text()));
                 }
             }
-            leaves = l;
+            tree = VersionTree.of(l);
             lsh = index;
         }
 
-        TreeMap<Hash, Hash> leaves() {
-            TreeMap<Hash, Hash> l = leaves;
+        VersionTree tree() {
+            VersionTree l = tree;
             if (l == null) {
                 throw new IllegalStateException("state not loaded");
             }
@@ -298,7 +298,7 @@ public final class StoredDatanetService implements DatanetService {
             LshIndex local = new LshIndex(config.minHashes(), config.nearDuplicateThreshold());
             for (int i = 0; i < recs.size(); i++) {
                 Hash rid = recs.get(i).id();
-                if (s.leaves().containsKey(rid)) {
+                if (s.tree().contains(rid)) {
                     flags.add(new DuplicateFlag(rid, DuplicateFlag.Kind.EXACT, rid, 1.0));
                 } else {
                     Optional<LshIndex.Match> m = s.lsh().best(rid, sigs[i]);
@@ -417,11 +417,11 @@ public final class StoredDatanetService implements DatanetService {
                         "stored contribution " + contribution + " no longer carries a valid contributor signature");
             }
             s.load(id);
-            TreeMap<Hash, Hash> leaves = s.leaves();
+            VersionTree tree = s.tree();
             List<DataRecord> added = new ArrayList<>();
             long addedBytes = 0;
             for (DataRecord r : c.records()) {
-                if (!leaves.containsKey(r.id())) {
+                if (!tree.contains(r.id())) {
                     added.add(r);
                     addedBytes += r.byteSize();
                 }
@@ -430,17 +430,16 @@ public final class StoredDatanetService implements DatanetService {
             long number = head.map(DatanetVersion::number).orElse(0L) + 1;
             long totalBytes = head.map(DatanetVersion::totalBytes).orElse(0L) + addedBytes;
             for (DataRecord r : added) {
-                leaves.put(r.id(), MerkleTree.leafHash(r.leaf()));
+                tree.put(r.id(), MerkleTree.leafHash(r.leaf()));
             }
             try {
-                Hash root = MerkleTree.fromLeafHashes(leaves.values().toArray(Hash[]::new))
-                        .root();
+                Hash root = tree.root();
                 FeeQuote fee = config.fees().quote(addedBytes, added.size());
                 version = new DatanetVersion(
                         new DatanetVersionRef(id, number, root),
                         number - 1,
                         contribution,
-                        leaves.size(),
+                        tree.size(),
                         totalBytes,
                         added.size(),
                         addedBytes,
@@ -458,7 +457,7 @@ public final class StoredDatanetService implements DatanetService {
                 store.write(batch);
             } catch (RuntimeException e) {
                 for (DataRecord r : added) {
-                    leaves.remove(r.id());
+                    tree.remove(r.id());
                 }
                 throw e;
             }
@@ -556,25 +555,24 @@ public final class StoredDatanetService implements DatanetService {
     @Override
     public RecordProof prove(DatanetId id, long version, Hash record) {
         DatanetVersion v = version(id, version);
-        List<DataRecord> recs = records(id, version);
-        Hash[] leaves = new Hash[recs.size()];
-        int at = -1;
-        for (int i = 0; i < leaves.length; i++) {
-            DataRecord r = recs.get(i);
-            leaves[i] = MerkleTree.leafHash(r.leaf());
+        Map<Hash, Hash> leaves = new HashMap<>();
+        DataRecord found = null;
+        for (DataRecord r : records(id, version)) {
+            leaves.put(r.id(), MerkleTree.leafHash(r.leaf()));
             if (r.id().equals(record)) {
-                at = i;
+                found = r;
             }
         }
-        if (at < 0) {
+        if (found == null) {
             throw new NotFoundException("version " + version + " of datanet " + id + " has no record " + record);
         }
-        MerkleTree tree = MerkleTree.fromLeafHashes(leaves);
+        VersionTree tree = VersionTree.of(leaves);
         if (!tree.root().equals(v.root())) {
             throw new IllegalStateException("stored records of version " + version + " of " + id
                     + " do not hash to its root " + v.root() + "; the store is corrupt");
         }
-        return new RecordProof(v.ref(), record, recs.get(at).contributor(), tree.proof(at));
+        VersionTree.Proof p = tree.proof(record);
+        return new RecordProof(v.ref(), record, found.contributor(), p.bucketRoot(), p.bucketProof(), p.topSiblings());
     }
 
     @Override
@@ -598,7 +596,7 @@ public final class StoredDatanetService implements DatanetService {
             long bytes = 0;
             long n = 0;
             for (DataRecord r : c.records()) {
-                if (!s.leaves().containsKey(r.id())) {
+                if (!s.tree().contains(r.id())) {
                     bytes += r.byteSize();
                     n++;
                 }

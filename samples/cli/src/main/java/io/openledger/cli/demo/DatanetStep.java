@@ -162,7 +162,7 @@ public final class DatanetStep implements DemoStep {
                     "proof of \"%s…\" (%s, %d siblings) against the anchored root: %s; with the text changed: %s",
                     bobs.text().substring(0, Math.min(40, bobs.text().length())),
                     bobs.sourceFile(),
-                    proof.proof().siblings().size(),
+                    proof.bucketProof().siblings().size() + proof.topSiblings().size(),
                     proof.verify(receipt.version().root(), bobs.text()),
                     proof.verify(receipt.version().root(), bobs.text() + "."));
         }
