@@ -37,7 +37,7 @@ final class LshIndex {
 
     /**
      * Chooses the most selective banding whose S-curve midpoint {@code (1/b)^(1/r)} lies at least
-     * 0.1 below the threshold, so that pairs at the threshold are found with high probability.
+     * 0.05 below the threshold, so that pairs at the threshold are found with high probability.
      */
     static int[] bandsFor(int m, double threshold) {
         int bestR = 1;
@@ -47,7 +47,7 @@ final class LshIndex {
             }
             int b = m / r;
             double mid = Math.pow(1.0 / b, 1.0 / r);
-            if (mid <= threshold - 0.1) {
+            if (mid <= threshold - 0.05) {
                 bestR = r;
             }
         }
