@@ -14,8 +14,10 @@ import io.openledger.core.crypto.Hashing;
  * @param contributor who contributed it
  * @param sourceFile name of the file it came from
  * @param sourceHash keccak256 of that file's bytes
- * @param start offset of the first byte of the record in the UTF-8 text extracted from the file
- * @param end offset one past its last byte; {@code start < end}
+ * @param start first byte of the record's source: for prose (.txt .md .pdf .docx) the offset of
+ *     the record text itself in the UTF-8 text extracted from the file; for a JSONL line or a CSV row
+ *     the offset of that line or row in the file
+ * @param end one past the last byte of that range; {@code start < end}
  */
 public record DataRecord(
         Hash id, String text, ContributorId contributor, String sourceFile, Hash sourceHash, long start, long end) {

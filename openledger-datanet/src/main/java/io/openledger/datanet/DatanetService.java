@@ -109,6 +109,10 @@ public interface DatanetService {
      *
      * @throws PermissionDeniedException if {@code reviewer} is neither owner nor curator
      * @throws InvalidStateException if the contribution is not submitted
+     * @throws InvalidSignatureException if the stored contribution's signature no longer verifies
+     * @throws io.openledger.core.contract.AnchorRejectedException if auto-anchoring is on and the
+     *     contract refuses the root; the version is committed all the same and can be anchored again
+     *     with {@link #anchor}
      */
     DatanetVersion approve(DatanetId id, Hash contribution, Address reviewer);
 

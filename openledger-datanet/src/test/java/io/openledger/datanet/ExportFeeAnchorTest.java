@@ -145,4 +145,24 @@ class ExportFeeAnchorTest {
         Contribution moved = s.draft(Fx.DN, Fx.ALICE.address(), List.of(Fx.txt("a.txt", "alpha", "", "", "beta")));
         assertThat(moved.id()).isNotEqualTo(d.id());
     }
+
+    @Test
+    void proofsRoundTripThroughJson() {
+        DatanetService s = Fx.service(new InMemoryKeyValueStore());
+        Fx.create(s);
+        s.approve(
+                Fx.DN,
+                s.contribute(Fx.DN, Fx.ALICE, List.of(Fx.txt("a.txt", "alpha", "beta", "gamma")))
+                        .id(),
+                Fx.OWNER.address());
+        DatanetVersion v = s.version(Fx.DN, 1);
+        RecordProof p = s.prove(Fx.DN, 1, DataRecord.idOf("beta"));
+        RecordProof back = RecordProof.fromJson(p.toJson());
+        assertThat(back).isEqualTo(p);
+        assertThat(back.verify(v.root(), "beta")).isTrue();
+        assertThat(back.topSiblings()).hasSize(16);
+        assertThatThrownBy(() -> RecordProof.fromJson("{\"datanet\":\"x\"}"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RecordProof.fromJson("not json")).isInstanceOf(IllegalArgumentException.class);
+    }
 }

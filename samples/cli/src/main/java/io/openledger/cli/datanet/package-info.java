@@ -1,0 +1,2 @@
+/** The {@code openledger datanet} command. */
+package io.openledger.cli.datanet;
