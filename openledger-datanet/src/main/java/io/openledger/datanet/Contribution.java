@@ -8,7 +8,6 @@ import io.openledger.core.Hash;
 import io.openledger.core.crypto.Signature;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
@@ -82,11 +81,6 @@ public record Contribution(
                 && s.recoverPersonalMessageSigner(signingMessage())
                         .map(contributor.address()::equals)
                         .orElse(false);
-    }
-
-    /** The signature, if submitted. */
-    public Optional<Signature> signatureIfAny() {
-        return Optional.ofNullable(signature);
     }
 
     /** The version created by its approval, if approved. */

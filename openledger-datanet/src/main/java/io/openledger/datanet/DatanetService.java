@@ -84,7 +84,14 @@ public interface DatanetService {
      */
     Contribution submit(DatanetId id, Hash contribution, Signature signature);
 
-    /** Drafts, signs with {@code key} and submits in one call. */
+    /**
+     * Drafts, signs with {@code key} and submits in one call. If the same contributor already
+     * drafted the same files, that contribution is used: a draft is signed and submitted, one in any
+     * other state is returned as it is.
+     *
+     * @throws IngestException if a file is too large, not UTF-8, unsupported or corrupt
+     * @throws PermissionDeniedException if the key's address may not contribute
+     */
     default Contribution contribute(DatanetId id, PrivateKey key, List<SourceFile> files) {
         Contribution draft = draft(id, key.address(), files);
         if (draft.status() != ContributionStatus.DRAFT) {
