@@ -125,4 +125,25 @@ class RealFilesTest {
                 .isInstanceOf(IngestException.class);
         assertThat(s.contributions(Fx.DN)).isEmpty();
     }
+
+    @Test
+    void docxThatExpandsFarBeyondTheCapIsRefusedBeforeParsing() throws IOException {
+        DatanetService s = Fx.service(
+                new InMemoryKeyValueStore(),
+                DatanetConfig.builder().maxFileBytes(50_000).build());
+        Fx.create(s);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(buf)) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("word/document.xml"));
+            zip.write(new byte[2_000_000]); // 2 MB of zeros compress to a few KB
+            zip.closeEntry();
+        }
+        assertThat(buf.size()).isLessThan(50_000);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.draft(
+                        Fx.DN, Fx.ALICE.address(), List.of(new SourceFile("bomb.docx", Bytes.wrap(buf.toByteArray())))))
+                .isInstanceOfSatisfying(IngestException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(IngestException.Reason.TOO_LARGE);
+                    assertThat(e.getMessage()).contains("expands to more than 1000000 bytes");
+                });
+    }
 }

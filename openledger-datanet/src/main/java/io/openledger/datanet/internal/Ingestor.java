@@ -18,6 +18,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
@@ -221,7 +223,8 @@ public final class Ingestor {
     }
 
     /** Paragraphs and table rows of the body, separated by blank lines. */
-    private static String docxText(SourceFile file) {
+    private String docxText(SourceFile file) {
+        checkZipExpansion(file, expansionLimit());
         try (XWPFDocument doc =
                 new XWPFDocument(new ByteArrayInputStream(file.content().unsafeArray()))) {
             StringBuilder sb = new StringBuilder();
@@ -244,6 +247,45 @@ public final class Ingestor {
             return sb.toString();
         } catch (IOException | RuntimeException e) {
             throw new IngestException(file.name(), Reason.CORRUPT, "not a readable DOCX: " + e.getMessage(), e);
+        }
+    }
+
+    /** The most bytes a DOCX may expand to: 20 times the file cap. */
+    private long expansionLimit() {
+        return maxFileBytes * 20;
+    }
+
+    /**
+     * Walks the ZIP container counting decompressed bytes, so that a small file that inflates to
+     * gigabytes (a zip bomb) is refused before POI reads it.
+     *
+     * @throws IngestException if the content expands beyond {@code limit} or is not a ZIP file
+     */
+    static void checkZipExpansion(SourceFile file, long limit) {
+        long total = 0;
+        byte[] buf = new byte[64 * 1024];
+        int entries = 0;
+        try (ZipInputStream zin =
+                new ZipInputStream(new ByteArrayInputStream(file.content().unsafeArray()))) {
+            ZipEntry e;
+            while ((e = zin.getNextEntry()) != null) {
+                entries++;
+                int n;
+                while ((n = zin.read(buf)) > 0) {
+                    total += n;
+                    if (total > limit) {
+                        throw new IngestException(
+                                file.name(),
+                                Reason.TOO_LARGE,
+                                "DOCX expands to more than " + limit + " bytes (entry " + e.getName() + ")");
+                    }
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IngestException(file.name(), Reason.CORRUPT, "not a readable DOCX: " + e.getMessage(), e);
+        }
+        if (entries == 0) {
+            throw new IngestException(file.name(), Reason.CORRUPT, "not a readable DOCX: not a ZIP container");
         }
     }
 
