@@ -1,5 +1,6 @@
 package io.openledger.cli;
 
+import io.openledger.cli.datanet.DatanetCommand;
 import io.openledger.cli.demo.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "OpenLedger for Java: attributable, payable AI on an embeddable toolkit.",
-        subcommands = {VersionCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {VersionCommand.class, DemoCommand.class, DatanetCommand.class, CommandLine.HelpCommand.class})
 public final class OpenLedgerCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
