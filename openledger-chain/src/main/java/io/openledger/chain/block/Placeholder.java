@@ -1,0 +1,3 @@
+package io.openledger.chain.block;
+/** x */
+final class Placeholder {}

@@ -1,0 +1,3 @@
+package io.openledger.chain.op;
+/** x */
+final class Placeholder {}

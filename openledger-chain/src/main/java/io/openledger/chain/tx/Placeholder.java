@@ -1,0 +1,3 @@
+package io.openledger.chain.tx;
+/** x */
+final class Placeholder {}
