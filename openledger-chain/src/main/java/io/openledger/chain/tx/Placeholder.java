@@ -1,3 +1,0 @@
-package io.openledger.chain.tx;
-/** x */
-final class Placeholder {}
