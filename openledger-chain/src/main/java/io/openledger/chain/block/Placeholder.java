@@ -1,3 +1,0 @@
-package io.openledger.chain.block;
-/** x */
-final class Placeholder {}

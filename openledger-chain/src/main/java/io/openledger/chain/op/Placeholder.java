@@ -1,3 +1,0 @@
-package io.openledger.chain.op;
-/** x */
-final class Placeholder {}
