@@ -126,6 +126,10 @@ public final class PatriciaTrie {
         if (r == null) {
             return EMPTY_ROOT;
         }
+        if (r.stored && !(r instanceof HashRef) && !r.isHashed()) {
+            // a small node that was inline under a parent and is now the root has never been written on its own
+            sink.accept(r.hash(), r.encoded());
+        }
         collect(r, sink, true);
         return r.hash();
     }

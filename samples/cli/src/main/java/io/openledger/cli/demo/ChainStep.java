@@ -134,7 +134,6 @@ public final class ChainStep implements DemoStep {
                     trie.prove(Rlp.encodeLong(9))
                             .verify(root, Rlp.encodeLong(9))
                             .isEmpty());
-            ctx.put(Hash.class, root);
         }
     }
 }
