@@ -16,7 +16,10 @@ import java.util.OptionalLong;
 /**
  * A legacy (untyped) transaction: {@code rlp([nonce, gasPrice, gas, to, value, data, v, r, s])}.
  * With a chain id it is EIP-155 replay-protected ({@code v = 2·chainId + 35 + yParity}, signing
- * over {@code [.., chainId, 0, 0]}); without, {@code v = 27 + yParity}. Immutable.
+ * over {@code [.., chainId, 0, 0]}); without, {@code v = 27 + yParity}. While unsigned it encodes as
+ * that signing payload ({@code [.., chainId or 0, 0, 0]}), and the decoder reads any {@code r = s = 0}
+ * back as unsigned with chain id {@code v} (none for v = 0); such a transaction has no sender.
+ * Immutable.
  *
  * @param nonce unsigned 64-bit nonce
  * @param gasPrice wei per gas
