@@ -257,7 +257,7 @@ public final class ChainCommand implements Runnable {
 
     static ObjectNode toJson(Transaction tx, Address from) {
         ObjectNode o = JSON.createObjectNode();
-        o.put("type", tx.type().id());
+        o.put("type", Integer.toString(tx.type().id()));
         o.put("hash", tx.hash().toHex());
         o.put("from", from.toChecksumHex());
         o.put("nonce", Long.toUnsignedString(tx.nonce()));

@@ -56,13 +56,33 @@ class ChainCommandTest {
                 "0xf864808504a817c800825208943535353535353535353535353535353535353535808025a0044852b2a670ade5407e78fb2863c51de9fcb96542a07186fe3aeda6bb8a116da0044852b2a670ade5407e78fb2863c51de9fcb96542a07186fe3aeda6bb8a116d";
         assertThat(run("tx-decode", raw)).isZero();
         JsonNode j = new ObjectMapper().readTree(out.toString());
-        assertThat(j.get("type").asInt()).isZero();
+        assertThat(j.get("type").asText()).isEqualTo("0");
         assertThat(j.get("hash").asText())
                 .isEqualTo("0xb1e2188bc490908a78184e4818dca53684167507417fdb4c09c2d64d32a9896a");
         assertThat(j.get("from").asText()).isEqualToIgnoringCase("0xf0f6f18bca1b28cd68e4357452947e021241e9ce");
         assertThat(j.get("nonce").asText()).isEqualTo("0");
         assertThat(j.get("value").asText()).isEqualTo("0");
         assertThat(j.get("to").asText()).isEqualToIgnoringCase("0x3535353535353535353535353535353535353535");
+    }
+
+    @Test
+    void txDecodeShowsADepositsFrom() throws Exception {
+        // OP Mainnet block 124665056, tx 0 (reference/l2-chain.md §1.3)
+        String raw =
+                "0x7ef8f8a0683079df94aa5b9cf86687d739a60a9b4f0835e520ec4d664e2e415dca17a6df94deaddeaddeaddeaddeaddeaddeaddeaddead0001"
+                        + "94420000000000000000000000000000000000001580808" + "30f424080b8a4"
+                        + "440a5e200000146b000f79c500000000000000040000000066d052e700000000013ad8a3"
+                        + "000000000000000000000000000000000000000000000000000000003ef12787"
+                        + "0000000000000000000000000000000000000000000000000000000000000001"
+                        + "2fdf87b89884a61e74b322bbcf60386f543bfae7827725efaaf0ab1de2294a59"
+                        + "0000000000000000000000006887246668a3b87f54deb3b94ba47a6f63f32985";
+        assertThat(run("tx-decode", raw)).isZero();
+        JsonNode j = new ObjectMapper().readTree(out.toString());
+        assertThat(j.get("type").asText()).isEqualTo("126");
+        assertThat(j.get("hash").asText())
+                .isEqualTo("0x312e290cf36df704a2217b015d6455396830b0ce678b860ebfcc30f41403d7b1");
+        assertThat(j.get("from").asText()).isEqualToIgnoringCase("0xdeaddeaddeaddeaddeaddeaddeaddeaddead0001");
+        assertThat(j.get("gasLimit").asText()).isEqualTo("1000000");
     }
 
     @Test
