@@ -13,4 +13,5 @@ module io.openledger.chain {
     exports io.openledger.chain.tx;
     exports io.openledger.chain.op;
     exports io.openledger.chain.block;
+    exports io.openledger.chain.abi;
 }
