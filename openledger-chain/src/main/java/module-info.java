@@ -1,8 +1,17 @@
-/** OpenLedger chain module. */
+/**
+ * OpenLedger chain: Ethereum and OP Stack primitives, byte-for-byte with other clients. Strict RLP,
+ * the Merkle Patricia Trie with proofs, transactions of every type including the OP deposit, receipts,
+ * headers, base fees, L1 data fees and the OP Stack deposit and L1-info formats.
+ */
 module io.openledger.chain {
     requires transitive io.openledger.core;
     requires io.openledger.token;
     requires static org.jspecify;
 
-    exports io.openledger.chain;
+    exports io.openledger.chain.rlp;
+    exports io.openledger.chain.trie;
+    exports io.openledger.chain.tx;
+    exports io.openledger.chain.op;
+    exports io.openledger.chain.block;
+    exports io.openledger.chain.abi;
 }

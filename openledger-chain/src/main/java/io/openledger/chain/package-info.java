@@ -1,5 +1,0 @@
-/** Public API of the chain module. */
-@NullMarked
-package io.openledger.chain;
-
-import org.jspecify.annotations.NullMarked;
