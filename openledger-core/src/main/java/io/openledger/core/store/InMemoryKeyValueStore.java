@@ -99,7 +99,9 @@ public final class InMemoryKeyValueStore implements KeyValueStore {
             checkOpen();
             long seq = committed + 1;
             // Keep what the previous commit made visible, for plain reads racing with this write.
-            long oldestVisible = liveSnapshots.isEmpty() ? seq - 1 : Math.min(seq - 1, liveSnapshots.firstKey());
+            // Snapshots close without the lock, so read the oldest one once (firstKey could throw).
+      Map.Entry<Long, Integer> oldest = liveSnapshots.firstEntry();
+      long oldestVisible = oldest == null ? seq - 1 : Math.min(seq - 1, oldest.getKey());
             for (WriteBatch.Op op : batch.ops()) {
                 Version head = map.get(op.key());
                 if (head == null && op.value() == null) {
