@@ -1,0 +1,171 @@
+package io.openledger.attribution.internal;
+
+import java.util.Arrays;
+
+/**
+ * Suffix-array construction by induced sorting (SA-IS; Nong, Zhang and Chan, "Two Efficient
+ * Algorithms for Linear Time Suffix Array Construction", IEEE Trans. Computers 60(10), 2011). Linear
+ * time; memory about {@code n} bytes of type flags plus at most {@code n} ints for the reduced
+ * problem, besides the input and output arrays. Written from the paper's description.
+ */
+public final class Sais {
+    private Sais() {}
+
+    /**
+     * Sorts the suffixes of {@code s}.
+     *
+     * @param s the text; {@code s[n-1]} must be 0 and every other symbol in {@code [1, k)}
+     * @param k the alphabet size
+     * @return the suffix array: suffix start positions in ascending order of their suffixes
+     * @throws IllegalArgumentException if the sentinel or the alphabet bound is violated
+     */
+    public static int[] suffixArray(int[] s, int k) {
+        int n = s.length;
+        if (n == 0 || s[n - 1] != 0) {
+            throw new IllegalArgumentException("text must end with the unique sentinel 0");
+        }
+        for (int i = 0; i < n - 1; i++) {
+            if (s[i] <= 0 || s[i] >= k) {
+                throw new IllegalArgumentException("symbol " + s[i] + " at " + i + " outside [1, " + k + ")");
+            }
+        }
+        int[] sa = new int[n];
+        sais(s, sa, n, k);
+        return sa;
+    }
+
+    private static void sais(int[] s, int[] sa, int n, int k) {
+        if (n == 1) {
+            sa[0] = 0;
+            return;
+        }
+        // t[i]: suffix i is S-type (smaller than suffix i+1)
+        boolean[] t = new boolean[n];
+        t[n - 1] = true;
+        for (int i = n - 2; i >= 0; i--) {
+            t[i] = s[i] < s[i + 1] || (s[i] == s[i + 1] && t[i + 1]);
+        }
+        int[] bkt = new int[k];
+        // Step 1: place LMS suffixes at their bucket ends and induce-sort the LMS substrings.
+        bucketEnds(s, n, bkt, k);
+        Arrays.fill(sa, 0, n, -1);
+        for (int i = 1; i < n; i++) {
+            if (isLms(t, i)) {
+                sa[--bkt[s[i]]] = i;
+            }
+        }
+        induceL(s, sa, t, n, bkt, k);
+        induceS(s, sa, t, n, bkt, k);
+
+        // Compact the sorted LMS substrings into the front of sa.
+        int n1 = 0;
+        for (int i = 0; i < n; i++) {
+            if (isLms(t, sa[i])) {
+                sa[n1++] = sa[i];
+            }
+        }
+        // Name the LMS substrings; equal substrings get equal names.
+        Arrays.fill(sa, n1, n, -1);
+        int name = 0;
+        int prev = -1;
+        for (int i = 0; i < n1; i++) {
+            int pos = sa[i];
+            boolean diff = false;
+            for (int d = 0; ; d++) {
+                if (prev == -1 || s[pos + d] != s[prev + d] || t[pos + d] != t[prev + d]) {
+                    diff = true;
+                    break;
+                } else if (d > 0 && (isLms(t, pos + d) || isLms(t, prev + d))) {
+                    break;
+                }
+            }
+            if (diff) {
+                name++;
+                prev = pos;
+            }
+            // LMS positions are at least two apart, so pos/2 is a free, order-preserving slot.
+            sa[n1 + pos / 2] = name - 1;
+        }
+        int[] s1 = new int[n1];
+        for (int i = n - 1, j = n1 - 1; i >= n1; i--) {
+            if (sa[i] >= 0) {
+                s1[j--] = sa[i];
+            }
+        }
+        // Step 2: sort the reduced string, recursing only if names are not yet unique.
+        int[] sa1 = new int[n1];
+        if (name < n1) {
+            sais(s1, sa1, n1, name);
+        } else {
+            for (int i = 0; i < n1; i++) {
+                sa1[s1[i]] = i;
+            }
+        }
+        // Step 3: induce the full suffix array from the sorted LMS suffixes.
+        for (int i = 1, j = 0; i < n; i++) {
+            if (isLms(t, i)) {
+                s1[j++] = i;
+            }
+        }
+        for (int i = 0; i < n1; i++) {
+            sa1[i] = s1[sa1[i]];
+        }
+        Arrays.fill(sa, 0, n, -1);
+        bucketEnds(s, n, bkt, k);
+        for (int i = n1 - 1; i >= 0; i--) {
+            int j = sa1[i];
+            sa[--bkt[s[j]]] = j;
+        }
+        induceL(s, sa, t, n, bkt, k);
+        induceS(s, sa, t, n, bkt, k);
+    }
+
+    private static boolean isLms(boolean[] t, int i) {
+        return i > 0 && t[i] && !t[i - 1];
+    }
+
+    private static void bucketStarts(int[] s, int n, int[] bkt, int k) {
+        Arrays.fill(bkt, 0, k, 0);
+        for (int i = 0; i < n; i++) {
+            bkt[s[i]]++;
+        }
+        int sum = 0;
+        for (int c = 0; c < k; c++) {
+            int cnt = bkt[c];
+            bkt[c] = sum;
+            sum += cnt;
+        }
+    }
+
+    private static void bucketEnds(int[] s, int n, int[] bkt, int k) {
+        Arrays.fill(bkt, 0, k, 0);
+        for (int i = 0; i < n; i++) {
+            bkt[s[i]]++;
+        }
+        int sum = 0;
+        for (int c = 0; c < k; c++) {
+            sum += bkt[c];
+            bkt[c] = sum;
+        }
+    }
+
+    private static void induceL(int[] s, int[] sa, boolean[] t, int n, int[] bkt, int k) {
+        bucketStarts(s, n, bkt, k);
+        for (int i = 0; i < n; i++) {
+            int j = sa[i] - 1;
+            if (j >= 0 && !t[j]) {
+                sa[bkt[s[j]]++] = j;
+            }
+        }
+    }
+
+    private static void induceS(int[] s, int[] sa, boolean[] t, int n, int[] bkt, int k) {
+        bucketEnds(s, n, bkt, k);
+        for (int i = n - 1; i >= 0; i--) {
+            int j = sa[i] - 1;
+            if (j >= 0 && t[j]) {
+                sa[--bkt[s[j]]] = j;
+            }
+        }
+    }
+}
