@@ -106,11 +106,9 @@ public final class SpanAttributor implements Attributor {
     }
 
     private static long unigramCount(int token, List<SuffixArrayShard> searched) {
-        int[] q = {token};
         long c = 0;
         for (SuffixArrayShard s : searched) {
-            long[] r = s.find(q, 0, 1);
-            c += r[1] - r[0];
+            c += s.unigramCount(token);
         }
         return c;
     }

@@ -20,6 +20,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One datanet version's token stream and suffix array, in a file memory-mapped through FFM.
@@ -58,6 +60,7 @@ public final class SuffixArrayShard implements AutoCloseable {
     private final long docs;
     private final long saOffset;
     private final long docOffset;
+    private final Map<Integer, Long> unigramCounts = new ConcurrentHashMap<>();
 
     private SuffixArrayShard(Path file, Arena arena, MemorySegment seg, long n, long docs) {
         this.file = file;
@@ -369,6 +372,14 @@ public final class SuffixArrayShard implements AutoCloseable {
             }
         }
         return new long[] {start, a};
+    }
+
+    /** Occurrences of the single token {@code token}, cached. */
+    public long unigramCount(int token) {
+        return unigramCounts.computeIfAbsent(token, t -> {
+            long[] r = find(new int[] {t}, 0, 1);
+            return r[1] - r[0];
+        });
     }
 
     /** Unmaps the file; later calls fail. */
