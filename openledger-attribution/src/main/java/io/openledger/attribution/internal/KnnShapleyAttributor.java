@@ -75,6 +75,11 @@ public final class KnnShapleyAttributor implements Attributor {
         return RecordScores.of(scores);
     }
 
+    @Override
+    public long indexBytes() {
+        return (long) byId.size() * embeddings.dimension() * Float.BYTES;
+    }
+
     private static double cosine(float[] a, float[] b) {
         double dot = 0;
         double na = 0;

@@ -5,8 +5,7 @@ import java.util.Arrays;
 /**
  * Suffix-array construction by induced sorting (SA-IS; Nong, Zhang and Chan, "Two Efficient
  * Algorithms for Linear Time Suffix Array Construction", IEEE Trans. Computers 60(10), 2011). Linear
- * time; memory about {@code n} bytes of type flags plus at most {@code n} ints for the reduced
- * problem, besides the input and output arrays. Written from the paper's description.
+ * time; memory at most {@code n} ints for the reduced problem besides the input and output arrays. Written from the paper's description.
  */
 public final class Sais {
     private Sais() {}
@@ -14,7 +13,8 @@ public final class Sais {
     /**
      * Sorts the suffixes of {@code s}.
      *
-     * @param s the text; {@code s[n-1]} must be 0 and every other symbol in {@code [1, k)}
+     * @param s the text; {@code s[n-1]} must be 0 and every other symbol in {@code [1, k)}; used as
+     *     scratch space during the call and restored before it returns
      * @param k the alphabet size
      * @return the suffix array: suffix start positions in ascending order of their suffixes
      * @throws IllegalArgumentException if the sentinel or the alphabet bound is violated
@@ -34,37 +34,50 @@ public final class Sais {
         return sa;
     }
 
+    // The type of each suffix (S: smaller than the next suffix) lives in the sign bit of its symbol,
+    // so the induce loops touch one array instead of two at random positions; it is cleared again
+    // before returning. Symbols are below 2^31 - 1, so the bit is free.
+    private static final int S_TYPE = Integer.MIN_VALUE;
+    private static final int SYMBOL = Integer.MAX_VALUE;
+
     private static void sais(int[] s, int[] sa, int n, int k) {
         if (n == 1) {
             sa[0] = 0;
             return;
         }
-        // t[i]: suffix i is S-type (smaller than suffix i+1)
-        boolean[] t = new boolean[n];
-        t[n - 1] = true;
+        s[n - 1] |= S_TYPE;
         for (int i = n - 2; i >= 0; i--) {
-            t[i] = s[i] < s[i + 1] || (s[i] == s[i + 1] && t[i + 1]);
-        }
-        int[] bkt = new int[k];
-        // Step 1: place LMS suffixes at their bucket ends and induce-sort the LMS substrings.
-        bucketEnds(s, n, bkt, k);
-        Arrays.fill(sa, 0, n, -1);
-        for (int i = 1; i < n; i++) {
-            if (isLms(t, i)) {
-                sa[--bkt[s[i]]] = i;
+            int a = s[i];
+            int b = s[i + 1] & SYMBOL;
+            if (a < b || (a == b && s[i + 1] < 0)) {
+                s[i] = a | S_TYPE;
             }
         }
-        induceL(s, sa, t, n, bkt, k);
-        induceS(s, sa, t, n, bkt, k);
+        int[] bkt = new int[k];
+        int[] counts = new int[k];
+        for (int i = 0; i < n; i++) {
+            counts[s[i] & SYMBOL]++;
+        }
+        // Step 1: place LMS suffixes at their bucket ends and induce-sort the LMS substrings.
+        bucketEnds(counts, bkt, k);
+        Arrays.fill(sa, 0, n, -1);
+        for (int i = 1; i < n; i++) {
+            if (isLms(s, i)) {
+                sa[--bkt[s[i] & SYMBOL]] = i;
+            }
+        }
+        induceL(s, sa, n, counts, bkt, k);
+        induceS(s, sa, n, counts, bkt, k);
 
         // Compact the sorted LMS substrings into the front of sa.
         int n1 = 0;
         for (int i = 0; i < n; i++) {
-            if (isLms(t, sa[i])) {
-                sa[n1++] = sa[i];
+            int p = sa[i];
+            if (p > 0 && isLms(s, p)) {
+                sa[n1++] = p;
             }
         }
-        // Name the LMS substrings; equal substrings get equal names.
+        // Name the LMS substrings; equal substrings (symbols and types) get equal names.
         Arrays.fill(sa, n1, n, -1);
         int name = 0;
         int prev = -1;
@@ -72,10 +85,10 @@ public final class Sais {
             int pos = sa[i];
             boolean diff = false;
             for (int d = 0; ; d++) {
-                if (prev == -1 || s[pos + d] != s[prev + d] || t[pos + d] != t[prev + d]) {
+                if (prev == -1 || s[pos + d] != s[prev + d]) {
                     diff = true;
                     break;
-                } else if (d > 0 && (isLms(t, pos + d) || isLms(t, prev + d))) {
+                } else if (d > 0 && (isLms(s, pos + d) || isLms(s, prev + d))) {
                     break;
                 }
             }
@@ -103,7 +116,7 @@ public final class Sais {
         }
         // Step 3: induce the full suffix array from the sorted LMS suffixes.
         for (int i = 1, j = 0; i < n; i++) {
-            if (isLms(t, i)) {
+            if (isLms(s, i)) {
                 s1[j++] = i;
             }
         }
@@ -111,60 +124,60 @@ public final class Sais {
             sa1[i] = s1[sa1[i]];
         }
         Arrays.fill(sa, 0, n, -1);
-        bucketEnds(s, n, bkt, k);
+        bucketEnds(counts, bkt, k);
         for (int i = n1 - 1; i >= 0; i--) {
             int j = sa1[i];
-            sa[--bkt[s[j]]] = j;
+            sa[--bkt[s[j] & SYMBOL]] = j;
         }
-        induceL(s, sa, t, n, bkt, k);
-        induceS(s, sa, t, n, bkt, k);
-    }
-
-    private static boolean isLms(boolean[] t, int i) {
-        return i > 0 && t[i] && !t[i - 1];
-    }
-
-    private static void bucketStarts(int[] s, int n, int[] bkt, int k) {
-        Arrays.fill(bkt, 0, k, 0);
+        induceL(s, sa, n, counts, bkt, k);
+        induceS(s, sa, n, counts, bkt, k);
         for (int i = 0; i < n; i++) {
-            bkt[s[i]]++;
+            s[i] &= SYMBOL;
         }
+    }
+
+    private static boolean isLms(int[] s, int i) {
+        return i > 0 && s[i] < 0 && s[i - 1] >= 0;
+    }
+
+    private static void bucketStarts(int[] counts, int[] bkt, int k) {
         int sum = 0;
         for (int c = 0; c < k; c++) {
-            int cnt = bkt[c];
             bkt[c] = sum;
-            sum += cnt;
+            sum += counts[c];
         }
     }
 
-    private static void bucketEnds(int[] s, int n, int[] bkt, int k) {
-        Arrays.fill(bkt, 0, k, 0);
-        for (int i = 0; i < n; i++) {
-            bkt[s[i]]++;
-        }
+    private static void bucketEnds(int[] counts, int[] bkt, int k) {
         int sum = 0;
         for (int c = 0; c < k; c++) {
-            sum += bkt[c];
+            sum += counts[c];
             bkt[c] = sum;
         }
     }
 
-    private static void induceL(int[] s, int[] sa, boolean[] t, int n, int[] bkt, int k) {
-        bucketStarts(s, n, bkt, k);
+    private static void induceL(int[] s, int[] sa, int n, int[] counts, int[] bkt, int k) {
+        bucketStarts(counts, bkt, k);
         for (int i = 0; i < n; i++) {
             int j = sa[i] - 1;
-            if (j >= 0 && !t[j]) {
-                sa[bkt[s[j]]++] = j;
+            if (j >= 0) {
+                int c = s[j];
+                if (c >= 0) { // L-type
+                    sa[bkt[c]++] = j;
+                }
             }
         }
     }
 
-    private static void induceS(int[] s, int[] sa, boolean[] t, int n, int[] bkt, int k) {
-        bucketEnds(s, n, bkt, k);
+    private static void induceS(int[] s, int[] sa, int n, int[] counts, int[] bkt, int k) {
+        bucketEnds(counts, bkt, k);
         for (int i = n - 1; i >= 0; i--) {
             int j = sa[i] - 1;
-            if (j >= 0 && t[j]) {
-                sa[--bkt[s[j]]] = j;
+            if (j >= 0) {
+                int c = s[j];
+                if (c < 0) { // S-type
+                    sa[--bkt[c & SYMBOL]] = j;
+                }
             }
         }
     }
