@@ -129,12 +129,19 @@ public final class SpanAttributor implements Attributor {
                 long lo;
                 long hi;
                 if (d > 0) {
-                    long[] r = s.find(out, i, d);
+                    long[] first = s.tokenRange(out[i]);
+                    long[] r = s.findWithin(out, i, d, first[0], first[1]);
                     lo = r[0];
                     hi = r[1];
                 } else {
-                    lo = 0;
-                    hi = s.streamLength();
+                    long[] r = s.tokenRange(out[i]);
+                    lo = r[0];
+                    hi = r[1];
+                    d = r[0] == r[1] ? 0 : 1;
+                    if (d == 0) {
+                        prev[si] = 0;
+                        continue;
+                    }
                 }
                 while (i + d < out.length) {
                     long[] r = s.narrow(lo, hi, d, out[i + d]);

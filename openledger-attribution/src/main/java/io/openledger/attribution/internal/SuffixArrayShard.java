@@ -60,7 +60,7 @@ public final class SuffixArrayShard implements AutoCloseable {
     private final long docs;
     private final long saOffset;
     private final long docOffset;
-    private final Map<Integer, Long> unigramCounts = new ConcurrentHashMap<>();
+    private final Map<Integer, long[]> tokenRanges = new ConcurrentHashMap<>();
 
     private SuffixArrayShard(Path file, Arena arena, MemorySegment seg, long n, long docs) {
         this.file = file;
@@ -323,8 +323,16 @@ public final class SuffixArrayShard implements AutoCloseable {
      * off+len)}; {@code lo == hi} if none. Two binary searches.
      */
     public long[] find(int[] q, int off, int len) {
-        long lo = 0;
-        long hi = n;
+        return findWithin(q, off, len, 0, n);
+    }
+
+    /**
+     * Like {@link #find} but searching only {@code [from, to)}, which must contain the whole answer
+     * (for example the range of the query's first token).
+     */
+    public long[] findWithin(int[] q, int off, int len, long from, long to) {
+        long lo = from;
+        long hi = to;
         while (lo < hi) {
             long mid = (lo + hi) >>> 1;
             if (compare(suffix(mid), q, off, len) < 0) {
@@ -334,7 +342,7 @@ public final class SuffixArrayShard implements AutoCloseable {
             }
         }
         long start = lo;
-        hi = n;
+        hi = to;
         while (lo < hi) {
             long mid = (lo + hi) >>> 1;
             if (compare(suffix(mid), q, off, len) <= 0) {
@@ -374,12 +382,19 @@ public final class SuffixArrayShard implements AutoCloseable {
         return new long[] {start, a};
     }
 
-    /** Occurrences of the single token {@code token}, cached. */
+    /**
+     * The suffix-array range of the single token {@code token}, cached: every search for an output
+     * position starts here, so later queries skip the widest binary search. The cache holds at most
+     * one entry per distinct token queried.
+     */
+    public long[] tokenRange(int token) {
+        return tokenRanges.computeIfAbsent(token, t -> find(new int[] {t}, 0, 1));
+    }
+
+    /** Occurrences of the single token {@code token}. */
     public long unigramCount(int token) {
-        return unigramCounts.computeIfAbsent(token, t -> {
-            long[] r = find(new int[] {t}, 0, 1);
-            return r[1] - r[0];
-        });
+        long[] r = tokenRange(token);
+        return r[1] - r[0];
     }
 
     /** Unmaps the file; later calls fail. */
