@@ -136,6 +136,26 @@ class ApiTest {
     }
 
     @Test
+    void aServiceLoadedSpanMethodDeletesItsTemporaryIndexOnClose() throws Exception {
+        var corpus = TestCorpora.random(new Random(2), 2, 4, 6, 3);
+        java.util.Set<java.nio.file.Path> before = tempIndexes();
+        var attributor = new SpanMethod().prepare(corpus);
+        assertThat(attributor.indexBytes()).isPositive();
+        java.util.Set<java.nio.file.Path> during = tempIndexes();
+        during.removeAll(before);
+        assertThat(during).hasSize(1);
+        attributor.close();
+        assertThat(during.iterator().next()).doesNotExist();
+    }
+
+    private static java.util.Set<java.nio.file.Path> tempIndexes() throws java.io.IOException {
+        try (var s = java.nio.file.Files.list(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("openledger-span-"))
+                    .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+        }
+    }
+
+    @Test
     void closedIndexRefusesQueries() {
         SpanIndex index = SpanIndex.temporary(TestCorpora.random(new Random(1), 1, 3, 5, 3));
         index.close();
