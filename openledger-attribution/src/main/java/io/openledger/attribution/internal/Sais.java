@@ -39,6 +39,11 @@ public final class Sais {
     // before returning. Symbols are below 2^31 - 1, so the bit is free.
     private static final int S_TYPE = Integer.MIN_VALUE;
     private static final int SYMBOL = Integer.MAX_VALUE;
+    private static final int PREFETCH = 32;
+
+    // Keeps the look-ahead loads alive; never read.
+    @SuppressWarnings("unused")
+    private static int sink;
 
     private static void sais(int[] s, int[] sa, int n, int k) {
         if (n == 1) {
@@ -158,7 +163,14 @@ public final class Sais {
 
     private static void induceL(int[] s, int[] sa, int n, int[] counts, int[] bkt, int k) {
         bucketStarts(counts, bkt, k);
+        int touched = 0;
         for (int i = 0; i < n; i++) {
+            // Touch the symbol a few iterations ahead so that its cache miss overlaps this one (Java
+            // has no prefetch instruction; a stale value only wastes the load).
+            int ahead = i + PREFETCH < n ? sa[i + PREFETCH] - 1 : -1;
+            if (ahead >= 0) {
+                touched += s[ahead];
+            }
             int j = sa[i] - 1;
             if (j >= 0) {
                 int c = s[j];
@@ -167,11 +179,17 @@ public final class Sais {
                 }
             }
         }
+        sink += touched;
     }
 
     private static void induceS(int[] s, int[] sa, int n, int[] counts, int[] bkt, int k) {
         bucketEnds(counts, bkt, k);
+        int touched = 0;
         for (int i = n - 1; i >= 0; i--) {
+            int ahead = i - PREFETCH >= 0 ? sa[i - PREFETCH] - 1 : -1;
+            if (ahead >= 0) {
+                touched += s[ahead];
+            }
             int j = sa[i] - 1;
             if (j >= 0) {
                 int c = s[j];
@@ -180,5 +198,6 @@ public final class Sais {
                 }
             }
         }
+        sink += touched;
     }
 }
