@@ -123,12 +123,18 @@ public final class SuffixArrayShard implements AutoCloseable {
             }
             text[p++] = SEPARATOR;
         }
-        int[] sa = buildSuffixArray(text);
+        // sa[0] is the sentinel's suffix; the file holds sa[1..n]
+        int[] sa = suffixArrayWithSentinel(text);
         write(file, text, sa, docStarts, fingerprint(version, records));
     }
 
     /** The suffix array of a stream of tokens (>= 0) and separators (-1), as sorted by {@link #compare}. */
     static int[] buildSuffixArray(int[] text) {
+        return Arrays.copyOfRange(suffixArrayWithSentinel(text), 1, text.length + 1);
+    }
+
+    /** The suffix array of {@code text} plus a final sentinel, whose suffix comes first. */
+    private static int[] suffixArrayWithSentinel(int[] text) {
         int n = text.length;
         // Map tokens to dense ranks that keep their order: separator 1, tokens from 2, sentinel 0.
         int max = -1;
@@ -163,11 +169,10 @@ public final class SuffixArrayShard implements AutoCloseable {
             k = distinct.length + 2;
         }
         s[n] = 0;
-        int[] full = Sais.suffixArray(s, k);
-        // full[0] is the sentinel's suffix
-        return Arrays.copyOfRange(full, 1, n + 1);
+        return Sais.suffixArray(s, k);
     }
 
+    // sa holds the sentinel suffix first, then the n suffixes the file stores
     private static void write(Path file, int[] text, int[] sa, long[] docStarts, byte[] fingerprint) {
         long n = text.length;
         long saOff = align8(HEADER + 4 * n);
@@ -189,8 +194,8 @@ public final class SuffixArrayShard implements AutoCloseable {
                 MemorySegment.copy(MemorySegment.ofArray(fingerprint), 0, m, 24, 32);
                 m.set(LONG, 56, 0);
                 MemorySegment.copy(text, 0, m, INT, HEADER, text.length);
-                for (int i = 0; i < sa.length; i++) {
-                    m.set(LONG, saOff + 8L * i, sa[i]);
+                for (int i = 0; i < n; i++) {
+                    m.set(LONG, saOff + 8L * i, sa[i + 1]);
                 }
                 MemorySegment.copy(docStarts, 0, m, LONG, saOff + 8 * n, docStarts.length);
                 m.force();
