@@ -27,7 +27,9 @@ import org.junit.jupiter.api.Test;
  * The contract every {@link AttributionMethod} must pass. Extend it in your method's tests and
  * implement {@link #method()}; it checks a stable id, empty inputs, determinism, exact
  * normalisation, invariance under permuting the corpus, and that a contributor quoted verbatim gets
- * the largest share.
+ * the largest share. The method must also be registered for {@link java.util.ServiceLoader} (a
+ * {@code META-INF/services/io.openledger.attribution.spi.AttributionMethod} line or a module {@code
+ * provides}), since the kit looks it up by id. Ships in the {@code openledger-attribution} test-jar.
  */
 public abstract class AttributionMethodContract {
     /** A fresh instance of the method under test. */
