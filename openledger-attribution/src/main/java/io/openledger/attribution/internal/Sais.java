@@ -82,26 +82,33 @@ public final class Sais {
                 sa[n1++] = p;
             }
         }
-        // Name the LMS substrings; equal substrings (symbols and types) get equal names.
+        // Name the LMS substrings; equal substrings (symbols and types) get equal names. Their
+        // lengths go first into the free slots sa[n1 + p/2] (LMS positions are at least two apart),
+        // so that substrings of different lengths are told apart without reading the text; each
+        // slot is read before its name overwrites it.
         Arrays.fill(sa, n1, n, -1);
+        for (int i = n - 1, next = n - 1; i >= 1; i--) {
+            if (isLms(s, i)) {
+                sa[n1 + i / 2] = next - i + 1;
+                next = i;
+            }
+        }
+        sa[n1 + (n - 1) / 2] = 1; // the sentinel's substring is itself
         int name = 0;
         int prev = -1;
+        int prevLength = 0;
         for (int i = 0; i < n1; i++) {
             int pos = sa[i];
-            boolean diff = false;
-            for (int d = 0; ; d++) {
-                if (prev == -1 || s[pos + d] != s[prev + d]) {
-                    diff = true;
-                    break;
-                } else if (d > 0 && (isLms(s, pos + d) || isLms(s, prev + d))) {
-                    break;
-                }
+            int length = sa[n1 + pos / 2];
+            boolean diff = prev == -1 || length != prevLength;
+            for (int d = 0; !diff && d < length; d++) {
+                diff = s[pos + d] != s[prev + d];
             }
             if (diff) {
                 name++;
                 prev = pos;
+                prevLength = length;
             }
-            // LMS positions are at least two apart, so pos/2 is a free, order-preserving slot.
             sa[n1 + pos / 2] = name - 1;
         }
         int[] s1 = new int[n1];
