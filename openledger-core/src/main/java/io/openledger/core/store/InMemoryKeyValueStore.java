@@ -100,8 +100,8 @@ public final class InMemoryKeyValueStore implements KeyValueStore {
             long seq = committed + 1;
             // Keep what the previous commit made visible, for plain reads racing with this write.
             // Snapshots close without the lock, so read the oldest one once (firstKey could throw).
-      Map.Entry<Long, Integer> oldest = liveSnapshots.firstEntry();
-      long oldestVisible = oldest == null ? seq - 1 : Math.min(seq - 1, oldest.getKey());
+            Map.Entry<Long, Integer> oldest = liveSnapshots.firstEntry();
+            long oldestVisible = oldest == null ? seq - 1 : Math.min(seq - 1, oldest.getKey());
             for (WriteBatch.Op op : batch.ops()) {
                 Version head = map.get(op.key());
                 if (head == null && op.value() == null) {

@@ -1,0 +1,2 @@
+/** Attribution benchmarks and the evaluation harness. */
+package io.openledger.benchmarks.attribution;

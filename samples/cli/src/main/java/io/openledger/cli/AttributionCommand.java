@@ -1,0 +1,334 @@
+package io.openledger.cli;
+
+import io.openledger.attribution.AttributionEngine;
+import io.openledger.attribution.AttributionQuery;
+import io.openledger.attribution.AttributionResult;
+import io.openledger.attribution.Corpus;
+import io.openledger.attribution.CorpusRecord;
+import io.openledger.attribution.InMemoryCorpus;
+import io.openledger.attribution.MatchedSpan;
+import io.openledger.attribution.SpanIndex;
+import io.openledger.attribution.SpanMethod;
+import io.openledger.attribution.WordTokenizer;
+import io.openledger.core.Bytes;
+import io.openledger.core.ContributorId;
+import io.openledger.core.DatanetId;
+import io.openledger.core.ModelId;
+import io.openledger.core.contract.DatanetVersionRef;
+import io.openledger.core.merkle.MerkleTree;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code openledger attribution}: span attribution of a text against a corpus, and the span
+ * benchmark. Until the datanet module exports versions, the corpus is a UTF-8 file with one record
+ * per line, {@code CONTRIBUTOR_ADDRESS<TAB>TEXT}, tokenized by the built-in word-and-punctuation
+ * tokenizer.
+ */
+@Command(
+        name = "attribution",
+        mixinStandardHelpOptions = true,
+        description = "Proof of Attribution: span matching over suffix arrays.",
+        subcommands = {AttributionCommand.Span.class, AttributionCommand.Bench.class})
+public final class AttributionCommand implements Runnable {
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(System.out);
+    }
+
+    /** {@code attribution span}: which contributors a text quotes. */
+    @Command(name = "span", mixinStandardHelpOptions = true, description = "Attribute a text to corpus records.")
+    static final class Span implements Callable<Integer> {
+        @Option(names = "--home", description = "Directory that keeps the index between runs.", required = true)
+        Path home;
+
+        @Option(
+                names = "--corpus",
+                description = "Records, one per line: CONTRIBUTOR_ADDRESS<TAB>TEXT.",
+                required = true)
+        Path corpusFile;
+
+        @Option(
+                names = "--datanet",
+                description = "NAME[@VERSION] of the corpus (default ${DEFAULT-VALUE}).",
+                defaultValue = "local@1")
+        String datanet;
+
+        @Option(names = "--text", description = "The output to attribute.", required = true)
+        String text;
+
+        @Option(
+                names = "--min-length",
+                description = "Minimum span length in tokens (default ${DEFAULT-VALUE}).",
+                defaultValue = "6")
+        int minLength;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            return span(System.out, home, corpusFile, datanet, text, minLength, json);
+        }
+    }
+
+    /** Runs {@code attribution span}; returns the exit status. */
+    static int span(
+            PrintStream out, Path home, Path corpusFile, String datanet, String text, int minLength, boolean json)
+            throws IOException {
+        String name = datanet;
+        long version = 1;
+        int at = datanet.lastIndexOf('@');
+        if (at > 0) {
+            name = datanet.substring(0, at);
+            version = Long.parseLong(datanet.substring(at + 1));
+        }
+        List<String> lines = Files.readAllLines(corpusFile, StandardCharsets.UTF_8).stream()
+                .filter(l -> !l.isBlank())
+                .toList();
+        WordTokenizer tokenizer = new WordTokenizer();
+        List<Bytes> leaves = lines.stream().map(Bytes::utf8).toList();
+        DatanetVersionRef ref = new DatanetVersionRef(
+                DatanetId.of(name),
+                version,
+                leaves.isEmpty()
+                        ? io.openledger.core.Hash.ZERO
+                        : MerkleTree.of(leaves).root());
+        var b = InMemoryCorpus.builder().addVersion(ref);
+        for (int i = 0; i < lines.size(); i++) {
+            String[] parts = lines.get(i).split("\t", 2);
+            if (parts.length != 2) {
+                throw new IllegalArgumentException(
+                        corpusFile + ":" + (i + 1) + ": expected CONTRIBUTOR_ADDRESS<TAB>TEXT");
+            }
+            b.add(CorpusRecord.of(
+                    name + "@" + version + "/" + i,
+                    ContributorId.fromHex(parts[0].strip()),
+                    ref,
+                    tokenizer.encode(parts[1])));
+        }
+        Corpus corpus = b.build();
+        int[] tokens = tokenizer.encode(text);
+        SpanMethod method = SpanMethod.builder()
+                .indexDirectory(home.resolve("attribution-index"))
+                .minLength(minLength)
+                .build();
+        AttributionResult r;
+        try (AttributionEngine engine =
+                AttributionEngine.builder().method(method).corpus(corpus).build()) {
+            r = engine.attribute(AttributionQuery.builder()
+                    .model(ModelId.of("cli"))
+                    .outputTokens(tokens)
+                    .trainedOn(List.of(ref))
+                    .build());
+        }
+        if (json) {
+            StringBuilder sb = new StringBuilder("{\"contributors\":[");
+            int k = 0;
+            for (var e : r.weights().shares().entrySet()) {
+                sb.append(k++ == 0 ? "" : ",")
+                        .append("{\"id\":\"")
+                        .append(e.getKey())
+                        .append("\",\"weight\":")
+                        .append(r.weights().fractionOf(e.getKey()).toPlainString())
+                        .append('}');
+            }
+            sb.append("],\"spans\":[");
+            k = 0;
+            for (MatchedSpan s : r.spans()) {
+                sb.append(k++ == 0 ? "" : ",")
+                        .append("{\"text\":\"")
+                        .append(escape(tokenizer.decode(Arrays.copyOfRange(tokens, s.start(), s.end()))))
+                        .append("\",\"records\":[");
+                for (int j = 0; j < s.recordIds().size(); j++) {
+                    sb.append(j == 0 ? "" : ",")
+                            .append('"')
+                            .append(escape(s.recordIds().get(j)))
+                            .append('"');
+                }
+                sb.append("]}");
+            }
+            out.println(sb.append("]}"));
+        } else {
+            for (MatchedSpan s : r.spans()) {
+                out.printf(
+                        "span \"%s\" in %s%n",
+                        tokenizer.decode(Arrays.copyOfRange(tokens, s.start(), s.end())), s.recordIds());
+            }
+            for (var e : r.weights().shares().entrySet()) {
+                out.printf(
+                        "%s %s%n",
+                        e.getKey(), r.weights().fractionOf(e.getKey()).toPlainString());
+            }
+        }
+        return 0;
+    }
+
+    static String escape(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    /** {@code attribution bench}: suffix-array build rate and span latency. */
+    @Command(name = "bench", mixinStandardHelpOptions = true, description = "Index build rate and query latency.")
+    static final class Bench implements Callable<Integer> {
+        @Option(
+                names = "--tokens",
+                description = "Corpus size in tokens (default ${DEFAULT-VALUE}).",
+                defaultValue = "100000000")
+        long tokens;
+
+        @Option(
+                names = "--queries",
+                description = "512-token outputs to time (default ${DEFAULT-VALUE}).",
+                defaultValue = "300")
+        int queries;
+
+        @Option(names = "--json", description = "Print only the JSON line.")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            return bench(System.out, tokens, queries, json);
+        }
+    }
+
+    /**
+     * Generates a Zipf(1) corpus over 50,000 token ids in records of 100 to 300 tokens, builds its
+     * one shard on one thread, then times span attribution of 512-token outputs that quote two
+     * record windows. Prints a JSON line last.
+     */
+    static int bench(PrintStream out, long target, int queries, boolean json) throws IOException {
+        SplittableRandom rnd = new SplittableRandom(42);
+        double[] cdf = new double[50_000];
+        double acc = 0;
+        for (int i = 0; i < cdf.length; i++) {
+            acc += 1.0 / (i + 1);
+            cdf[i] = acc;
+        }
+        for (int i = 0; i < cdf.length; i++) {
+            cdf[i] /= acc;
+        }
+        DatanetVersionRef ref = new DatanetVersionRef(DatanetId.of("bench"), 1, io.openledger.core.Hash.ZERO);
+        var b = InMemoryCorpus.builder();
+        List<CorpusRecord> records = new ArrayList<>();
+        long tokens = 0;
+        while (tokens < target) {
+            int len = (int) Math.min(100 + rnd.nextInt(201), target - tokens);
+            CorpusRecord rec = CorpusRecord.of(
+                    "r" + records.size(),
+                    ContributorId.fromHex("0x" + String.format("%040x", 1 + records.size() % 1000)),
+                    ref,
+                    zipf(rnd, cdf, len));
+            b.add(rec);
+            records.add(rec);
+            tokens += len;
+        }
+        Corpus corpus = b.build();
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Path dir = Files.createTempDirectory("openledger-attribution-bench");
+        try {
+            long c0 = mx.getCurrentThreadCpuTime();
+            long w0 = System.nanoTime();
+            long indexBytes;
+            try (SpanIndex index = SpanIndex.open(corpus, dir)) {
+                indexBytes = index.bytes();
+            }
+            double buildS = (System.nanoTime() - w0) / 1e9;
+            double buildCpuS = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
+            double[] lat = new double[queries];
+            try (AttributionEngine engine = AttributionEngine.builder()
+                    .method(SpanMethod.builder().indexDirectory(dir).build())
+                    .corpus(corpus)
+                    .build()) {
+                for (int q = -Math.max(20, queries / 10); q < queries; q++) {
+                    int[] o = zipf(rnd, cdf, 512);
+                    for (int k = 0; k < 2; k++) {
+                        CorpusRecord r = records.get(rnd.nextInt(records.size()));
+                        int len = Math.min(r.length(), 40 + rnd.nextInt(41));
+                        System.arraycopy(
+                                r.tokens(),
+                                rnd.nextInt(r.length() - len + 1),
+                                o,
+                                k * 256 + rnd.nextInt(256 - len),
+                                len);
+                    }
+                    AttributionQuery query = AttributionQuery.builder()
+                            .model(ModelId.of("bench"))
+                            .outputTokens(o)
+                            .trainedOn(List.of(ref))
+                            .build();
+                    long s0 = System.nanoTime();
+                    engine.attribute(query);
+                    if (q >= 0) {
+                        lat[q] = (System.nanoTime() - s0) / 1e6;
+                    }
+                }
+            }
+            Arrays.sort(lat);
+            String line = String.format(
+                    Locale.ROOT,
+                    "{\"bench\":\"attribution-span\",\"corpus_tokens\":%d,\"index_bytes\":%d,\"build_s\":%.2f,\"build_cpu_s\":%.2f,"
+                            + "\"build_tokens_per_s\":%.0f,\"output_tokens\":512,\"queries\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f}",
+                    tokens,
+                    indexBytes,
+                    buildS,
+                    buildCpuS,
+                    tokens / buildS,
+                    queries,
+                    lat[(int) Math.floor(0.5 * (queries - 1))],
+                    lat[(int) Math.ceil(0.99 * (queries - 1))]);
+            if (!json) {
+                out.printf(Locale.ROOT, "built %,d tokens in %.1f s (%.1f s CPU)%n", tokens, buildS, buildCpuS);
+            }
+            out.println(line);
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static int[] zipf(SplittableRandom rnd, double[] cdf, int n) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            int idx = Arrays.binarySearch(cdf, rnd.nextDouble());
+            out[i] = Math.min(cdf.length - 1, idx < 0 ? -idx - 1 : idx);
+        }
+        return out;
+    }
+}
