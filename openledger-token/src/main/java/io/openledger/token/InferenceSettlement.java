@@ -1,0 +1,185 @@
+package io.openledger.token;
+
+import io.openledger.core.Address;
+import io.openledger.core.Amount;
+import io.openledger.core.Bytes;
+import io.openledger.core.ContributorId;
+import io.openledger.core.Hash;
+import io.openledger.core.contract.InferenceRecord;
+import io.openledger.core.contract.Settlement;
+import io.openledger.core.crypto.Hashing;
+import io.openledger.token.internal.Accounts;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The token module's {@link Settlement}: charges the caller's wallet the fee of {@link
+ * TokenParameters#feeSchedule()} and pays the {@link FeeSplit} parts (model developer, staking
+ * reward pool, data contributors, protocol treasury, dust) as one linked chain of ledger transfers,
+ * all or nothing. Leg {@code i} has the id {@link #legId(Hash, int)}, so settling the same request
+ * again finds the recorded legs and returns the first result without moving money; this holds
+ * across restarts because the ledger is the only state. Thread-safe.
+ */
+public final class InferenceSettlement implements Settlement {
+    /** Transfer code of settlement legs. */
+    public static final int CODE_SETTLEMENT = 3;
+
+    private final OpenToken token;
+    private final TokenParameters parameters;
+    private final @Nullable Staking staking;
+    private final Address protocolTreasury;
+    private final Address dust;
+
+    /**
+     * A settlement paying into {@code token}'s wallets.
+     *
+     * @param staking where stakers' rewards are accounted; if null, the stakers' part goes to dust
+     */
+    public InferenceSettlement(
+            OpenToken token,
+            TokenParameters parameters,
+            @Nullable Staking staking,
+            Address protocolTreasury,
+            Address dust) {
+        this.token = token;
+        this.parameters = parameters;
+        this.staking = staking;
+        this.protocolTreasury = protocolTreasury;
+        this.dust = dust;
+    }
+
+    /** A settlement with the default treasury and dust system wallets. */
+    public InferenceSettlement(OpenToken token, TokenParameters parameters, @Nullable Staking staking) {
+        this(token, parameters, staking, defaultTreasury(), defaultDust());
+    }
+
+    /** The default protocol treasury wallet. */
+    public static Address defaultTreasury() {
+        return OpenToken.systemAddress("protocol/treasury");
+    }
+
+    /** The default dust wallet. */
+    public static Address defaultDust() {
+        return OpenToken.systemAddress("dust");
+    }
+
+    /** The id of leg {@code index} of the settlement of {@code requestId}. */
+    public static TransferId legId(Hash requestId, int index) {
+        return TransferId.derive("open/settle", requestId.bytes(), Bytes.utf8(Integer.toString(index)));
+    }
+
+    /** The fee this settlement would charge for {@code record}. */
+    public Amount feeOf(InferenceRecord record) {
+        return parameters
+                .feeSchedule()
+                .fee(record.promptTokens().size(), record.outputTokens().size());
+    }
+
+    @Override
+    public synchronized SettlementResult settle(SettlementRequest request) {
+        InferenceRecord rec = request.record();
+        Hash reference =
+                Hashing.keccak256(Bytes.utf8("open/settle"), rec.requestId().bytes());
+        SettlementResult earlier = recorded(request, reference);
+        if (earlier != null) {
+            return earlier;
+        }
+        Amount fee = feeOf(rec);
+        boolean stakers = staking != null && !staking.totalStaked().isZero();
+        FeeSplit split = FeeSplit.compute(
+                fee, parameters.splitRatios(), request.weights(), stakers, parameters.remainderPolicy());
+        Map<Address, Amount> payouts = new LinkedHashMap<>();
+        payouts.merge(request.modelOwner(), split.modelDeveloper(), Amount::add);
+        payouts.merge(Staking.rewardPool(), split.stakers(), Amount::add);
+        for (Map.Entry<ContributorId, Amount> e : split.contributors().entrySet()) {
+            payouts.merge(e.getKey().address(), e.getValue(), Amount::add);
+        }
+        payouts.merge(protocolTreasury, split.protocol(), Amount::add);
+        payouts.merge(dust, split.dust(), Amount::add);
+        payouts.values().removeIf(Amount::isZero);
+        if (payouts.isEmpty()) {
+            return new SettlementResult(rec.requestId(), fee, Map.of(), reference);
+        }
+        AccountId payer = OpenToken.walletOf(rec.caller());
+        if (token.ledger().lookupAccount(payer).isEmpty()) {
+            throw new SettlementException("caller " + rec.caller() + " has no OPEN wallet; nothing moved");
+        }
+        List<Transfer> legs = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<Address, Amount> e : payouts.entrySet()) {
+            AccountId to = token.ensureWallet(e.getKey());
+            if (to.equals(payer)) {
+                throw new SettlementException("caller " + rec.caller() + " cannot also be a payee; nothing moved");
+            }
+            legs.add(Transfer.builder(legId(rec.requestId(), i))
+                    .debit(payer)
+                    .credit(to)
+                    .amount(e.getValue())
+                    .ledger(OpenToken.LEDGER)
+                    .code(CODE_SETTLEMENT)
+                    .userData(i == 0 ? payouts.size() : 0)
+                    .build());
+            i++;
+        }
+        List<TransferResult> rs = token.ledger().createTransfers(Accounts.chain(legs));
+        TransferResult f = Accounts.firstFailure(rs);
+        if (!f.isSuccess()) {
+            throw new SettlementException("settlement of " + rec.requestId() + " for " + fee + " base units refused ("
+                    + f + "); nothing moved");
+        }
+        if (stakers && !split.stakers().isZero() && rs.getFirst() == TransferResult.OK) {
+            staking.notifyReward(split.stakers());
+        }
+        for (Transfer t : legs) {
+            token.emit(new TokenEvent.TransferEvent(
+                    rec.caller(), addressOf(payouts, t.creditAccountId()), t.amount(), t.id()));
+        }
+        return new SettlementResult(rec.requestId(), fee, payouts, reference);
+    }
+
+    private static Address addressOf(Map<Address, Amount> payouts, AccountId wallet) {
+        for (Address a : payouts.keySet()) {
+            if (OpenToken.walletOf(a).equals(wallet)) {
+                return a;
+            }
+        }
+        throw new IllegalStateException("no payee for " + wallet);
+    }
+
+    /**
+     * Rebuilds the result of an earlier settlement from its recorded legs, or null if there is none.
+     * Wallet ids are one-way hashes of addresses, so payees are matched against the addresses this
+     * request can pay.
+     */
+    private @Nullable SettlementResult recorded(SettlementRequest request, Hash reference) {
+        Hash requestId = request.record().requestId();
+        var first = token.ledger().lookupTransfer(legId(requestId, 0));
+        if (first.isEmpty()) {
+            return null;
+        }
+        Map<AccountId, Address> candidates = new LinkedHashMap<>();
+        for (Address a : List.of(request.modelOwner(), Staking.rewardPool(), protocolTreasury, dust)) {
+            candidates.put(OpenToken.walletOf(a), a);
+        }
+        for (ContributorId c : request.weights().shares().keySet()) {
+            candidates.put(OpenToken.walletOf(c.address()), c.address());
+        }
+        int n = (int) first.get().userData();
+        Map<Address, Amount> payouts = new LinkedHashMap<>();
+        Amount fee = Amount.ZERO;
+        for (int i = 0; i < n; i++) {
+            Transfer t = token.ledger().lookupTransfer(legId(requestId, i)).orElseThrow();
+            Address a = candidates.get(t.creditAccountId());
+            if (a == null) {
+                throw new SettlementException("request " + requestId
+                        + " was settled before with a payee this request does not name; nothing moved");
+            }
+            payouts.merge(a, t.amount(), Amount::add);
+            fee = fee.add(t.amount());
+        }
+        return new SettlementResult(requestId, fee, payouts, reference);
+    }
+}
