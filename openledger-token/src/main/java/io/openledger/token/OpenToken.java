@@ -46,8 +46,18 @@ public final class OpenToken {
     /** Transfer code of genesis allocations. */
     public static final int CODE_GENESIS = 2;
 
-    /** The account debited by genesis: a debit-balance account whose balance is the supply issued. */
+    /**
+     * The origin of all OPEN: a debit-balance account debited exactly once, by the supply transfer
+     * {@link #SUPPLY_TRANSFER}, whose id can be recorded only once, so the ledger itself forbids a
+     * second mint.
+     */
     public static final AccountId ISSUANCE = AccountId.derive("open/issuance");
+
+    /** The non-negative account that receives the supply and hands out the genesis allocations. */
+    public static final AccountId GENESIS_RESERVE = AccountId.derive("open/genesis-reserve");
+
+    /** The one transfer that issues {@link #TOTAL_SUPPLY} from {@link #ISSUANCE} to {@link #GENESIS_RESERVE}. */
+    public static final TransferId SUPPLY_TRANSFER = TransferId.derive("open/supply");
 
     private static final AccountId ALLOWANCE_SOURCE = AccountId.derive("open/allowance-source");
 
@@ -64,6 +74,7 @@ public final class OpenToken {
                                 .ledger(LEDGER)
                                 .code(CODE_ISSUANCE)
                                 .build(),
+                        Accounts.nonNegative(GENESIS_RESERVE, LEDGER, CODE_ISSUANCE),
                         Account.builder(ALLOWANCE_SOURCE)
                                 .ledger(ALLOWANCE_LEDGER)
                                 .code(CODE_ISSUANCE)
@@ -121,20 +132,29 @@ public final class OpenToken {
     }
 
     /**
-     * Mints the genesis allocation: one linked chain from the issuance account to each allocation's
-     * beneficiary wallet, or to its vesting escrow if it vests. Idempotent: running it again finds
-     * the same transfers and moves nothing.
+     * Mints the genesis allocation: one linked chain that issues the supply to the genesis reserve
+     * (transfer {@link #SUPPLY_TRANSFER}) and hands every allocation to its beneficiary wallet, or to
+     * its vesting escrow if it vests. Idempotent: running it again finds the same transfers and moves
+     * nothing; a different allocation afterwards finds the reserve empty and is refused.
      *
      * @throws TokenException if the ledger refuses (for example a different genesis was minted)
      */
     public synchronized void mintGenesis(Genesis genesis) {
         List<Transfer> legs = new ArrayList<>();
         List<Address> to = new ArrayList<>();
+        legs.add(Transfer.builder(SUPPLY_TRANSFER)
+                .debit(ISSUANCE)
+                .credit(GENESIS_RESERVE)
+                .amount(TOTAL_SUPPLY)
+                .ledger(LEDGER)
+                .code(CODE_GENESIS)
+                .build());
+        to.add(Address.ZERO);
         for (Allocation a : genesis.allocations()) {
             Address holder = a.vesting() == null ? a.beneficiary() : Vesting.escrowAddress(a.name());
             AccountId wallet = ensureWallet(holder);
             legs.add(Transfer.builder(TransferId.derive("open/genesis", Bytes.utf8(a.name())))
-                    .debit(ISSUANCE)
+                    .debit(GENESIS_RESERVE)
                     .credit(wallet)
                     .amount(a.amount())
                     .ledger(LEDGER)
@@ -148,7 +168,7 @@ public final class OpenToken {
             throw new TokenException(TokenException.Reason.REJECTED, "genesis refused by the ledger: " + f);
         }
         if (rs.getFirst() == TransferResult.OK) {
-            for (int i = 0; i < legs.size(); i++) {
+            for (int i = 1; i < legs.size(); i++) {
                 emit(new TokenEvent.TransferEvent(
                         Address.ZERO,
                         to.get(i),
