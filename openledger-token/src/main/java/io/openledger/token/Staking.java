@@ -19,15 +19,16 @@ import org.jspecify.annotations.Nullable;
  * staking can never create or destroy tokens, and a wallet can never go negative.
  *
  * <p>Rewards use the reward-per-token accumulator (Synthetix StakingRewards): each reward raises
- * {@code rewardPerToken} by {@code reward × 10^18 / totalStaked} (floor); a staker has earned {@code
- * stake × (rewardPerToken − paid) / 10^18} (floor) since their last update. Flooring leaves dust in
+ * {@code rewardPerToken} by {@code reward × 10^36 / totalStaked} (floor; Synthetix uses 10^18, too coarse for
+ * base-unit stakes); a staker has earned {@code stake × (rewardPerToken − paid) / 10^36} (floor) since their last update. Flooring leaves dust in
  * the pool, so the pool always covers what is owed.
  *
  * <p>The accumulator and the unbonding queue are kept in memory by this object (the tokens they
  * describe are in the ledger). Thread-safe.
  */
 public final class Staking {
-    private static final BigInteger WAD = BigInteger.TEN.pow(18);
+    /** Fixed-point scale of reward per token: 10^36, so that even one base unit over 10^27 staked registers. */
+    private static final BigInteger SCALE = BigInteger.TEN.pow(36);
 
     private record Unbonding(Amount amount, Instant releaseAt) {}
 
@@ -95,7 +96,7 @@ public final class Staking {
 
     private void updateReward(Address a) {
         BigInteger delta = rewardPerToken.subtract(paid.getOrDefault(a, BigInteger.ZERO));
-        Amount owed = Amount.of(stakeOf(a).toBigInteger().multiply(delta).divide(WAD));
+        Amount owed = Amount.of(stakeOf(a).toBigInteger().multiply(delta).divide(SCALE));
         rewards.merge(a, owed, Amount::add);
         paid.put(a, rewardPerToken);
     }
@@ -103,7 +104,7 @@ public final class Staking {
     /** Rewards {@code staker} can claim now. */
     public synchronized Amount earned(Address staker) {
         BigInteger delta = rewardPerToken.subtract(paid.getOrDefault(staker, BigInteger.ZERO));
-        return Amount.of(stakeOf(staker).toBigInteger().multiply(delta).divide(WAD))
+        return Amount.of(stakeOf(staker).toBigInteger().multiply(delta).divide(SCALE))
                 .add(rewards.getOrDefault(staker, Amount.ZERO));
     }
 
@@ -264,7 +265,8 @@ public final class Staking {
         if (totalStaked.isZero()) {
             throw new TokenException(TokenException.Reason.INVALID_ARGUMENT, "no stake to reward");
         }
-        rewardPerToken = rewardPerToken.add(amount.toBigInteger().multiply(WAD).divide(totalStaked.toBigInteger()));
+        rewardPerToken =
+                rewardPerToken.add(amount.toBigInteger().multiply(SCALE).divide(totalStaked.toBigInteger()));
     }
 
     /**
