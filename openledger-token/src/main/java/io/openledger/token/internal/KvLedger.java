@@ -61,6 +61,7 @@ public final class KvLedger implements Ledger {
     private final Clock clock;
     private final Map<AccountId, Account> accounts = new HashMap<>();
     private final TreeSet<Expiry> expiries = new TreeSet<>();
+    private IdFilter transferIds = new IdFilter(20);
     private long lastTimestamp;
 
     private KvLedger(KeyValueStore store, Clock clock) {
@@ -105,8 +106,21 @@ public final class KvLedger implements Ledger {
                 expiries.add(new Expiry(e[0], new TransferId(e[1], e[2])));
             }
         }
+        rebuildFilter(transferIds);
         Optional<Bytes> ts = store.get(LedgerCodec.META_TIMESTAMP);
         lastTimestamp = ts.isPresent() ? LedgerCodec.decodeLong(LedgerCodec.META_TIMESTAMP, ts.get()) : 0;
+    }
+
+    /** Adds every stored transfer id (and burned id) to {@code f}, which becomes the filter. */
+    private void rebuildFilter(IdFilter f) {
+        int prefix = LedgerCodec.TRANSFER_PREFIX.length;
+        try (KeyValueIterator it = store.scan(Bytes.wrap(LedgerCodec.TRANSFER_PREFIX))) {
+            while (it.hasNext()) {
+                java.nio.ByteBuffer k = java.nio.ByteBuffer.wrap(it.next().key().unsafeArray(), prefix, 16);
+                f.add(k.getLong(), k.getLong());
+            }
+        }
+        transferIds = f;
     }
 
     private interface Decoder<T> {
@@ -242,6 +256,7 @@ public final class KvLedger implements Ledger {
                         break;
                     }
                 }
+                w.endChain();
             }
             i = j + 1;
         }
@@ -336,6 +351,7 @@ public final class KvLedger implements Ledger {
         final Map<Expiry, Boolean> expiryChanges = new LinkedHashMap<>(); // true: add, false: remove
         final List<Map.Entry<AccountId, AccountBalance>> history = new ArrayList<>();
         final ArrayDeque<Runnable> undo = new ArrayDeque<>();
+        boolean inChain; // a standalone transfer validates before it writes, so only chains need undo
         long ts = lastTimestamp;
 
         @Nullable
@@ -357,6 +373,7 @@ public final class KvLedger implements Ledger {
         }
 
         int savepoint() {
+            inChain = true;
             return undo.size();
         }
 
@@ -366,7 +383,16 @@ public final class KvLedger implements Ledger {
             }
         }
 
+        void endChain() {
+            inChain = false;
+            undo.clear();
+        }
+
         private <K, V> void putUndoable(Map<K, V> map, K key, V value) {
+            if (!inChain) {
+                map.put(key, value);
+                return;
+            }
             boolean had = map.containsKey(key);
             V old = map.put(key, value);
             undo.push(() -> {
@@ -397,7 +423,9 @@ public final class KvLedger implements Ledger {
         void setTimestamp(long t) {
             long old = ts;
             ts = t;
-            undo.push(() -> ts = old);
+            if (inChain) {
+                undo.push(() -> ts = old);
+            }
         }
 
         void addHistory(Account a, Transfer t) {
@@ -412,7 +440,9 @@ public final class KvLedger implements Ledger {
                                 a.debitsPosted(),
                                 a.creditsPending(),
                                 a.creditsPosted())));
-                undo.push(() -> history.subList(size, history.size()).clear());
+                if (inChain) {
+                    undo.push(() -> history.subList(size, history.size()).clear());
+                }
             }
         }
 
@@ -658,6 +688,12 @@ public final class KvLedger implements Ledger {
             batch.put(LedgerCodec.META_TIMESTAMP, LedgerCodec.encodeLong(ts));
             store.write(batch); // throws without changing the cache if the store refuses
             accounts.putAll(touched);
+            for (TransferId id : transfers.keySet()) {
+                transferIds.add(id.hi(), id.lo());
+            }
+            if (transferIds.crowded()) {
+                rebuildFilter(transferIds.grown());
+            }
             for (var e : expiryChanges.entrySet()) {
                 if (e.getValue()) {
                     expiries.add(e.getKey());
