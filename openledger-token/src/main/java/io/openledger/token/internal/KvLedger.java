@@ -61,6 +61,11 @@ public final class KvLedger implements Ledger {
     private final Clock clock;
     private final Map<AccountId, Account> accounts = new HashMap<>();
     private final TreeSet<Expiry> expiries = new TreeSet<>();
+    /** Most transfers applied in one group commit (TigerBeetle's batch limit is 8,190 events). */
+    private static final int MAX_GROUP_TRANSFERS = 8190;
+
+    private final java.util.concurrent.ConcurrentLinkedQueue<Submission> submissions =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     private IdFilter transferIds = new IdFilter(20);
     private long lastTimestamp;
 
@@ -216,11 +221,73 @@ public final class KvLedger implements Ledger {
 
     // ---------------------------------------------------------------- transfers
 
+    /** One caller's request waiting for the group commit that applies it. */
+    private static final class Submission {
+        final List<Transfer> transfers;
+
+        @Nullable
+        List<TransferResult> results;
+
+        @Nullable
+        RuntimeException failure;
+
+        boolean done; // written and read under the ledger's monitor
+
+        Submission(List<Transfer> transfers) {
+            this.transfers = transfers;
+        }
+    }
+
+    /**
+     * Group commit: concurrent callers queue their requests; whichever holds the monitor applies
+     * every queued request in order (each keeps its own linked chains and results) and stores them
+     * all with one write, so one fsync serves many callers. A caller whose request another thread
+     * already committed returns at once.
+     */
     @Override
-    public synchronized List<TransferResult> createTransfers(List<Transfer> list) {
+    public List<TransferResult> createTransfers(List<Transfer> list) {
+        Submission mine = new Submission(list);
+        submissions.add(mine);
+        synchronized (this) {
+            while (!mine.done) {
+                commitGroup();
+            }
+        }
+        if (mine.failure != null) {
+            throw mine.failure;
+        }
+        return java.util.Objects.requireNonNull(mine.results);
+    }
+
+    private void commitGroup() {
+        List<Submission> group = new ArrayList<>();
+        int size = 0;
+        for (Submission s = submissions.peek();
+                s != null && (group.isEmpty() || size + s.transfers.size() <= MAX_GROUP_TRANSFERS);
+                s = submissions.peek()) {
+            group.add(submissions.poll());
+            size += s.transfers.size();
+        }
         long now = nowNanos();
         Work w = new Work();
         expireInto(w, now);
+        for (Submission s : group) {
+            s.results = applyRequest(w, s.transfers, now);
+        }
+        try {
+            w.commit();
+        } catch (RuntimeException e) {
+            for (Submission s : group) {
+                s.results = null;
+                s.failure = e; // nothing of the group was stored
+            }
+        }
+        for (Submission s : group) {
+            s.done = true;
+        }
+    }
+
+    private static List<TransferResult> applyRequest(Work w, List<Transfer> list, long now) {
         int n = list.size();
         TransferResult[] results = new TransferResult[n];
         int i = 0;
@@ -260,7 +327,6 @@ public final class KvLedger implements Ledger {
             }
             i = j + 1;
         }
-        w.commit();
         return Arrays.asList(results);
     }
 
