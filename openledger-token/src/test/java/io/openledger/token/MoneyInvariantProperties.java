@@ -57,7 +57,7 @@ class MoneyInvariantProperties {
                                 Tuple.of(1, Arbitraries.longs().between(1, 2_000_000_000L))),
                         Arbitraries.integers().between(0, 10))
                 .as((a, b, c, amount, extra) -> new Op(kind, a, b, c, amount, extra)));
-        return op.list().ofMinSize(30).ofMaxSize(90);
+        return op.list().ofMinSize(50).ofMaxSize(200);
     }
 
     static final class World {
@@ -95,7 +95,7 @@ class MoneyInvariantProperties {
         }
     }
 
-    @Property(tries = 60)
+    @Property(tries = 100)
     void everyOperationConservesMoney(@ForAll("ops") List<Op> ops) {
         World w = new World();
         check(w);

@@ -1,6 +1,13 @@
-package io.openledger.token;
+package io.openledger.token.testing;
 
 import io.openledger.core.Amount;
+import io.openledger.token.Account;
+import io.openledger.token.AccountId;
+import io.openledger.token.PendingStatus;
+import io.openledger.token.Transfer;
+import io.openledger.token.TransferFlag;
+import io.openledger.token.TransferId;
+import io.openledger.token.TransferResult;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,9 +19,9 @@ import java.util.Set;
 /**
  * A deliberately naive reference model of the ledger semantics (TigerBeetle docs, reference
  * §1.2-1.5): plain maps of BigInteger, whole-state copies for linked-chain rollback, no encoding.
- * The real ledger must agree with it on every result and every balance.
+ * The real ledger must agree with it on every result and every balance. Not thread-safe.
  */
-final class ModelLedger {
+public final class ModelLedger {
     static final BigInteger MAX = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
 
     static final class A {
@@ -62,11 +69,13 @@ final class ModelLedger {
 
     State s = new State();
 
-    void createAccount(AccountId id, int ledger, int flags) {
+    /** Adds an account with zero balances. */
+    public void createAccount(AccountId id, int ledger, int flags) {
         s.accounts.putIfAbsent(id, new A(ledger, flags));
     }
 
-    List<TransferResult> createTransfers(List<Transfer> req, long now) {
+    /** Applies a request at time {@code now} (nanoseconds since the epoch). */
+    public List<TransferResult> createTransfers(List<Transfer> req, long now) {
         expire(now);
         List<TransferResult> out = new ArrayList<>();
         int i = 0;
@@ -264,7 +273,7 @@ final class ModelLedger {
     }
 
     /** True if the real account has the model's counters. */
-    boolean matches(Account a) {
+    public boolean matches(Account a) {
         A m = s.accounts.get(a.id());
         return m != null
                 && m.dp.equals(a.debitsPending().toBigInteger())
