@@ -29,7 +29,9 @@ import java.util.Optional;
 public interface Ledger {
     /**
      * A ledger stored in {@code store} (keys under {@code "tl/"}), loading and checking what is
-     * there.
+     * there. The ledger caches accounts and indexes in memory, so at most one ledger may be open on a
+     * store at a time, and nothing else may write its keys. Opening reads every account and transfer
+     * key once.
      *
      * @throws LedgerCorruptionException if stored records fail their checksums or the sums do not close
      */

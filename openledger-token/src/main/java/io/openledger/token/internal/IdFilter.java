@@ -17,9 +17,12 @@ final class IdFilter {
         bits = new long[1 << (log2Bits - 6)];
     }
 
-    /** True when the filter holds more than one id per 16 bits and should be rebuilt larger. */
+    /** Largest size: 2^30 bits (128 MiB); beyond it the filter only gets less selective. */
+    private static final int MAX_LONGS = 1 << 24;
+
+    /** True when the filter holds more than one id per 16 bits and can still grow. */
     boolean crowded() {
-        return (long) count * 16 > (long) bits.length * 64;
+        return bits.length < MAX_LONGS && (long) count * 16 > (long) bits.length * 64;
     }
 
     /** An empty filter four times as large. */
