@@ -577,39 +577,38 @@ public final class KvLedger implements Ledger {
                 expiresAt = at.longValueExact();
             }
             Amount amt = t.amount();
-            Account d2;
-            Account c2;
+            Amount debitTotal;
+            Amount creditTotal;
             try {
                 // Overflow of pending + posted + amount on either side is an error, never a wrap.
-                d.debitsPending().add(d.debitsPosted()).add(amt);
-                c.creditsPending().add(c.creditsPosted()).add(amt);
-                d2 = pending
-                        ? d.withBalances(
-                                d.debitsPending().add(amt), d.debitsPosted(), d.creditsPending(), d.creditsPosted())
-                        : d.withBalances(
-                                d.debitsPending(), d.debitsPosted().add(amt), d.creditsPending(), d.creditsPosted());
-                c2 = pending
-                        ? c.withBalances(
-                                c.debitsPending(),
-                                c.debitsPosted(),
-                                c.creditsPending().add(amt),
-                                c.creditsPosted())
-                        : c.withBalances(
-                                c.debitsPending(),
-                                c.debitsPosted(),
-                                c.creditsPending(),
-                                c.creditsPosted().add(amt));
+                debitTotal = d.debitsPending().add(d.debitsPosted()).add(amt);
+                creditTotal = c.creditsPending().add(c.creditsPosted()).add(amt);
             } catch (AmountOverflowException e) {
                 return TransferResult.OVERFLOWS;
             }
-            if (d.has(AccountFlag.DEBITS_MUST_NOT_EXCEED_CREDITS)
-                    && d.debitsPending().add(d.debitsPosted()).add(amt).greaterThan(d.creditsPosted())) {
+            if (d.has(AccountFlag.DEBITS_MUST_NOT_EXCEED_CREDITS) && debitTotal.greaterThan(d.creditsPosted())) {
                 return TransferResult.EXCEEDS_CREDITS;
             }
-            if (c.has(AccountFlag.CREDITS_MUST_NOT_EXCEED_DEBITS)
-                    && c.creditsPending().add(c.creditsPosted()).add(amt).greaterThan(c.debitsPosted())) {
+            if (c.has(AccountFlag.CREDITS_MUST_NOT_EXCEED_DEBITS) && creditTotal.greaterThan(c.debitsPosted())) {
                 return TransferResult.EXCEEDS_DEBITS;
             }
+            // Cannot overflow: each new counter is at most the total checked above.
+            Account d2 = pending
+                    ? d.withBalances(
+                            d.debitsPending().add(amt), d.debitsPosted(), d.creditsPending(), d.creditsPosted())
+                    : d.withBalances(
+                            d.debitsPending(), d.debitsPosted().add(amt), d.creditsPending(), d.creditsPosted());
+            Account c2 = pending
+                    ? c.withBalances(
+                            c.debitsPending(),
+                            c.debitsPosted(),
+                            c.creditsPending().add(amt),
+                            c.creditsPosted())
+                    : c.withBalances(
+                            c.debitsPending(),
+                            c.debitsPosted(),
+                            c.creditsPending(),
+                            c.creditsPosted().add(amt));
             Transfer recorded = t.withTimestamp(stamp);
             setTimestamp(stamp);
             putUndoable(transfers, t.id(), new Recorded(recorded));
