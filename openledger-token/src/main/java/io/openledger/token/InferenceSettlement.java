@@ -17,9 +17,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The token module's {@link Settlement}: charges the caller's wallet the fee of {@link
- * TokenParameters#feeSchedule()} and pays the {@link FeeSplit} parts (model developer, staking
- * reward pool, data contributors, protocol treasury, dust) as one linked chain of ledger transfers,
- * all or nothing. Leg {@code i} has the id {@link #legId(Hash, int)}, so settling the same request
+ * TokenParameters#feeSchedule()} into an escrow wallet and pays the {@link FeeSplit} parts out of
+ * it (model developer, staking reward pool, data contributors, protocol treasury, dust), as one
+ * linked chain of ledger transfers, all or nothing (reference §3.4). Leg {@code i} has the id {@link #legId(Hash, int)}, so settling the same request
  * again finds the recorded legs and returns the first result without moving money; this holds
  * across restarts because the ledger is the only state. Thread-safe.
  */
@@ -107,22 +107,13 @@ public final class InferenceSettlement implements Settlement {
         if (token.ledger().lookupAccount(payer).isEmpty()) {
             throw new SettlementException("caller " + rec.caller() + " has no OPEN wallet; nothing moved");
         }
+        // Leg 0 takes the fee into escrow, legs 1..n pay it out (the caller may be a payee too).
+        AccountId escrow = token.ensureWallet(escrowAddress());
         List<Transfer> legs = new ArrayList<>();
-        int i = 0;
+        legs.add(leg(rec.requestId(), 0, payer, escrow, fee, payouts.size() + 1));
+        int i = 1;
         for (Map.Entry<Address, Amount> e : payouts.entrySet()) {
-            AccountId to = token.ensureWallet(e.getKey());
-            if (to.equals(payer)) {
-                throw new SettlementException("caller " + rec.caller() + " cannot also be a payee; nothing moved");
-            }
-            legs.add(Transfer.builder(legId(rec.requestId(), i))
-                    .debit(payer)
-                    .credit(to)
-                    .amount(e.getValue())
-                    .ledger(OpenToken.LEDGER)
-                    .code(CODE_SETTLEMENT)
-                    .userData(i == 0 ? payouts.size() : 0)
-                    .build());
-            i++;
+            legs.add(leg(rec.requestId(), i++, escrow, token.ensureWallet(e.getKey()), e.getValue(), 0));
         }
         List<TransferResult> rs = token.ledger().createTransfers(Accounts.chain(legs));
         TransferResult f = Accounts.firstFailure(rs);
@@ -133,20 +124,32 @@ public final class InferenceSettlement implements Settlement {
         if (stakers && !split.stakers().isZero() && rs.getFirst() == TransferResult.OK) {
             staking.notifyReward(split.stakers());
         }
-        for (Transfer t : legs) {
+        if (rs.getFirst() == TransferResult.OK) {
             token.emit(new TokenEvent.TransferEvent(
-                    rec.caller(), addressOf(payouts, t.creditAccountId()), t.amount(), t.id()));
+                    rec.caller(), escrowAddress(), fee, legs.getFirst().id()));
+            int k = 1;
+            for (Map.Entry<Address, Amount> e : payouts.entrySet()) {
+                token.emit(new TokenEvent.TransferEvent(
+                        escrowAddress(), e.getKey(), e.getValue(), legs.get(k++).id()));
+            }
         }
         return new SettlementResult(rec.requestId(), fee, payouts, reference);
     }
 
-    private static Address addressOf(Map<Address, Amount> payouts, AccountId wallet) {
-        for (Address a : payouts.keySet()) {
-            if (OpenToken.walletOf(a).equals(wallet)) {
-                return a;
-            }
-        }
-        throw new IllegalStateException("no payee for " + wallet);
+    /** The wallet a fee passes through within its settlement chain; it holds nothing between settlements. */
+    public static Address escrowAddress() {
+        return OpenToken.systemAddress("settlement/escrow");
+    }
+
+    private static Transfer leg(Hash requestId, int index, AccountId from, AccountId to, Amount amount, long userData) {
+        return Transfer.builder(legId(requestId, index))
+                .debit(from)
+                .credit(to)
+                .amount(amount)
+                .ledger(OpenToken.LEDGER)
+                .code(CODE_SETTLEMENT)
+                .userData(userData)
+                .build();
     }
 
     /**
@@ -161,7 +164,8 @@ public final class InferenceSettlement implements Settlement {
             return null;
         }
         Map<AccountId, Address> candidates = new LinkedHashMap<>();
-        for (Address a : List.of(request.modelOwner(), Staking.rewardPool(), protocolTreasury, dust)) {
+        for (Address a : List.of(
+                request.record().caller(), request.modelOwner(), Staking.rewardPool(), protocolTreasury, dust)) {
             candidates.put(OpenToken.walletOf(a), a);
         }
         for (ContributorId c : request.weights().shares().keySet()) {
@@ -169,8 +173,8 @@ public final class InferenceSettlement implements Settlement {
         }
         int n = (int) first.get().userData();
         Map<Address, Amount> payouts = new LinkedHashMap<>();
-        Amount fee = Amount.ZERO;
-        for (int i = 0; i < n; i++) {
+        Amount fee = first.get().amount();
+        for (int i = 1; i < n; i++) {
             Transfer t = token.ledger().lookupTransfer(legId(requestId, i)).orElseThrow();
             Address a = candidates.get(t.creditAccountId());
             if (a == null) {
@@ -178,7 +182,6 @@ public final class InferenceSettlement implements Settlement {
                         + " was settled before with a payee this request does not name; nothing moved");
             }
             payouts.merge(a, t.amount(), Amount::add);
-            fee = fee.add(t.amount());
         }
         return new SettlementResult(requestId, fee, payouts, reference);
     }

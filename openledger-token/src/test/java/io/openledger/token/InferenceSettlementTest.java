@@ -103,4 +103,18 @@ class InferenceSettlementTest {
         assertThat(r.payouts()).containsEntry(InferenceSettlement.defaultDust(), Amount.of(4 + 11));
         assertThat(token.totalSupply()).isEqualTo(OpenToken.TOTAL_SUPPLY);
     }
+
+    @Test
+    void theCallerMayAlsoBeAContributor() {
+        AttributionWeights self = AttributionWeights.ofShares(
+                Map.of(ContributorId.of(caller), 500_000_000_000_000_000L, c2, 500_000_000_000_000_000L));
+        var req = new Settlement.SettlementRequest(MoneyInvariantProperties.record(caller, 5, 5, 2), dev, self);
+        Amount before = token.balanceOf(caller);
+        Settlement.SettlementResult r = settlement.settle(req);
+        Amount own = r.payouts().get(caller);
+        assertThat(own).isNotNull();
+        assertThat(token.balanceOf(caller)).isEqualTo(before.sub(r.fee()).add(own));
+        assertThat(token.balanceOf(InferenceSettlement.escrowAddress())).isEqualTo(Amount.ZERO);
+        assertThat(settlement.settle(req)).isEqualTo(r);
+    }
 }

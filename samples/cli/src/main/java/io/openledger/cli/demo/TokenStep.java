@@ -185,12 +185,16 @@ public final class TokenStep implements DemoStep {
                 r.finishedAt());
     }
 
+    private static Address demoCaller() {
+        return OpenToken.systemAddress("demo/caller");
+    }
+
     private static InferenceRecord demoRecord() {
         return new InferenceRecord(
                 Hashing.keccak256(Bytes.utf8("demo inference 1")),
                 ModelId.of("demo-llama"),
                 null,
-                OpenToken.systemAddress("demo/caller"),
+                demoCaller(),
                 Collections.nCopies(120, 1),
                 Collections.nCopies(480, 2),
                 List.of(),
