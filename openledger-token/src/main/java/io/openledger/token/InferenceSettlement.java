@@ -115,14 +115,21 @@ public final class InferenceSettlement implements Settlement {
         for (Map.Entry<Address, Amount> e : payouts.entrySet()) {
             legs.add(leg(rec.requestId(), i++, escrow, token.ensureWallet(e.getKey()), e.getValue(), 0));
         }
-        List<TransferResult> rs = token.ledger().createTransfers(Accounts.chain(legs));
+        List<TransferResult> rs;
+        if (staking != null) {
+            synchronized (staking) { // the reward's books move in the same chain as the fee
+                if (stakers) {
+                    legs.addAll(staking.rewardLegs(split.stakers()));
+                }
+                rs = token.ledger().createTransfers(Accounts.chain(legs));
+            }
+        } else {
+            rs = token.ledger().createTransfers(Accounts.chain(legs));
+        }
         TransferResult f = Accounts.firstFailure(rs);
         if (!f.isSuccess()) {
             throw new SettlementException("settlement of " + rec.requestId() + " for " + fee + " base units refused ("
                     + f + "); nothing moved");
-        }
-        if (stakers && !split.stakers().isZero() && rs.getFirst() == TransferResult.OK) {
-            staking.notifyReward(split.stakers());
         }
         if (rs.getFirst() == TransferResult.OK) {
             token.emit(new TokenEvent.TransferEvent(

@@ -56,6 +56,23 @@ class StakingGovernanceTest {
     }
 
     @Test
+    void stakingStateLivesInTheLedgerAndSurvivesARestart() {
+        staking.stake(bob, Amount.tokens(100));
+        staking.unbond(bob, Amount.tokens(30));
+        token.transfer(alice, Staking.rewardPool(), Amount.tokens(7));
+        staking.notifyReward(Amount.tokens(7));
+        Staking again = new Staking(token, clock, StakingParams.defaults(), null);
+        assertThat(again.stakeOf(bob)).isEqualTo(Amount.tokens(70));
+        assertThat(again.unbondingOf(bob)).isEqualTo(Amount.tokens(30));
+        assertThat(again.totalStaked()).isEqualTo(Amount.tokens(70));
+        assertThat(again.earned(bob)).isEqualTo(Amount.tokens(7));
+        clock.advance(Duration.ofDays(21));
+        assertThat(again.withdraw(bob)).isEqualTo(Amount.tokens(30));
+        assertThat(again.claim(bob)).isEqualTo(Amount.tokens(7));
+        assertThat(staking.earned(bob)).isEqualTo(Amount.ZERO);
+    }
+
+    @Test
     void rewardsArePaidPerStakedUnit() {
         staking.stake(alice, Amount.tokens(300));
         staking.stake(bob, Amount.tokens(100));
