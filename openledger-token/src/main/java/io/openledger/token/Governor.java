@@ -15,7 +15,8 @@ import java.util.Set;
  * Token-weighted proposals over {@link Votes}, with states computed as OpenZeppelin's Governor with
  * GovernorCountingSimple, GovernorVotesQuorumFraction and a timelock with a grace period
  * (GovernorTimelockCompound's Expired). A proposal carries an action (for example a change of
- * {@link TokenParameters}) run once, on execution. Thread-safe.
+ * {@link TokenParameters}) run once, on execution. Proposals are kept in memory by this object.
+ * Thread-safe.
  */
 public final class Governor {
     /** A proposal's state. */

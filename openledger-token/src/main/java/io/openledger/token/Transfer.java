@@ -117,7 +117,10 @@ public record Transfer(
                 ts);
     }
 
-    /** Builds a transfer. Not thread-safe. */
+    /**
+     * Builds a transfer: ledger defaults to 0 (set it, except for post/void, which inherit it) and
+     * code to 1 (0, "inherit", once post or void is flagged). Not thread-safe.
+     */
     public static final class Builder {
         private final TransferId id;
         private AccountId debit = AccountId.ZERO;
@@ -185,7 +188,7 @@ public record Transfer(
             return this;
         }
 
-        /** Sets a flag. */
+        /** Sets a flag; flagging post or void turns a default code of 1 into 0 (inherit). */
         public Builder flag(TransferFlag f) {
             this.flags |= f.bit();
             if (f == TransferFlag.POST_PENDING || f == TransferFlag.VOID_PENDING) {

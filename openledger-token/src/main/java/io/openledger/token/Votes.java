@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * only once delegated (to oneself or another); each delegate keeps a history of (timepoint, votes)
  * checkpoints, at most one per timepoint; {@link #getPastVotes} returns the value of the last
  * checkpoint at or before a <em>past</em> timepoint. The clock is in seconds (ERC-6372 "timestamp"
- * mode). Thread-safe.
+ * mode). State is kept in memory by this object (not in the ledger). Thread-safe.
  */
 public final class Votes {
     private record Checkpoint(long key, Amount value) {}

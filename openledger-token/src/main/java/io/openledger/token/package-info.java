@@ -12,8 +12,9 @@
  *   <li>{@link io.openledger.token.FeeSchedule}, {@link io.openledger.token.FeeSplit} and {@link
  *       io.openledger.token.LargestRemainder} for exact fees and splits; {@link
  *       io.openledger.token.InferenceSettlement} implements core's {@code Settlement}.
- *   <li>{@link io.openledger.token.Staking}, {@link io.openledger.token.Votes} and {@link
- *       io.openledger.token.Governor} for staking, slashing, rewards and governance.
+ *   <li>{@link io.openledger.token.Staking} (its state kept entirely in the ledger), {@link
+ *       io.openledger.token.Votes} and {@link io.openledger.token.Governor} (kept in memory) for
+ *       staking, slashing, rewards and governance.
  * </ul>
  *
  * <p>Everything above the ledger uses only the {@link io.openledger.token.Ledger} interface, so a
