@@ -55,8 +55,7 @@ public final class Staking {
     /**
      * Staking on {@code token}; creates its book accounts if missing.
      *
-     * @param votes if not null, bonded stake counts as voting units there (the vote checkpoints are
-     *     kept by {@link Votes}, in memory)
+     * @param votes if not null, bonded stake counts as voting units there, moved in the same chains
      */
     public Staking(OpenToken token, Clock clock, StakingParams params, @Nullable Votes votes) {
         this.token = token;
@@ -208,6 +207,19 @@ public final class Staking {
         }
     }
 
+    /** Commits {@code legs} and, if votes are kept, the matching vote-unit moves in the same chain. */
+    private void commitWithVotes(
+            List<Transfer> legs, @Nullable Address from, @Nullable Address to, Amount units, String what) {
+        if (votes == null) {
+            commit(legs, what);
+            return;
+        }
+        synchronized (votes) {
+            legs.addAll(votes.transferUnitsLegs(from, to, units));
+            commit(legs, what);
+        }
+    }
+
     /**
      * Bonds {@code amount} of {@code staker}'s tokens.
      *
@@ -220,10 +232,7 @@ public final class Staking {
         updateReward(legs, staker);
         money(legs, OpenToken.walletOf(staker), OpenToken.walletOf(stakeWallet(staker)), amount);
         book(legs, BOOK_SOURCE, TOTAL_STAKED, amount);
-        commit(legs, "stake of " + amount + " by " + staker);
-        if (votes != null) {
-            votes.transferUnits(null, staker, amount);
-        }
+        commitWithVotes(legs, null, staker, amount, "stake of " + amount + " by " + staker);
     }
 
     /**
@@ -253,10 +262,7 @@ public final class Staking {
         book(legs, TOTAL_STAKED, BOOK_SOURCE, amount);
         book(legs, BOOK_SOURCE, countOf(staker), Amount.ONE);
         book(legs, BOOK_SOURCE, releaseOf(staker, k), Amount.of(Math.max(1, at.getEpochSecond())));
-        commit(legs, "unbond of " + amount + " by " + staker);
-        if (votes != null) {
-            votes.transferUnits(staker, null, amount);
-        }
+        commitWithVotes(legs, staker, null, amount, "unbond of " + amount + " by " + staker);
         return at;
     }
 
@@ -310,10 +316,7 @@ public final class Staking {
             money(legs, unbondingEntry(staker, k), sink, cut);
             total = total.add(cut);
         }
-        commit(legs, "slash of " + staker);
-        if (votes != null && !fromStake.isZero()) {
-            votes.transferUnits(staker, null, fromStake);
-        }
+        commitWithVotes(legs, staker, null, fromStake, "slash of " + staker);
         return total;
     }
 

@@ -12,9 +12,9 @@
  *   <li>{@link io.openledger.token.FeeSchedule}, {@link io.openledger.token.FeeSplit} and {@link
  *       io.openledger.token.LargestRemainder} for exact fees and splits; {@link
  *       io.openledger.token.InferenceSettlement} implements core's {@code Settlement}.
- *   <li>{@link io.openledger.token.Staking} (its state kept entirely in the ledger), {@link
- *       io.openledger.token.Votes} and {@link io.openledger.token.Governor} (kept in memory) for
- *       staking, slashing, rewards and governance.
+ *   <li>{@link io.openledger.token.Staking} and {@link io.openledger.token.Votes} (their state
+ *       kept entirely in the ledger) and {@link io.openledger.token.Governor} (proposals kept in
+ *       memory) for staking, slashing, rewards and governance.
  * </ul>
  *
  * <p>Everything above the ledger uses only the {@link io.openledger.token.Ledger} interface, so a

@@ -67,7 +67,7 @@ class MoneyInvariantProperties {
         final Address[] users = new Address[USERS];
         final Genesis genesis;
         final Vesting vesting;
-        final Votes votes = new Votes(clock);
+        final Votes votes = new Votes(ledger, clock);
         final Staking staking;
         final TokenParameters params = new TokenParameters();
         final InferenceSettlement settlement;

@@ -28,7 +28,7 @@ class StakingGovernanceTest {
         token = new OpenToken(Ledger.open(new InMemoryKeyValueStore(), clock));
         token.mintGenesis(Genesis.openDefaults(clock.now()).withBeneficiary("liquidity", alice));
         token.transfer(alice, bob, Amount.tokens(1000));
-        votes = new Votes(clock);
+        votes = new Votes(token.ledger(), clock);
         staking = new Staking(token, clock, StakingParams.defaults(), votes);
     }
 
@@ -61,7 +61,12 @@ class StakingGovernanceTest {
         staking.unbond(bob, Amount.tokens(30));
         token.transfer(alice, Staking.rewardPool(), Amount.tokens(7));
         staking.notifyReward(Amount.tokens(7));
-        Staking again = new Staking(token, clock, StakingParams.defaults(), null);
+        votes.delegate(bob, alice);
+        Votes votesAgain = new Votes(token.ledger(), clock);
+        assertThat(votesAgain.delegates(bob)).contains(alice);
+        assertThat(votesAgain.getVotes(alice)).isEqualTo(Amount.tokens(70));
+        assertThat(votesAgain.unitsOf(bob)).isEqualTo(Amount.tokens(70));
+        Staking again = new Staking(token, clock, StakingParams.defaults(), votesAgain);
         assertThat(again.stakeOf(bob)).isEqualTo(Amount.tokens(70));
         assertThat(again.unbondingOf(bob)).isEqualTo(Amount.tokens(30));
         assertThat(again.totalStaked()).isEqualTo(Amount.tokens(70));

@@ -81,7 +81,7 @@ public final class TokenStep implements DemoStep {
                 "minting again is recognised by its transfer ids: supply still %s OPEN",
                 token.totalSupply().toDecimalString());
 
-        Votes votes = new Votes(clock);
+        Votes votes = new Votes(ledger, clock);
         Staking staking = new Staking(token, clock, StakingParams.defaults(), votes);
         token.transfer(operator, caller, Amount.tokens(1_000));
         Address staker = OpenToken.systemAddress("demo/staker");
