@@ -1,0 +1,110 @@
+package io.openledger.lora.internal;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Kernels on the Vector API at the platform's preferred float width. Loaded only by reflection from
+ * {@link KernelSelector}, so nothing else links against {@code jdk.incubator.vector}.
+ */
+public final class VectorKernels implements Kernels {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
+
+    /** Public for reflective construction. */
+    public VectorKernels() {
+        if (L < 4 || Q8.BLOCK % L != 0) {
+            throw new UnsupportedOperationException("float vector length " + L + " does not divide the Q8 block");
+        }
+    }
+
+    @Override
+    public String id() {
+        return "vector(" + L + " lanes)";
+    }
+
+    @Override
+    public float dotF32(float[] w, int wOff, float[] x, int xOff, int n) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            a0 = FloatVector.fromArray(F, w, wOff + i).fma(FloatVector.fromArray(F, x, xOff + i), a0);
+            a1 = FloatVector.fromArray(F, w, wOff + i + L).fma(FloatVector.fromArray(F, x, xOff + i + L), a1);
+        }
+        for (; i + L <= n; i += L) {
+            a0 = FloatVector.fromArray(F, w, wOff + i).fma(FloatVector.fromArray(F, x, xOff + i), a0);
+        }
+        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += w[wOff + i] * x[xOff + i];
+        }
+        return s;
+    }
+
+    private static FloatVector bf16(short[] w, int off) {
+        return ShortVector.fromArray(S, w, off)
+                .convertShape(VectorOperators.S2I, I, 0)
+                .reinterpretAsInts()
+                .lanewise(VectorOperators.LSHL, 16)
+                .reinterpretAsFloats();
+    }
+
+    @Override
+    public float dotBf16(short[] w, int wOff, float[] x, int xOff, int n) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            a0 = bf16(w, wOff + i).fma(FloatVector.fromArray(F, x, xOff + i), a0);
+            a1 = bf16(w, wOff + i + L).fma(FloatVector.fromArray(F, x, xOff + i + L), a1);
+        }
+        for (; i + L <= n; i += L) {
+            a0 = bf16(w, wOff + i).fma(FloatVector.fromArray(F, x, xOff + i), a0);
+        }
+        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += Float.intBitsToFloat(w[wOff + i] << 16) * x[xOff + i];
+        }
+        return s;
+    }
+
+    @Override
+    public float dotQ8(byte[] q, int qOff, float[] scales, int sOff, float[] x, int xOff, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int blocks = n / Q8.BLOCK;
+        for (int b = 0; b < blocks; b++) {
+            int base = b * Q8.BLOCK;
+            FloatVector blk = FloatVector.zero(F);
+            for (int j = 0; j < Q8.BLOCK; j += L) {
+                FloatVector qv = (FloatVector)
+                        ByteVector.fromArray(B, q, qOff + base + j).castShape(F, 0);
+                blk = qv.fma(FloatVector.fromArray(F, x, xOff + base + j), blk);
+            }
+            acc = blk.fma(FloatVector.broadcast(F, scales[sOff + b]), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector av = FloatVector.broadcast(F, a);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector.fromArray(F, x, xOff + i)
+                    .fma(av, FloatVector.fromArray(F, y, yOff + i))
+                    .intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += a * x[xOff + i];
+        }
+    }
+}
