@@ -62,6 +62,12 @@ public final class LoraAdapter {
         if (!Files.exists(cfgFile)) {
             throw new ModelFormatException(dir.toString(), "no " + CONFIG_FILE);
         }
+        AdapterConfig cfg;
+        try {
+            cfg = AdapterConfig.parse(cfgFile.toString(), Files.readString(cfgFile));
+        } catch (IOException e) {
+            throw new UncheckedIOException(cfgFile.toString(), e);
+        }
         if (!Files.exists(weights)) {
             if (Files.exists(dir.resolve("adapter_model.bin"))) {
                 throw new ModelFormatException(
@@ -69,12 +75,6 @@ public final class LoraAdapter {
                         "pickle adapters cannot be loaded safely; save with safe_serialization=True");
             }
             throw new ModelFormatException(dir.toString(), "no " + WEIGHTS_FILE);
-        }
-        AdapterConfig cfg;
-        try {
-            cfg = AdapterConfig.parse(cfgFile.toString(), Files.readString(cfgFile));
-        } catch (IOException e) {
-            throw new UncheckedIOException(cfgFile.toString(), e);
         }
         try (SafeTensors st = SafeTensors.open(weights)) {
             return build(

@@ -122,6 +122,11 @@ public final class SafeTensors implements AutoCloseable {
             }
             byShard.computeIfAbsent(shard, k -> new ArrayList<>()).add(e.getKey());
         }
+        for (String shard : byShard.keySet()) {
+            if (!Files.exists(dir.resolve(shard))) {
+                throw new ModelFormatException(index.toString(), "shard " + shard + " does not exist");
+            }
+        }
         Arena arena = Arena.ofShared();
         try {
             Map<String, Entry> all = new TreeMap<>();
