@@ -404,9 +404,18 @@ public final class LlamaModel implements AutoCloseable {
             for (int l = 0; l < layers.length; l++) {
                 Layer layer = layers[l];
                 rmsNorm(x, layer.attnNorm(), xn, t, h);
-                linear(l, Projection.Q_PROJ, layer, xn, q, t);
-                linear(l, Projection.K_PROJ, layer, xn, k, t);
-                linear(l, Projection.V_PROJ, layer, xn, v, t);
+                // q, k and v read the same input: one parallel pass over all their rows
+                matmulFused(
+                        layer,
+                        xn,
+                        t,
+                        new Projection[] {Projection.Q_PROJ, Projection.K_PROJ, Projection.V_PROJ},
+                        q,
+                        k,
+                        v);
+                lora(l, Projection.Q_PROJ, layer, xn, q, t);
+                lora(l, Projection.K_PROJ, layer, xn, k, t);
+                lora(l, Projection.V_PROJ, layer, xn, v, t);
                 addBias(q, layer.qBias(), t);
                 addBias(k, layer.kBias(), t);
                 addBias(v, layer.vBias(), t);
@@ -422,8 +431,9 @@ public final class LlamaModel implements AutoCloseable {
                     x[i] += o[i];
                 }
                 rmsNorm(x, layer.mlpNorm(), xn, t, h);
-                linear(l, Projection.GATE_PROJ, layer, xn, gate, t);
-                linear(l, Projection.UP_PROJ, layer, xn, up, t);
+                matmulFused(layer, xn, t, new Projection[] {Projection.GATE_PROJ, Projection.UP_PROJ}, gate, up);
+                lora(l, Projection.GATE_PROJ, layer, xn, gate, t);
+                lora(l, Projection.UP_PROJ, layer, xn, up, t);
                 for (int i = 0; i < t * inter; i++) {
                     float g = gate[i];
                     gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
@@ -442,8 +452,12 @@ public final class LlamaModel implements AutoCloseable {
         }
 
         private void linear(int l, Projection p, Layer layer, float[] in, float[] out, int t) {
+            matmul(layer.w()[p.ordinal()], in, out, t);
+            lora(l, p, layer, in, out, t);
+        }
+
+        private void lora(int l, Projection p, Layer layer, float[] in, float[] out, int t) {
             Matrix w = layer.w()[p.ordinal()];
-            matmul(w, in, out, t);
             LoraAdapter.Delta d = adapter == null ? null : adapter.delta(l, p);
             if (d == null) {
                 return;
@@ -551,6 +565,31 @@ public final class LlamaModel implements AutoCloseable {
         for (int j = 0; j < h; j++) {
             out[outOff + j] = w[j] * (x[xOff + j] * inv);
         }
+    }
+
+    // Several matrices with the same input in one parallel pass over their concatenated rows.
+    private void matmulFused(Layer layer, float[] in, int t, Projection[] ps, float[]... outs) {
+        Matrix[] ws = new Matrix[ps.length];
+        int[] start = new int[ps.length + 1];
+        for (int i = 0; i < ps.length; i++) {
+            ws[i] = layer.w()[ps[i].ordinal()];
+            start[i + 1] = start[i] + ws[i].rows;
+        }
+        int cols = ws[0].cols;
+        parallel.range(start[ps.length], (long) cols * t, (from, to) -> {
+            int m = 0;
+            for (int g = from; g < to; g++) {
+                while (g >= start[m + 1]) {
+                    m++;
+                }
+                Matrix w = ws[m];
+                int r = g - start[m];
+                float[] out = outs[m];
+                for (int i = 0; i < t; i++) {
+                    out[i * w.rows + r] = w.dotRow(kernels, r, in, i * cols);
+                }
+            }
+        });
     }
 
     // out[i, r] = W[r] · in[i] for every row r and batch item i: row-outer so each weight row is read

@@ -12,8 +12,11 @@ public interface Kernels {
     /** Σ w[wOff+i]·x[xOff+i] for i &lt; n. */
     float dotF32(float[] w, int wOff, float[] x, int xOff, int n);
 
-    /** Σ bf16(w[wOff+i])·x[xOff+i] for i &lt; n. */
-    float dotBf16(short[] w, int wOff, float[] x, int xOff, int n);
+    /**
+     * Σ w_i·x[xOff+i] for i &lt; n, with the bfloat16 weights in the {@link Bf16Pack} layout starting
+     * at {@code w[wOff]}.
+     */
+    float dotBf16(int[] w, int wOff, float[] x, int xOff, int n);
 
     /**
      * Σ over 32-element blocks of scale[sOff+b]·Σ q[qOff+32b+j]·x[xOff+32b+j]; {@code n} is a

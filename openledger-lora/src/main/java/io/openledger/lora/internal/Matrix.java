@@ -1,7 +1,5 @@
 package io.openledger.lora.internal;
 
-import io.openledger.lora.SafeTensorsWriter;
-
 /**
  * A weight matrix of {@code rows × cols} (PyTorch {@code nn.Linear} layout: rows = out features) in
  * one of three storage forms. Immutable after construction; safe to share between threads.
@@ -71,38 +69,36 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
         }
     }
 
-    /** bfloat16 storage (round to nearest even from float32). */
+    /** bfloat16 storage in the {@link Bf16Pack} layout (round to nearest even from float32). */
     public static final class Bf16 extends Matrix {
-        final short[] w;
+        final int[] w;
+        final int rowInts;
 
-        Bf16(short[] w, int rows, int cols) {
+        Bf16(int[] w, int rows, int cols) {
             super(rows, cols);
             this.w = w;
+            this.rowInts = Bf16Pack.rowInts(cols);
         }
 
         static Bf16 from(float[] v, int rows, int cols) {
-            short[] s = new short[v.length];
-            for (int i = 0; i < v.length; i++) {
-                s[i] = SafeTensorsWriter.toBf16(v[i]);
-            }
-            return new Bf16(s, rows, cols);
+            return new Bf16(Bf16Pack.pack(v, rows, cols), rows, cols);
         }
 
         @Override
         public float dotRow(Kernels k, int r, float[] x, int xOff) {
-            return k.dotBf16(w, r * cols, x, xOff, cols);
+            return k.dotBf16(w, r * rowInts, x, xOff, cols);
         }
 
         @Override
         public void row(int r, float[] out, int outOff) {
             for (int i = 0; i < cols; i++) {
-                out[outOff + i] = Float.intBitsToFloat(w[r * cols + i] << 16);
+                out[outOff + i] = Bf16Pack.get(w, r * rowInts, i);
             }
         }
 
         @Override
         public long bytes() {
-            return 2L * w.length;
+            return 4L * w.length;
         }
     }
 

@@ -30,17 +30,8 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public float dotBf16(short[] w, int wOff, float[] x, int xOff, int n) {
-        float s0 = 0, s1 = 0;
-        int i = 0;
-        for (; i + 1 < n; i += 2) {
-            s0 += Float.intBitsToFloat(w[wOff + i] << 16) * x[xOff + i];
-            s1 += Float.intBitsToFloat(w[wOff + i + 1] << 16) * x[xOff + i + 1];
-        }
-        for (; i < n; i++) {
-            s0 += Float.intBitsToFloat(w[wOff + i] << 16) * x[xOff + i];
-        }
-        return s0 + s1;
+    public float dotBf16(int[] w, int wOff, float[] x, int xOff, int n) {
+        return Bf16Pack.dotScalar(w, wOff, x, xOff, 0, n);
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.openledger.lora.internal;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -16,12 +15,11 @@ public final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
 
     /** Public for reflective construction. */
     public VectorKernels() {
-        if (L < 4 || Q8.BLOCK % L != 0) {
+        if (L < 4 || Q8.BLOCK % L != 0 || (Bf16Pack.BLOCK / 2) % L != 0 || I.length() != L) {
             throw new UnsupportedOperationException("float vector length " + L + " does not divide the Q8 block");
         }
     }
@@ -50,31 +48,25 @@ public final class VectorKernels implements Kernels {
         return s;
     }
 
-    private static FloatVector bf16(short[] w, int off) {
-        return ShortVector.fromArray(S, w, off)
-                .convertShape(VectorOperators.S2I, I, 0)
-                .reinterpretAsInts()
-                .lanewise(VectorOperators.LSHL, 16)
-                .reinterpretAsFloats();
-    }
-
     @Override
-    public float dotBf16(short[] w, int wOff, float[] x, int xOff, int n) {
+    public float dotBf16(int[] w, int wOff, float[] x, int xOff, int n) {
+        // Bf16Pack: int j of a 32-element block holds element j (low half) and element 16 + j (high)
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = FloatVector.zero(F);
-        int i = 0;
-        for (; i + 2 * L <= n; i += 2 * L) {
-            a0 = bf16(w, wOff + i).fma(FloatVector.fromArray(F, x, xOff + i), a0);
-            a1 = bf16(w, wOff + i + L).fma(FloatVector.fromArray(F, x, xOff + i + L), a1);
-        }
-        for (; i + L <= n; i += L) {
-            a0 = bf16(w, wOff + i).fma(FloatVector.fromArray(F, x, xOff + i), a0);
+        int full = n / Bf16Pack.BLOCK;
+        for (int b = 0; b < full; b++) {
+            int wb = wOff + b * (Bf16Pack.BLOCK / 2);
+            int xb = xOff + b * Bf16Pack.BLOCK;
+            for (int h = 0; h < Bf16Pack.BLOCK / 2; h += L) {
+                IntVector iv = IntVector.fromArray(I, w, wb + h);
+                FloatVector lo = iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+                FloatVector hi = iv.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats();
+                a0 = lo.fma(FloatVector.fromArray(F, x, xb + h), a0);
+                a1 = hi.fma(FloatVector.fromArray(F, x, xb + Bf16Pack.BLOCK / 2 + h), a1);
+            }
         }
         float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            s += Float.intBitsToFloat(w[wOff + i] << 16) * x[xOff + i];
-        }
-        return s;
+        return s + Bf16Pack.dotScalar(w, wOff, x, xOff, full, n);
     }
 
     @Override

@@ -41,15 +41,18 @@ class KernelsProperties {
     void dotBf16Agrees(@ForAll @IntRange(min = 0, max = 300) int n, @ForAll long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] wf = random(r, n);
-        short[] w = new short[n];
+        int[] packed = Bf16Pack.pack(wf, 1, n);
         double exact = 0;
         float[] x = random(r, n);
         for (int i = 0; i < n; i++) {
-            w[i] = SafeTensorsWriter.toBf16(wf[i]);
-            exact += (double) Float.intBitsToFloat(w[i] << 16) * x[i];
+            float w = Float.intBitsToFloat(SafeTensorsWriter.toBf16(wf[i]) << 16);
+            assertThat(Bf16Pack.get(packed, 0, i)).isEqualTo(w);
+            exact += (double) w * x[i];
         }
-        assertThat((double) VECTOR.dotBf16(w, 0, x, 0, n)).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-4));
-        assertThat((double) SCALAR.dotBf16(w, 0, x, 0, n)).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat((double) VECTOR.dotBf16(packed, 0, x, 0, n))
+                .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat((double) SCALAR.dotBf16(packed, 0, x, 0, n))
+                .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-4));
     }
 
     @Property(tries = 200)
