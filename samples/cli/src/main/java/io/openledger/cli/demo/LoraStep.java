@@ -73,8 +73,12 @@ public final class LoraStep implements DemoStep {
             long t1 = System.nanoTime();
             List<Integer> tuned = model.generate(ids, adapter, 16, Sampler.greedy(), stop);
             long t2 = System.nanoTime();
-            ctx.say("base model      : \"%s\" (%.0f tokens/s)", text(tok, base), base.size() / ((t1 - t0) / 1e9));
-            ctx.say("with the adapter: \"%s\" (%.0f tokens/s)", text(tok, tuned), tuned.size() / ((t2 - t1) / 1e9));
+            ctx.say(
+                    "base model      : %s -> \"%s\" (%.0f tokens/s)",
+                    base, text(tok, base), base.size() / ((t1 - t0) / 1e9));
+            ctx.say(
+                    "with the adapter: %s -> \"%s\" (%.0f tokens/s)",
+                    tuned, text(tok, tuned), tuned.size() / ((t2 - t1) / 1e9));
             float[] unmerged = model.logits(ids, adapter);
             float[] merged = model.merge(adapter).logits(ids, null);
             double maxDiff = 0;
