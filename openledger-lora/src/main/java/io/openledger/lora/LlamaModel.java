@@ -41,6 +41,7 @@ public final class LlamaModel implements AutoCloseable {
     private final float[] finalNorm;
     private final Matrix lmHead;
     private final float[] invFreq;
+    private final boolean ownsPool;
 
     private LlamaModel(
             ModelConfig config,
@@ -50,7 +51,9 @@ public final class LlamaModel implements AutoCloseable {
             Matrix embed,
             Layer[] layers,
             float[] finalNorm,
-            Matrix lmHead) {
+            Matrix lmHead,
+            boolean ownsPool) {
+        this.ownsPool = ownsPool;
         this.config = config;
         this.format = format;
         this.kernels = kernels;
@@ -193,12 +196,13 @@ public final class LlamaModel implements AutoCloseable {
         } else {
             throw new ModelFormatException(where, "missing tensor 'lm_head.weight' (tie_word_embeddings is false)");
         }
-        return new LlamaModel(c, f, k, par, embed, layers, norm, head);
+        return new LlamaModel(c, f, k, par, embed, layers, norm, head, true);
     }
 
     /**
      * A copy of this model with {@code adapter} merged into the weights ({@code W + s·B·A}, computed
      * in float32 and stored again in this model's format). Used to compare against unmerged serving.
+     * The copy shares this model's worker threads: closing it does not stop them, closing this does.
      */
     public LlamaModel merge(LoraAdapter adapter) {
         Layer[] merged = new Layer[layers.length];
@@ -225,7 +229,7 @@ public final class LlamaModel implements AutoCloseable {
             }
             merged[l] = new Layer(w, src.qBias(), src.kBias(), src.vBias(), src.attnNorm(), src.mlpNorm());
         }
-        return new LlamaModel(config, format, kernels, parallel, embed, merged, finalNorm, lmHead);
+        return new LlamaModel(config, format, kernels, parallel, embed, merged, finalNorm, lmHead, false);
     }
 
     /** The parsed config. */
@@ -291,10 +295,12 @@ public final class LlamaModel implements AutoCloseable {
         return out;
     }
 
-    /** Shuts down the worker pool. The model must not be used afterwards. */
+    /** Shuts down the worker pool (if this model owns it). The model must not be used afterwards. */
     @Override
     public void close() {
-        parallel.shutdown();
+        if (ownsPool) {
+            parallel.shutdown();
+        }
     }
 
     // Hugging Face _compute_default_rope_parameters / _compute_llama3_parameters, in float32 as there.

@@ -56,7 +56,9 @@ public final class TestModels {
         /** GPT-2 style: ByteLevel pre-tokenizer with its built-in regex, no special template. */
         GPT2,
         /** Llama 2 style: Prepend/Replace normalizer, byte fallback, SentencePiece decoder chain. */
-        SENTENCEPIECE
+        SENTENCEPIECE,
+        /** Llama 2 / Mistral as newer transformers convert them: Metaspace pre-tokenizer ("first"), byte fallback. */
+        METASPACE
     }
 
     /**
@@ -249,7 +251,7 @@ public final class TestModels {
      * @throws IllegalArgumentException if {@code vocabSize} is too small for the byte alphabet
      */
     public static String tokenizerJson(TokenizerKind kind, int vocabSize, String corpus) {
-        boolean sp = kind == TokenizerKind.SENTENCEPIECE;
+        boolean sp = kind == TokenizerKind.SENTENCEPIECE || kind == TokenizerKind.METASPACE;
         int specials = sp ? 3 : 2;
         int base = sp ? 3 + 256 : 256;
         if (vocabSize < base + specials + 1) {
@@ -360,15 +362,24 @@ public final class TestModels {
         }
         ObjectNode model;
         switch (kind) {
-            case SENTENCEPIECE -> {
-                ObjectNode norm = root.putObject("normalizer");
-                norm.put("type", "Sequence");
-                ArrayNode ns = norm.putArray("normalizers");
-                ns.addObject().put("type", "Prepend").put("prepend", "\u2581");
-                ObjectNode rep = ns.addObject().put("type", "Replace");
-                rep.putObject("pattern").put("String", " ");
-                rep.put("content", "\u2581");
-                root.putNull("pre_tokenizer");
+            case SENTENCEPIECE, METASPACE -> {
+                if (kind == TokenizerKind.SENTENCEPIECE) {
+                    ObjectNode norm = root.putObject("normalizer");
+                    norm.put("type", "Sequence");
+                    ArrayNode ns = norm.putArray("normalizers");
+                    ns.addObject().put("type", "Prepend").put("prepend", "\u2581");
+                    ObjectNode rep = ns.addObject().put("type", "Replace");
+                    rep.putObject("pattern").put("String", " ");
+                    rep.put("content", "\u2581");
+                    root.putNull("pre_tokenizer");
+                } else {
+                    root.putNull("normalizer");
+                    root.putObject("pre_tokenizer")
+                            .put("type", "Metaspace")
+                            .put("replacement", "\u2581")
+                            .put("prepend_scheme", "first")
+                            .put("split", false);
+                }
                 template(root, bos, 1);
                 ObjectNode dec = root.putObject("decoder");
                 dec.put("type", "Sequence");

@@ -267,12 +267,12 @@ public final class Tokenizer {
                 i++;
                 continue;
             }
-            encodeSegment(text.substring(start, i), ids);
+            encodeSegment(text.substring(start, i), start == 0, ids);
             ids.add(hit.id());
             i += hit.content().length();
             start = i;
         }
-        encodeSegment(text.substring(start), ids);
+        encodeSegment(text.substring(start), start == 0, ids);
         if (addSpecialTokens && !template.isEmpty()) {
             List<Integer> out = new ArrayList<>();
             for (Object p : template) {
@@ -287,7 +287,8 @@ public final class Tokenizer {
         return ids.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private void encodeSegment(String s, List<Integer> out) {
+    // atStart: the segment begins at offset 0 of the input (Metaspace's prepend_scheme "first")
+    private void encodeSegment(String s, boolean atStart, List<Integer> out) {
         if (s.isEmpty()) {
             return;
         }
@@ -295,7 +296,7 @@ public final class Tokenizer {
         List<String> pieces = new ArrayList<>();
         pieces.add(n);
         if (preTokenizer != null) {
-            pieces = preTokenize(preTokenizer, pieces);
+            pieces = preTokenize(preTokenizer, pieces, atStart);
         }
         for (String p : pieces) {
             if (p.isEmpty()) {
@@ -336,12 +337,12 @@ public final class Tokenizer {
         return Pattern.compile(pat.path("Regex").asText()).matcher(s).replaceAll(Matcher.quoteReplacement(content));
     }
 
-    private static List<String> preTokenize(JsonNode p, List<String> in) {
+    private static List<String> preTokenize(JsonNode p, List<String> in, boolean atStart) {
         switch (p.path("type").asText()) {
             case "Sequence" -> {
                 List<String> r = in;
                 for (JsonNode c : p.path("pretokenizers")) {
-                    r = preTokenize(c, r);
+                    r = preTokenize(c, r, atStart);
                 }
                 return r;
             }
@@ -390,7 +391,7 @@ public final class Tokenizer {
                         .asText(p.path("add_prefix_space").asBoolean(true) ? "always" : "never");
                 boolean splitOn = p.path("split").asBoolean(true);
                 List<String> out = new ArrayList<>();
-                boolean first = true;
+                boolean first = atStart;
                 for (String s : in) {
                     String t = s.replace(" ", rep);
                     if ((scheme.equals("always") || scheme.equals("first") && first) && !t.startsWith(rep)) {

@@ -145,6 +145,11 @@ class TokenizerTest {
         check(TokenizerKind.SENTENCEPIECE, text);
     }
 
+    @Property(tries = 150)
+    void metaspaceMatchesHuggingFace(@ForAll("texts") String text) {
+        check(TokenizerKind.METASPACE, text);
+    }
+
     @Property(tries = 100)
     void byteLevelRoundTrips(@ForAll("texts") String text) {
         open(TokenizerKind.BYTE_LEVEL);
