@@ -50,20 +50,19 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public float dotBf16(int[] w, int wOff, float[] x, int xOff, int n) {
-        // Bf16Pack: int j of a 32-element block holds element j (low half) and element 16 + j (high)
+        // Bf16Pack: int j of a 32-element block holds element j (low half) and element 16 + j (high);
+        // int i of the row therefore covers x[2·(i - i%16) + i%16] and 16 elements further on.
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = FloatVector.zero(F);
         int full = n / Bf16Pack.BLOCK;
-        for (int b = 0; b < full; b++) {
-            int wb = wOff + b * (Bf16Pack.BLOCK / 2);
-            int xb = xOff + b * Bf16Pack.BLOCK;
-            for (int h = 0; h < Bf16Pack.BLOCK / 2; h += L) {
-                IntVector iv = IntVector.fromArray(I, w, wb + h);
-                FloatVector lo = iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-                FloatVector hi = iv.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats();
-                a0 = lo.fma(FloatVector.fromArray(F, x, xb + h), a0);
-                a1 = hi.fma(FloatVector.fromArray(F, x, xb + Bf16Pack.BLOCK / 2 + h), a1);
-            }
+        int ints = full * (Bf16Pack.BLOCK / 2);
+        for (int i = 0; i < ints; i += L) {
+            IntVector iv = IntVector.fromArray(I, w, wOff + i);
+            int xb = xOff + ((i & ~15) << 1) + (i & 15);
+            a0 = iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xb), a0);
+            a1 = iv.lanewise(VectorOperators.AND, 0xFFFF0000)
+                    .reinterpretAsFloats()
+                    .fma(FloatVector.fromArray(F, x, xb + 16), a1);
         }
         float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
         return s + Bf16Pack.dotScalar(w, wOff, x, xOff, full, n);
