@@ -32,7 +32,7 @@ public final class Parallel {
             body.run(0, n);
             return;
         }
-        int chunks = Math.min(n, threads * 4);
+        int chunks = Math.min(n, threads * 16);
         pool.invoke(new Task(body, 0, n, Math.max(1, (n + chunks - 1) / chunks)));
     }
 
