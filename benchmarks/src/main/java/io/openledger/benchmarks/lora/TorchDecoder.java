@@ -58,6 +58,19 @@ final class TorchDecoder implements AutoCloseable {
         values = new NDArray[c.layers()];
     }
 
+    /** Empties the KV cache: the next step is position 0 again. */
+    void reset() {
+        for (int l = 0; l < keys.length; l++) {
+            if (keys[l] != null) {
+                keys[l].close();
+                values[l].close();
+                keys[l] = null;
+                values[l] = null;
+            }
+        }
+        pos = 0;
+    }
+
     static String version() {
         return Engine.getEngine("PyTorch").getVersion();
     }
