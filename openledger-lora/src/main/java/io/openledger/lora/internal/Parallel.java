@@ -1,9 +1,16 @@
 package io.openledger.lora.internal;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
-/** Splits a range of rows over a fork-join pool of a fixed size. Thread-safe. */
+/**
+ * Splits a range of rows over the calling thread and {@code threads - 1} workers. A decode step runs
+ * dozens of sub-millisecond matrix passes, so the workers spin briefly for the next pass before
+ * parking (waking a parked thread costs tens of microseconds, a large share of such a pass), the
+ * caller takes chunks itself, and chunks are handed out dynamically so that one descheduled thread
+ * on a busy machine does not hold up the pass. Thread-safe: concurrent callers are serialized.
+ */
 public final class Parallel {
     /** Body over a half-open range. */
     @FunctionalInterface
@@ -12,59 +19,109 @@ public final class Parallel {
         void run(int from, int to);
     }
 
-    private final ForkJoinPool pool;
-    private final int threads;
+    private static final long SPIN_NANOS = 200_000;
 
-    /** A pool of {@code threads} workers (1 runs everything on the caller). */
-    public Parallel(int threads) {
-        this.threads = threads;
-        this.pool = threads > 1 ? new ForkJoinPool(threads) : ForkJoinPool.commonPool();
+    private static final class Job {
+        final RangeBody body;
+        final int n;
+        final int chunk;
+        final int chunks;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        volatile @Nullable Throwable error;
+
+        Job(RangeBody body, int n, int chunks) {
+            this.body = body;
+            this.n = n;
+            this.chunk = (n + chunks - 1) / chunks;
+            this.chunks = (n + chunk - 1) / chunk;
+        }
+
+        void work() {
+            int c;
+            while ((c = next.getAndIncrement()) < chunks) {
+                try {
+                    body.run(c * chunk, Math.min(n, (c + 1) * chunk));
+                } catch (Throwable t) {
+                    error = t;
+                } finally {
+                    done.incrementAndGet();
+                }
+            }
+        }
     }
 
-    /** Worker count. */
+    private final int threads;
+    private final Thread[] workers;
+    private volatile @Nullable Job current;
+    private volatile boolean stopped;
+
+    /** {@code threads} threads in all, the caller included (1 runs everything on the caller). */
+    public Parallel(int threads) {
+        this.threads = threads;
+        this.workers = new Thread[threads - 1];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = Thread.ofPlatform().daemon().name("lora-matmul-" + i).start(this::loop);
+        }
+    }
+
+    /** Thread count, the caller included. */
     public int threads() {
         return threads;
     }
 
-    /** Runs {@code body} over [0, n) in about {@code 4 × threads} chunks; small work stays on the caller. */
-    public void range(int n, long workPerItem, RangeBody body) {
+    private void loop() {
+        Job last = null;
+        while (!stopped) {
+            Job j = current;
+            if (j != null && j != last) {
+                last = j;
+                j.work();
+                continue;
+            }
+            long until = System.nanoTime() + SPIN_NANOS;
+            while (current == last && !stopped && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            if (current == last && !stopped) {
+                LockSupport.parkNanos(this, 1_000_000);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code body} over [0, n) in about {@code 16 × threads} chunks; small work stays on the
+     * caller. Rethrows the first failure of any chunk.
+     */
+    public synchronized void range(int n, long workPerItem, RangeBody body) {
         if (threads <= 1 || n < 2 || n * workPerItem < 32_768) {
             body.run(0, n);
             return;
         }
-        int chunks = Math.min(n, threads * 16);
-        pool.invoke(new Task(body, 0, n, Math.max(1, (n + chunks - 1) / chunks)));
-    }
-
-    private static final class Task extends RecursiveAction {
-        private static final long serialVersionUID = 1L;
-        private final transient RangeBody body;
-        private final int from;
-        private final int to;
-        private final int grain;
-
-        Task(RangeBody body, int from, int to, int grain) {
-            this.body = body;
-            this.from = from;
-            this.to = to;
-            this.grain = grain;
+        Job j = new Job(body, n, Math.min(n, threads * 16));
+        current = j;
+        for (Thread w : workers) {
+            LockSupport.unpark(w);
         }
-
-        @Override
-        protected void compute() {
-            if (to - from <= grain) {
-                body.run(from, to);
-                return;
-            }
-            int mid = (from + to) >>> 1;
-            invokeAll(new Task(body, from, mid, grain), new Task(body, mid, to, grain));
+        j.work();
+        while (j.done.get() < j.chunks) {
+            Thread.onSpinWait();
+        }
+        Throwable t = j.error;
+        if (t instanceof RuntimeException re) {
+            throw re;
+        } else if (t instanceof Error e) {
+            throw e;
+        } else if (t != null) {
+            throw new IllegalStateException(t);
         }
     }
 
-    /** Stops the workers (no-op for the common pool). */
+    /** Stops the workers. */
     public void shutdown() {
-        if (threads > 1) {
-            pool.shutdown();
+        stopped = true;
+        for (Thread w : workers) {
+            LockSupport.unpark(w);
         }
     }
 }
