@@ -583,16 +583,11 @@ public final class LlamaModel implements AutoCloseable {
         }
         int cols = ws[0].cols;
         parallel.range(start[ps.length], (long) cols * t, (from, to) -> {
-            int m = 0;
-            for (int g = from; g < to; g++) {
-                while (g >= start[m + 1]) {
-                    m++;
-                }
-                Matrix w = ws[m];
-                int r = g - start[m];
-                float[] out = outs[m];
-                for (int i = 0; i < t; i++) {
-                    out[i * w.rows + r] = w.dotRow(kernels, r, in, i * cols);
+            for (int m = 0; m < ws.length; m++) {
+                int lo = Math.max(from, start[m]);
+                int hi = Math.min(to, start[m + 1]);
+                if (lo < hi) {
+                    ws[m].rows(kernels, lo - start[m], hi - start[m], in, outs[m], t);
                 }
             }
         });
@@ -601,14 +596,6 @@ public final class LlamaModel implements AutoCloseable {
     // out[i, r] = W[r] · in[i] for every row r and batch item i: row-outer so each weight row is read
     // from memory once and reused from cache for the whole batch.
     private void matmul(Matrix w, float[] in, float[] out, int t) {
-        int rows = w.rows;
-        int cols = w.cols;
-        parallel.range(rows, (long) cols * t, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                for (int i = 0; i < t; i++) {
-                    out[i * rows + r] = w.dotRow(kernels, r, in, i * cols);
-                }
-            }
-        });
+        parallel.range(w.rows, (long) w.cols * t, (from, to) -> w.rows(kernels, from, to, in, out, t));
     }
 }

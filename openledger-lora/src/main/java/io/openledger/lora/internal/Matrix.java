@@ -19,6 +19,12 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
     /** Row {@code r} dotted with {@code x[xOff..xOff+cols)}. */
     public abstract float dotRow(Kernels k, int r, float[] x, int xOff);
 
+    /**
+     * For rows {@code r} in [from, to) and batch items {@code i < t}: {@code out[i·rows + r] = W[r] ·
+     * in[i·cols ..]}. Each form loops over its own rows so the kernel call inside is monomorphic.
+     */
+    public abstract void rows(Kernels k, int from, int to, float[] in, float[] out, int t);
+
     /** Row {@code r} as floats into {@code out[outOff..]}. */
     public abstract void row(int r, float[] out, int outOff);
 
@@ -59,6 +65,15 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
         }
 
         @Override
+        public void rows(Kernels k, int from, int to, float[] in, float[] out, int t) {
+            for (int r = from; r < to; r++) {
+                for (int i = 0; i < t; i++) {
+                    out[i * rows + r] = k.dotF32(w, r * cols, in, i * cols, cols);
+                }
+            }
+        }
+
+        @Override
         public void row(int r, float[] out, int outOff) {
             System.arraycopy(w, r * cols, out, outOff, cols);
         }
@@ -87,6 +102,15 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
         @Override
         public float dotRow(Kernels k, int r, float[] x, int xOff) {
             return k.dotBf16(w, r * rowInts, x, xOff, cols);
+        }
+
+        @Override
+        public void rows(Kernels k, int from, int to, float[] in, float[] out, int t) {
+            for (int r = from; r < to; r++) {
+                for (int i = 0; i < t; i++) {
+                    out[i * rows + r] = k.dotBf16(w, r * rowInts, in, i * cols, cols);
+                }
+            }
         }
 
         @Override
@@ -126,6 +150,16 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
         @Override
         public float dotRow(Kernels k, int r, float[] x, int xOff) {
             return k.dotQ8(q, r * cols, scales, r * (cols / Q8.BLOCK), x, xOff, cols);
+        }
+
+        @Override
+        public void rows(Kernels k, int from, int to, float[] in, float[] out, int t) {
+            int sb = cols / Q8.BLOCK;
+            for (int r = from; r < to; r++) {
+                for (int i = 0; i < t; i++) {
+                    out[i * rows + r] = k.dotQ8(q, r * cols, scales, r * sb, in, i * cols, cols);
+                }
+            }
         }
 
         @Override
