@@ -72,19 +72,23 @@ public final class Parallel {
 
     private void loop() {
         Job last = null;
+        boolean spin = true; // spin only right after a job: an idle pool must not burn a core
         while (!stopped) {
             Job j = current;
             if (j != null && j != last) {
                 last = j;
                 j.work();
+                spin = true;
                 continue;
             }
-            long until = System.nanoTime() + SPIN_NANOS;
-            while (current == last && !stopped && System.nanoTime() < until) {
-                Thread.onSpinWait();
-            }
-            if (current == last && !stopped) {
-                LockSupport.parkNanos(this, 1_000_000);
+            if (spin) {
+                long until = System.nanoTime() + SPIN_NANOS;
+                while (current == last && !stopped && System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                spin = false;
+            } else {
+                LockSupport.park(this); // range() and shutdown() unpark
             }
         }
     }
