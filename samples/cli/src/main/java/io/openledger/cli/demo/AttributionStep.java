@@ -89,9 +89,19 @@ public final class AttributionStep implements DemoStep {
         }
         List<Labelled> outputs = new ArrayList<>();
         Optional<InferenceRecord> inference = ctx.get(InferenceRecord.class);
-        inference
-                .filter(r -> !r.trainedOn().isEmpty() && r.trainedOn().stream().allMatch(corpus::contains))
-                .ifPresent(r -> outputs.add(new Labelled("inference " + r.requestId(), AttributionQuery.of(r), false)));
+        boolean wordTokenized = exported.isPresent() && ctx.get(Corpus.class).isEmpty();
+        if (wordTokenized && inference.isPresent()) {
+            // The LoRA step's toy model speaks its own BPE vocabulary; the export was tokenized by
+            // words here, so its token ids cannot be looked up in this index.
+            ctx.say("the LoRA step's output uses the toy model's BPE ids, not this index's word ids:"
+                    + " attributing a sample answer in its place");
+        } else {
+            inference
+                    .filter(r ->
+                            !r.trainedOn().isEmpty() && r.trainedOn().stream().allMatch(corpus::contains))
+                    .ifPresent(r ->
+                            outputs.add(new Labelled("inference " + r.requestId(), AttributionQuery.of(r), false)));
+        }
         if (given.isEmpty()) {
             for (String text : DEMO_OUTPUTS) {
                 outputs.add(new Labelled(
@@ -169,8 +179,9 @@ public final class AttributionStep implements DemoStep {
         if (handedOn != null) {
             ctx.put(AttributionWeights.class, handedOn);
             ctx.say("handed on the attribution weights of the first attributed output");
-            if (inference.isEmpty()) {
-                ctx.put(InferenceRecord.class, inferenceRecord(handedQuery));
+            if (inference.isEmpty() || wordTokenized) {
+                ctx.put(InferenceRecord.class, inferenceRecord(handedQuery, inference));
+                ctx.say("handed on an inference record for the attributed answer, for settlement");
             }
         }
     }
@@ -270,12 +281,12 @@ public final class AttributionStep implements DemoStep {
                 false);
     }
 
-    private static InferenceRecord inferenceRecord(AttributionQuery q) {
+    private static InferenceRecord inferenceRecord(AttributionQuery q, Optional<InferenceRecord> served) {
         List<Integer> out = Arrays.stream(q.outputTokens()).boxed().toList();
         return new InferenceRecord(
                 Hashing.keccak256(Bytes.utf8("demo-inference:" + out)),
-                q.model(),
-                null,
+                served.map(InferenceRecord::model).orElse(q.model()),
+                served.flatMap(InferenceRecord::adapterId).orElse(null),
                 Address.of(Hashing.keccak256(Bytes.utf8("demo-caller")).bytes().slice(12)),
                 List.of(),
                 out,

@@ -22,7 +22,13 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The steps, in the order data flows through the product. */
     static List<DemoStep> steps() {
-        return List.of(new CoreStep(), new DatanetStep(), new AttributionStep(), new TokenStep(), new ChainStep());
+        return List.of(
+                new CoreStep(),
+                new DatanetStep(),
+                new LoraStep(),
+                new AttributionStep(),
+                new TokenStep(),
+                new ChainStep());
     }
 
     @Override

@@ -1,0 +1,601 @@
+package io.openledger.lora;
+
+import io.openledger.lora.internal.KernelSelector;
+import io.openledger.lora.internal.Kernels;
+import io.openledger.lora.internal.Matrix;
+import io.openledger.lora.internal.Parallel;
+import io.openledger.lora.internal.ScalarKernels;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A Llama-family decoder (Llama, Mistral, Qwen2) loaded from a Hugging Face checkpoint directory and
+ * run on the CPU in pure Java: RMSNorm, RoPE in the Hugging Face rotate-half layout (with Llama-3 or
+ * linear scaling), grouped-query attention over a KV cache, SwiGLU MLP and the LM head. Linear weights
+ * are held in the chosen {@link WeightFormat}; LoRA adapters are applied unmerged per session, or
+ * merged into a copy with {@link #merge}. Immutable after loading and safe to share: each {@link
+ * Session} holds its own cache.
+ */
+public final class LlamaModel implements AutoCloseable {
+    private static final Projection[] PROJ = Projection.values();
+
+    private record Layer(
+            Matrix[] w,
+            float @Nullable [] qBias,
+            float @Nullable [] kBias,
+            float @Nullable [] vBias,
+            float[] attnNorm,
+            float[] mlpNorm) {}
+
+    private final ModelConfig config;
+    private final WeightFormat format;
+    private final Kernels kernels;
+    private final Parallel parallel;
+    private final Matrix embed;
+    private final Layer[] layers;
+    private final float[] finalNorm;
+    private final Matrix lmHead;
+    private final float[] invFreq;
+    private final boolean ownsPool;
+
+    private LlamaModel(
+            ModelConfig config,
+            WeightFormat format,
+            Kernels kernels,
+            Parallel parallel,
+            Matrix embed,
+            Layer[] layers,
+            float[] finalNorm,
+            Matrix lmHead,
+            boolean ownsPool) {
+        this.ownsPool = ownsPool;
+        this.config = config;
+        this.format = format;
+        this.kernels = kernels;
+        this.parallel = parallel;
+        this.embed = embed;
+        this.layers = layers;
+        this.finalNorm = finalNorm;
+        this.lmHead = lmHead;
+        this.invFreq = inverseFrequencies(config);
+    }
+
+    /** A builder for loading {@code dir} (config.json + model.safetensors or a sharded index). */
+    public static Builder builder(Path dir) {
+        return new Builder(dir);
+    }
+
+    /** Loads {@code dir} in float32 with the best kernels on all cores. */
+    public static LlamaModel load(Path dir) {
+        return builder(dir).build();
+    }
+
+    /** Options for {@link LlamaModel#builder}. Not thread-safe. */
+    public static final class Builder {
+        private final Path dir;
+        private WeightFormat format = WeightFormat.F32;
+        private KernelChoice kernels = KernelChoice.AUTO;
+        private int threads = Runtime.getRuntime().availableProcessors();
+
+        private Builder(Path dir) {
+            this.dir = dir;
+        }
+
+        /** In-memory weight format (default F32). */
+        public Builder weights(WeightFormat f) {
+            this.format = f;
+            return this;
+        }
+
+        /** Kernel choice (default AUTO). */
+        public Builder kernels(KernelChoice k) {
+            this.kernels = k;
+            return this;
+        }
+
+        /**
+         * Worker threads for matrix kernels, 1..1024 (default: available processors).
+         *
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder threads(int n) {
+            if (n < 1 || n > 1024) {
+                throw new IllegalArgumentException("threads must be in 1..1024, got " + n);
+            }
+            this.threads = n;
+            return this;
+        }
+
+        /**
+         * Reads config.json and the weights.
+         *
+         * @throws ModelFormatException if the checkpoint is missing tensors, has wrong shapes or an
+         *     unsupported architecture
+         * @throws IllegalStateException if VECTOR kernels were requested but are unavailable
+         */
+        public LlamaModel build() {
+            ModelConfig cfg = ModelConfig.read(dir);
+            Kernels k =
+                    switch (kernels) {
+                        case AUTO -> KernelSelector.best();
+                        case SCALAR -> ScalarKernels.INSTANCE;
+                        case VECTOR ->
+                            KernelSelector.loadVector()
+                                    .orElseThrow(() -> new IllegalStateException(
+                                            "VECTOR kernels need --add-modules jdk.incubator.vector"));
+                    };
+            if (format == WeightFormat.Q8) {
+                for (Projection p : PROJ) {
+                    if (p.inFeatures(cfg) % 32 != 0 || cfg.hiddenSize() % 32 != 0) {
+                        throw new ModelFormatException(dir.toString(), "Q8 weights need layer widths divisible by 32");
+                    }
+                }
+            }
+            try (SafeTensors st = SafeTensors.openCheckpoint(dir)) {
+                return fromTensors(cfg, st, format, k, new Parallel(threads), dir.toString());
+            }
+        }
+    }
+
+    private static float[] tensor(SafeTensors st, String where, String name, long... shape) {
+        TensorInfo info =
+                st.find(name).orElseThrow(() -> new ModelFormatException(where, "missing tensor '" + name + "'"));
+        List<Long> want = new ArrayList<>();
+        for (long d : shape) {
+            want.add(d);
+        }
+        if (!info.shape().equals(want)) {
+            throw new ModelFormatException(
+                    where, "tensor '" + name + "' has shape " + info.shape() + ", expected " + want);
+        }
+        if (!info.dtype().isFloatConvertible()) {
+            throw new ModelFormatException(where, "tensor '" + name + "' has dtype " + info.dtype());
+        }
+        return st.floats(name);
+    }
+
+    private static LlamaModel fromTensors(
+            ModelConfig c, SafeTensors st, WeightFormat f, Kernels k, Parallel par, String where) {
+        int h = c.hiddenSize();
+        Matrix embed =
+                Matrix.of("F32", tensor(st, where, "model.embed_tokens.weight", c.vocabSize(), h), c.vocabSize(), h);
+        Layer[] layers = new Layer[c.layers()];
+        for (int l = 0; l < c.layers(); l++) {
+            Matrix[] w = new Matrix[PROJ.length];
+            for (Projection p : PROJ) {
+                int out = p.outFeatures(c);
+                int in = p.inFeatures(c);
+                w[p.ordinal()] = Matrix.of(f.name(), tensor(st, where, p.path(l) + ".weight", out, in), out, in);
+            }
+            String pre = "model.layers." + l + ".";
+            float[] qb = null, kb = null, vb = null;
+            if (c.attentionBias()) {
+                qb = tensor(st, where, pre + "self_attn.q_proj.bias", (long) c.heads() * c.headDim());
+                kb = tensor(st, where, pre + "self_attn.k_proj.bias", (long) c.kvHeads() * c.headDim());
+                vb = tensor(st, where, pre + "self_attn.v_proj.bias", (long) c.kvHeads() * c.headDim());
+            }
+            layers[l] = new Layer(
+                    w,
+                    qb,
+                    kb,
+                    vb,
+                    tensor(st, where, pre + "input_layernorm.weight", h),
+                    tensor(st, where, pre + "post_attention_layernorm.weight", h));
+        }
+        float[] norm = tensor(st, where, "model.norm.weight", h);
+        Matrix head;
+        if (st.find("lm_head.weight").isPresent()) {
+            head = Matrix.of(f.name(), tensor(st, where, "lm_head.weight", c.vocabSize(), h), c.vocabSize(), h);
+        } else if (c.tieWordEmbeddings()) {
+            head = f == WeightFormat.F32 ? embed : Matrix.of(f.name(), embed.toFloats(), c.vocabSize(), h);
+        } else {
+            throw new ModelFormatException(where, "missing tensor 'lm_head.weight' (tie_word_embeddings is false)");
+        }
+        return new LlamaModel(c, f, k, par, embed, layers, norm, head, true);
+    }
+
+    /**
+     * A copy of this model with {@code adapter} merged into the weights ({@code W + s·B·A}, computed
+     * in float32 and stored again in this model's format). Used to compare against unmerged serving.
+     * The copy shares this model's worker threads: closing it does not stop them, closing this does.
+     */
+    public LlamaModel merge(LoraAdapter adapter) {
+        Layer[] merged = new Layer[layers.length];
+        for (int l = 0; l < layers.length; l++) {
+            Layer src = layers[l];
+            Matrix[] w = src.w().clone();
+            for (Projection p : PROJ) {
+                LoraAdapter.Delta d = adapter.delta(l, p);
+                if (d == null) {
+                    continue;
+                }
+                Matrix m = src.w()[p.ordinal()];
+                float[] v = m.toFloats();
+                int in = m.cols;
+                for (int o = 0; o < m.rows; o++) {
+                    for (int j = 0; j < d.rank(); j++) {
+                        float bj = d.scaling() * d.b()[o * d.rank() + j];
+                        for (int i = 0; i < in; i++) {
+                            v[o * in + i] += bj * d.a()[j * in + i];
+                        }
+                    }
+                }
+                w[p.ordinal()] = Matrix.of(format.name(), v, m.rows, m.cols);
+            }
+            merged[l] = new Layer(w, src.qBias(), src.kBias(), src.vBias(), src.attnNorm(), src.mlpNorm());
+        }
+        return new LlamaModel(config, format, kernels, parallel, embed, merged, finalNorm, lmHead, false);
+    }
+
+    /** The parsed config. */
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** The in-memory weight format. */
+    public WeightFormat format() {
+        return format;
+    }
+
+    /** The kernels in use: "scalar" or "vector(N lanes)". */
+    public String kernelsId() {
+        return kernels.id();
+    }
+
+    /** Bytes of weights one decode step reads (all linear layers and the LM head). */
+    public long decodeBytes() {
+        long n = lmHead.bytes();
+        for (Layer l : layers) {
+            for (Matrix m : l.w()) {
+                n += m.bytes();
+            }
+        }
+        return n;
+    }
+
+    /** A fresh KV cache for one sequence, with an optional unmerged adapter. */
+    public Session newSession(@Nullable LoraAdapter adapter) {
+        return new Session(adapter);
+    }
+
+    /** Logits after running {@code tokens} from an empty cache (last position). */
+    public float[] logits(int[] tokens, @Nullable LoraAdapter adapter) {
+        return newSession(adapter).forward(tokens);
+    }
+
+    /**
+     * Runs the prompt, then samples up to {@code maxTokens} tokens, stopping early at any token in
+     * {@code stop}. Returns the generated tokens (the stop token included if hit).
+     */
+    public List<Integer> generate(
+            int[] prompt, @Nullable LoraAdapter adapter, int maxTokens, Sampler sampler, Set<Integer> stop) {
+        if (maxTokens < 0) {
+            throw new IllegalArgumentException("maxTokens must be >= 0, got " + maxTokens);
+        }
+        Session s = newSession(adapter);
+        SplittableRandom rng = sampler.newRandom();
+        List<Integer> out = new ArrayList<>();
+        if (maxTokens == 0) {
+            return out;
+        }
+        float[] logits = s.forward(prompt);
+        while (out.size() < maxTokens) {
+            int t = sampler.sample(logits, rng);
+            out.add(t);
+            if (stop.contains(t) || out.size() == maxTokens) {
+                break;
+            }
+            logits = s.forward(new int[] {t});
+        }
+        return out;
+    }
+
+    /** Shuts down the worker pool (if this model owns it). The model must not be used afterwards. */
+    @Override
+    public void close() {
+        if (ownsPool) {
+            parallel.shutdown();
+        }
+    }
+
+    // Hugging Face _compute_default_rope_parameters / _compute_llama3_parameters, in float32 as there.
+    private static float[] inverseFrequencies(ModelConfig c) {
+        int d = c.headDim();
+        float[] inv = new float[d / 2];
+        for (int i = 0; i < d / 2; i++) {
+            inv[i] = (float) (1.0 / Math.pow(c.ropeTheta(), (float) (2 * i) / (float) d));
+        }
+        ModelConfig.RopeScaling s = c.ropeScaling();
+        if (s != null && s.type().equals("linear")) {
+            for (int i = 0; i < inv.length; i++) {
+                inv[i] = (float) (inv[i] / s.factor());
+            }
+        } else if (s != null && s.type().equals("llama3")) {
+            double lowWave = s.originalMaxPositions() / s.lowFreqFactor();
+            double highWave = s.originalMaxPositions() / s.highFreqFactor();
+            for (int i = 0; i < inv.length; i++) {
+                double wave = 2 * Math.PI / inv[i];
+                if (wave < highWave) {
+                    continue;
+                } else if (wave > lowWave) {
+                    inv[i] = (float) (inv[i] / s.factor());
+                } else {
+                    double smooth = (s.originalMaxPositions() / wave - s.lowFreqFactor())
+                            / (s.highFreqFactor() - s.lowFreqFactor());
+                    inv[i] = (float) ((1 - smooth) * inv[i] / s.factor() + smooth * inv[i]);
+                }
+            }
+        }
+        return inv;
+    }
+
+    /**
+     * One sequence being decoded: its position and KV cache, and the adapter applied unmerged. Not
+     * thread-safe; use one session per sequence.
+     */
+    public final class Session {
+        private final @Nullable LoraAdapter adapter;
+        private final int kvDim = config.kvHeads() * config.headDim();
+        private float[][] keys = new float[config.layers()][];
+        private float[][] values = new float[config.layers()][];
+        private int capacity;
+        private int position;
+
+        private Session(@Nullable LoraAdapter adapter) {
+            this.adapter = adapter;
+            grow(64);
+        }
+
+        /** Tokens processed so far. */
+        public int position() {
+            return position;
+        }
+
+        private void grow(int need) {
+            if (need <= capacity) {
+                return;
+            }
+            int cap = Math.max(need, capacity * 2);
+            for (int l = 0; l < config.layers(); l++) {
+                float[] k = new float[cap * kvDim];
+                float[] v = new float[cap * kvDim];
+                if (keys[l] != null) {
+                    System.arraycopy(keys[l], 0, k, 0, position * kvDim);
+                    System.arraycopy(values[l], 0, v, 0, position * kvDim);
+                }
+                keys[l] = k;
+                values[l] = v;
+            }
+            capacity = cap;
+        }
+
+        /**
+         * Appends {@code tokens} to the sequence and returns the logits at the last position.
+         *
+         * @throws IllegalArgumentException if a token is outside the vocabulary or tokens is empty
+         */
+        public float[] forward(int[] tokens) {
+            int t = tokens.length;
+            if (t == 0) {
+                throw new IllegalArgumentException("tokens must not be empty");
+            }
+            for (int tok : tokens) {
+                if (tok < 0 || tok >= config.vocabSize()) {
+                    throw new IllegalArgumentException(
+                            "token " + tok + " outside vocabulary 0.." + (config.vocabSize() - 1));
+                }
+            }
+            grow(position + t);
+            int h = config.hiddenSize();
+            int qDim = config.heads() * config.headDim();
+            int inter = config.intermediateSize();
+            float[] x = new float[t * h];
+            for (int i = 0; i < t; i++) {
+                embed.row(tokens[i], x, i * h);
+            }
+            float[] xn = new float[t * h];
+            float[] q = new float[t * qDim];
+            float[] k = new float[t * kvDim];
+            float[] v = new float[t * kvDim];
+            float[] att = new float[t * qDim];
+            float[] o = new float[t * h];
+            float[] gate = new float[t * inter];
+            float[] up = new float[t * inter];
+            float[] down = new float[t * h];
+            for (int l = 0; l < layers.length; l++) {
+                Layer layer = layers[l];
+                rmsNorm(x, layer.attnNorm(), xn, t, h);
+                // q, k and v read the same input: one parallel pass over all their rows
+                matmulFused(
+                        layer,
+                        xn,
+                        t,
+                        new Projection[] {Projection.Q_PROJ, Projection.K_PROJ, Projection.V_PROJ},
+                        q,
+                        k,
+                        v);
+                lora(l, Projection.Q_PROJ, layer, xn, q, t);
+                lora(l, Projection.K_PROJ, layer, xn, k, t);
+                lora(l, Projection.V_PROJ, layer, xn, v, t);
+                addBias(q, layer.qBias(), t);
+                addBias(k, layer.kBias(), t);
+                addBias(v, layer.vBias(), t);
+                for (int i = 0; i < t; i++) {
+                    rope(q, i * qDim, config.heads(), position + i);
+                    rope(k, i * kvDim, config.kvHeads(), position + i);
+                }
+                System.arraycopy(k, 0, keys[l], position * kvDim, t * kvDim);
+                System.arraycopy(v, 0, values[l], position * kvDim, t * kvDim);
+                attention(l, q, att, t);
+                linear(l, Projection.O_PROJ, layer, att, o, t);
+                for (int i = 0; i < t * h; i++) {
+                    x[i] += o[i];
+                }
+                rmsNorm(x, layer.mlpNorm(), xn, t, h);
+                matmulFused(layer, xn, t, new Projection[] {Projection.GATE_PROJ, Projection.UP_PROJ}, gate, up);
+                lora(l, Projection.GATE_PROJ, layer, xn, gate, t);
+                lora(l, Projection.UP_PROJ, layer, xn, up, t);
+                for (int i = 0; i < t * inter; i++) {
+                    float g = gate[i];
+                    gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+                }
+                linear(l, Projection.DOWN_PROJ, layer, gate, down, t);
+                for (int i = 0; i < t * h; i++) {
+                    x[i] += down[i];
+                }
+            }
+            position += t;
+            float[] last = new float[h];
+            rmsNormRow(x, finalNorm, (t - 1) * h, last, 0, h);
+            float[] logits = new float[config.vocabSize()];
+            matmul(lmHead, last, logits, 1);
+            return logits;
+        }
+
+        private void linear(int l, Projection p, Layer layer, float[] in, float[] out, int t) {
+            matmul(layer.w()[p.ordinal()], in, out, t);
+            lora(l, p, layer, in, out, t);
+        }
+
+        private void lora(int l, Projection p, Layer layer, float[] in, float[] out, int t) {
+            Matrix w = layer.w()[p.ordinal()];
+            LoraAdapter.Delta d = adapter == null ? null : adapter.delta(l, p);
+            if (d == null) {
+                return;
+            }
+            // unmerged LoRA: out += s · B (A x), A [r, in], B [out, r]
+            int r = d.rank();
+            int inDim = w.cols;
+            int outDim = w.rows;
+            float[] ax = new float[t * r];
+            for (int i = 0; i < t; i++) {
+                for (int j = 0; j < r; j++) {
+                    ax[i * r + j] = d.scaling() * kernels.dotF32(d.a(), j * inDim, in, i * inDim, inDim);
+                }
+            }
+            parallel.range(outDim, (long) r * t, (from, to) -> {
+                for (int row = from; row < to; row++) {
+                    for (int i = 0; i < t; i++) {
+                        out[i * outDim + row] += kernels.dotF32(d.b(), row * r, ax, i * r, r);
+                    }
+                }
+            });
+        }
+
+        private void addBias(float[] y, float @Nullable [] bias, int t) {
+            if (bias == null) {
+                return;
+            }
+            for (int i = 0; i < t; i++) {
+                for (int j = 0; j < bias.length; j++) {
+                    y[i * bias.length + j] += bias[j];
+                }
+            }
+        }
+
+        // Hugging Face apply_rotary_pos_emb with rotate_half: pairs (i, i + d/2).
+        private void rope(float[] vec, int off, int nHeads, int pos) {
+            int d = config.headDim();
+            int half = d / 2;
+            for (int i = 0; i < half; i++) {
+                float angle = (float) pos * invFreq[i];
+                float cos = (float) Math.cos(angle);
+                float sin = (float) Math.sin(angle);
+                for (int hd = 0; hd < nHeads; hd++) {
+                    int base = off + hd * d;
+                    float a = vec[base + i];
+                    float b = vec[base + i + half];
+                    vec[base + i] = a * cos - b * sin;
+                    vec[base + i + half] = b * cos + a * sin;
+                }
+            }
+        }
+
+        private void attention(int l, float[] q, float[] out, int t) {
+            int nH = config.heads();
+            int d = config.headDim();
+            int group = nH / config.kvHeads();
+            int qDim = nH * d;
+            float scale = (float) (1.0 / Math.sqrt(d));
+            int window = config.slidingWindow();
+            float[] kc = keys[l];
+            float[] vc = values[l];
+            parallel.range(t * nH, (long) (position + t) * d * 2, (from, to) -> {
+                float[] scores = new float[position + t];
+                for (int job = from; job < to; job++) {
+                    int i = job / nH;
+                    int head = job % nH;
+                    int pos = position + i;
+                    int kvOff = (head / group) * d;
+                    int start = window > 0 ? Math.max(0, pos - window + 1) : 0;
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int j = start; j <= pos; j++) {
+                        float s = kernels.dotF32(kc, j * kvDim + kvOff, q, i * qDim + head * d, d) * scale;
+                        scores[j] = s;
+                        max = Math.max(max, s);
+                    }
+                    float sum = 0;
+                    for (int j = start; j <= pos; j++) {
+                        float e = (float) Math.exp(scores[j] - max);
+                        scores[j] = e;
+                        sum += e;
+                    }
+                    int oOff = i * qDim + head * d;
+                    Arrays.fill(out, oOff, oOff + d, 0f);
+                    for (int j = start; j <= pos; j++) {
+                        kernels.axpy(scores[j] / sum, vc, j * kvDim + kvOff, out, oOff, d);
+                    }
+                }
+            });
+        }
+    }
+
+    private void rmsNorm(float[] x, float[] w, float[] out, int t, int h) {
+        for (int i = 0; i < t; i++) {
+            rmsNormRow(x, w, i * h, out, i * h, h);
+        }
+    }
+
+    private void rmsNormRow(float[] x, float[] w, int xOff, float[] out, int outOff, int h) {
+        double ss = 0;
+        for (int j = 0; j < h; j++) {
+            float v = x[xOff + j];
+            ss += v * v;
+        }
+        float inv = (float) (1.0 / Math.sqrt(ss / h + config.rmsNormEps()));
+        for (int j = 0; j < h; j++) {
+            out[outOff + j] = w[j] * (x[xOff + j] * inv);
+        }
+    }
+
+    // Several matrices with the same input in one parallel pass over their concatenated rows.
+    private void matmulFused(Layer layer, float[] in, int t, Projection[] ps, float[]... outs) {
+        Matrix[] ws = new Matrix[ps.length];
+        int[] start = new int[ps.length + 1];
+        for (int i = 0; i < ps.length; i++) {
+            ws[i] = layer.w()[ps[i].ordinal()];
+            start[i + 1] = start[i] + ws[i].rows;
+        }
+        int cols = ws[0].cols;
+        parallel.range(start[ps.length], (long) cols * t, (from, to) -> {
+            for (int m = 0; m < ws.length; m++) {
+                int lo = Math.max(from, start[m]);
+                int hi = Math.min(to, start[m + 1]);
+                if (lo < hi) {
+                    ws[m].rows(kernels, lo - start[m], hi - start[m], in, outs[m], t);
+                }
+            }
+        });
+    }
+
+    // out[i, r] = W[r] · in[i] for every row r and batch item i: row-outer so each weight row is read
+    // from memory once and reused from cache for the whole batch.
+    private void matmul(Matrix w, float[] in, float[] out, int t) {
+        parallel.range(w.rows, (long) w.cols * t, (from, to) -> w.rows(kernels, from, to, in, out, t));
+    }
+}

@@ -1,0 +1,91 @@
+package io.openledger.lora.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.openledger.lora.SafeTensorsWriter;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/** Vector kernels against the scalar ones (and a double-precision sum) on random data. */
+class KernelsProperties {
+    private static final Kernels VECTOR = KernelSelector.loadVector().orElseThrow();
+    private static final Kernels SCALAR = ScalarKernels.INSTANCE;
+
+    private static float[] random(SplittableRandom r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return v;
+    }
+
+    @Property(tries = 200)
+    void dotF32Agrees(
+            @ForAll @IntRange(min = 0, max = 300) int n,
+            @ForAll @IntRange(min = 0, max = 7) int off,
+            @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] w = random(r, n + off);
+        float[] x = random(r, n + 3);
+        double exact = 0;
+        for (int i = 0; i < n; i++) {
+            exact += (double) w[off + i] * x[3 + i];
+        }
+        assertThat((double) VECTOR.dotF32(w, off, x, 3, n)).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat((double) SCALAR.dotF32(w, off, x, 3, n)).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-4));
+    }
+
+    @Property(tries = 200)
+    void dotBf16Agrees(@ForAll @IntRange(min = 0, max = 300) int n, @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] wf = random(r, n);
+        int[] packed = Bf16Pack.pack(wf, 1, n);
+        double exact = 0;
+        float[] x = random(r, n);
+        for (int i = 0; i < n; i++) {
+            float w = Float.intBitsToFloat(SafeTensorsWriter.toBf16(wf[i]) << 16);
+            assertThat(Bf16Pack.get(packed, 0, i)).isEqualTo(w);
+            exact += (double) w * x[i];
+        }
+        assertThat((double) VECTOR.dotBf16(packed, 0, x, 0, n))
+                .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat((double) SCALAR.dotBf16(packed, 0, x, 0, n))
+                .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-4));
+    }
+
+    @Property(tries = 200)
+    void dotQ8AgreesAndQuantizesWithinHalfAStep(@ForAll @IntRange(min = 1, max = 10) int blocks, @ForAll long seed) {
+        int n = blocks * Q8.BLOCK;
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] wf = random(r, n);
+        byte[] q = new byte[n];
+        float[] s = new float[blocks];
+        Q8.quantize(wf, 0, n, q, 0, s, 0);
+        float[] x = random(r, n);
+        double exact = 0;
+        for (int i = 0; i < n; i++) {
+            float deq = q[i] * s[i / Q8.BLOCK];
+            assertThat(Math.abs(deq - wf[i])).isLessThanOrEqualTo(s[i / Q8.BLOCK] * 0.5f + 1e-7f);
+            exact += (double) deq * x[i];
+        }
+        assertThat((double) VECTOR.dotQ8(q, 0, s, 0, x, 0, n))
+                .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat((double) SCALAR.dotQ8(q, 0, s, 0, x, 0, n))
+                .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-4));
+    }
+
+    @Property(tries = 100)
+    void axpyAgrees(@ForAll @IntRange(min = 0, max = 100) int n, @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = random(r, n);
+        float[] y1 = random(r, n);
+        float[] y2 = y1.clone();
+        VECTOR.axpy(0.75f, x, 0, y1, 0, n);
+        SCALAR.axpy(0.75f, x, 0, y2, 0, n);
+        for (int i = 0; i < n; i++) {
+            assertThat(y1[i]).isCloseTo(y2[i], org.assertj.core.data.Offset.offset(1e-6f));
+        }
+    }
+}

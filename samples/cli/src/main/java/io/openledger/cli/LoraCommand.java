@@ -1,0 +1,243 @@
+package io.openledger.cli;
+
+import io.openledger.lora.AdapterConfig;
+import io.openledger.lora.DType;
+import io.openledger.lora.LlamaModel;
+import io.openledger.lora.LoraAdapter;
+import io.openledger.lora.ModelConfig;
+import io.openledger.lora.Sampler;
+import io.openledger.lora.TestModels;
+import io.openledger.lora.Tokenizer;
+import io.openledger.lora.WeightFormat;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code openledger lora …}: run Llama-family models with PEFT adapters, and generate test ones. */
+@Command(
+        name = "lora",
+        mixinStandardHelpOptions = true,
+        description = "Llama-family models with LoRA adapters on the pure-Java CPU engine.",
+        subcommands = {
+            LoraCommand.Logits.class,
+            LoraCommand.Generate.class,
+            LoraCommand.MakeTestModel.class,
+            LoraCommand.MakeTestAdapter.class
+        })
+public final class LoraCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static LlamaModel load(Path model, WeightFormat weights) {
+        return LlamaModel.builder(model).weights(weights).build();
+    }
+
+    /** {@code lora logits}: float32 logits at the last position as one JSON object. */
+    @Command(
+            name = "logits",
+            mixinStandardHelpOptions = true,
+            description = "Print {\"logits\":[...]} at the last position.")
+    static final class Logits implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--model", required = true, description = "Hugging Face model directory.")
+        Path model;
+
+        @Option(names = "--adapter", description = "PEFT adapter directory (applied unmerged).")
+        Path adapter;
+
+        @Option(names = "--tokens", required = true, split = ",", description = "Comma-separated token ids.")
+        int[] tokens;
+
+        @Option(names = "--weights", defaultValue = "F32", description = "In-memory weights: ${COMPLETION-CANDIDATES}.")
+        WeightFormat weights;
+
+        @Override
+        public Integer call() {
+            try (LlamaModel m = load(model, weights)) {
+                LoraAdapter a = adapter == null ? null : LoraAdapter.load(adapter, m.config());
+                float[] logits = m.logits(tokens, a);
+                StringBuilder sb = new StringBuilder(logits.length * 12).append("{\"logits\":[");
+                for (int i = 0; i < logits.length; i++) {
+                    if (i > 0) {
+                        sb.append(',');
+                    }
+                    float v = logits[i];
+                    sb.append(Float.isFinite(v) ? Float.toString(v) : "null");
+                }
+                PrintWriter out = spec.commandLine().getOut();
+                out.println(sb.append("]}"));
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    /** {@code lora generate}: encode a prompt, sample tokens, print the text. */
+    @Command(name = "generate", mixinStandardHelpOptions = true, description = "Generate text from a prompt.")
+    static final class Generate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--model", required = true, description = "Model directory with tokenizer.json.")
+        Path model;
+
+        @Option(names = "--adapter", description = "PEFT adapter directory (applied unmerged).")
+        Path adapter;
+
+        @Option(names = "--prompt", required = true, description = "Prompt text.")
+        String prompt;
+
+        @Option(names = "--max-tokens", required = true, description = "Tokens to generate at most.")
+        int maxTokens;
+
+        @Option(
+                names = "--seed",
+                description = "Sample (temperature 0.8, top-p 0.95) with this seed; without it decoding is greedy.")
+        Long seed;
+
+        @Option(names = "--weights", defaultValue = "F32", description = "In-memory weights: ${COMPLETION-CANDIDATES}.")
+        WeightFormat weights;
+
+        @Override
+        public Integer call() {
+            Tokenizer tok = Tokenizer.load(model);
+            try (LlamaModel m = load(model, weights)) {
+                LoraAdapter a = adapter == null ? null : LoraAdapter.load(adapter, m.config());
+                Sampler sampler = seed == null ? Sampler.greedy() : new Sampler(0.8, 0, 0.95, seed);
+                int[] ids = tok.encode(prompt, true);
+                long t0 = System.nanoTime();
+                List<Integer> out = m.generate(ids, a, maxTokens, sampler, tok.specialIds());
+                double s = (System.nanoTime() - t0) / 1e9;
+                PrintWriter w = spec.commandLine().getOut();
+                w.println(tok.decode(out.stream().mapToInt(Integer::intValue).toArray(), true));
+                spec.commandLine()
+                        .getErr()
+                        .printf(
+                                "%d prompt tokens, %d generated in %.2f s (%s, %s)%n",
+                                ids.length, out.size(), s, m.kernelsId(), weights);
+                w.flush();
+            }
+            return 0;
+        }
+    }
+
+    /** {@code lora make-test-model}: a random Llama-family checkpoint with a trained BPE tokenizer. */
+    @Command(name = "make-test-model", mixinStandardHelpOptions = true, description = "Write a random test model.")
+    static final class MakeTestModel implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--out", required = true)
+        Path out;
+
+        @Option(names = "--arch", required = true, description = "llama, mistral or qwen2.")
+        String arch;
+
+        @Option(names = "--layers", required = true)
+        int layers;
+
+        @Option(names = "--hidden", required = true)
+        int hidden;
+
+        @Option(names = "--heads", required = true)
+        int heads;
+
+        @Option(names = "--kv-heads", required = true)
+        int kvHeads;
+
+        @Option(names = "--intermediate", required = true)
+        int intermediate;
+
+        @Option(names = "--vocab", required = true)
+        int vocab;
+
+        @Option(names = "--seed", defaultValue = "0")
+        long seed;
+
+        @Option(names = "--dtype", defaultValue = "F32", description = "Stored dtype: F32, F16 or BF16.")
+        DType dtype;
+
+        @Override
+        public Integer call() {
+            ModelConfig c = TestModels.config(
+                    ModelConfig.Architecture.fromName(arch), layers, hidden, heads, kvHeads, intermediate, vocab);
+            TestModels.writeModel(out, c, seed, dtype, 1);
+            spec.commandLine()
+                    .getOut()
+                    .printf("wrote %s model, %,d parameters, to %s%n", arch, c.parameterCount(), out);
+            return 0;
+        }
+    }
+
+    /** {@code lora make-test-adapter}: a random PEFT adapter for a model directory. */
+    @Command(name = "make-test-adapter", mixinStandardHelpOptions = true, description = "Write a random PEFT adapter.")
+    static final class MakeTestAdapter implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--model", required = true)
+        Path model;
+
+        @Option(names = "--out", required = true)
+        Path out;
+
+        @Option(names = "--rank", required = true)
+        int rank;
+
+        @Option(names = "--alpha", required = true)
+        double alpha;
+
+        @Option(names = "--targets", required = true, split = ",", description = "e.g. q_proj,v_proj or all-linear.")
+        String[] targets;
+
+        @Option(names = "--seed", defaultValue = "0")
+        long seed;
+
+        @Override
+        public Integer call() {
+            ModelConfig base = ModelConfig.read(model);
+            List<String> t = Arrays.asList(targets);
+            AdapterConfig cfg = t.equals(List.of("all-linear"))
+                    ? new AdapterConfig(
+                            rank,
+                            alpha,
+                            false,
+                            java.util.Map.of(),
+                            java.util.Map.of(),
+                            List.of(),
+                            "all-linear",
+                            List.of(),
+                            List.of(),
+                            false,
+                            model.toString())
+                    : new AdapterConfig(
+                            rank,
+                            alpha,
+                            false,
+                            java.util.Map.of(),
+                            java.util.Map.of(),
+                            t,
+                            null,
+                            List.of(),
+                            List.of(),
+                            false,
+                            model.toString());
+            TestModels.writeAdapter(out, base, cfg, seed, DType.F32);
+            spec.commandLine().getOut().printf("wrote rank-%d adapter on %s to %s%n", rank, t, out);
+            return 0;
+        }
+    }
+}

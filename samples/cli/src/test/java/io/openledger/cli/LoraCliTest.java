@@ -1,0 +1,104 @@
+package io.openledger.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.openledger.cli.demo.DemoContext;
+import io.openledger.cli.demo.LoraStep;
+import io.openledger.core.contract.InferenceRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class LoraCliTest {
+    private static String run(String... args) {
+        StringWriter out = new StringWriter();
+        CommandLine cl = new CommandLine(new LoraCommand());
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(new StringWriter()));
+        assertThat(cl.execute(args)).as(String.join(" ", args)).isZero();
+        return out.toString();
+    }
+
+    @Test
+    void makesModelsAndAdaptersAndPrintsLogits(@TempDir Path dir) throws Exception {
+        Path m = dir.resolve("m");
+        Path a = dir.resolve("a");
+        run(
+                "make-test-model",
+                "--out",
+                m.toString(),
+                "--arch",
+                "qwen2",
+                "--layers",
+                "2",
+                "--hidden",
+                "64",
+                "--heads",
+                "4",
+                "--kv-heads",
+                "2",
+                "--intermediate",
+                "128",
+                "--vocab",
+                "300",
+                "--seed",
+                "5");
+        run(
+                "make-test-adapter",
+                "--model",
+                m.toString(),
+                "--out",
+                a.toString(),
+                "--rank",
+                "4",
+                "--alpha",
+                "8",
+                "--targets",
+                "q_proj,v_proj",
+                "--seed",
+                "6");
+        JsonNode base = new ObjectMapper().readTree(run("logits", "--model", m.toString(), "--tokens", "1,2,3"));
+        JsonNode tuned = new ObjectMapper()
+                .readTree(run("logits", "--model", m.toString(), "--adapter", a.toString(), "--tokens", "1,2,3"));
+        assertThat(base.get("logits").size()).isEqualTo(300);
+        assertThat(tuned.get("logits").size()).isEqualTo(300);
+        assertThat(base.get("logits")).isNotEqualTo(tuned.get("logits"));
+        String text = run(
+                "generate",
+                "--model",
+                m.toString(),
+                "--adapter",
+                a.toString(),
+                "--prompt",
+                "hello world",
+                "--max-tokens",
+                "5",
+                "--seed",
+                "1");
+        assertThat(text).isNotNull();
+    }
+
+    @Test
+    void demoStepGeneratesWithAndWithoutTheAdapter(@TempDir Path dir) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        DemoContext ctx = new DemoContext(new PrintStream(buf, true, StandardCharsets.UTF_8), dir);
+        new LoraStep().run(ctx);
+        String out = buf.toString(StandardCharsets.UTF_8);
+        System.out.print(out);
+        assertThat(out)
+                .contains("base model      :")
+                .contains("with the adapter:")
+                .contains("relative difference");
+        InferenceRecord r = ctx.require(InferenceRecord.class);
+        assertThat(r.adapterId()).isPresent();
+        assertThat(r.outputTokens()).isNotEmpty();
+    }
+}
