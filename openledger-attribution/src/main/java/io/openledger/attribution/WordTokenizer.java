@@ -79,21 +79,25 @@ public final class WordTokenizer {
 
     /**
      * The text of {@code tokens}: words separated by single spaces, with no space before
-     * punctuation.
+     * punctuation nor after a joining mark ({@code - / ' ’}), so "low-rank" comes back whole.
      *
      * @throws IllegalArgumentException if an id is not in the vocabulary
      */
     public synchronized String decode(int[] tokens) {
         StringBuilder sb = new StringBuilder();
+        String previous = "";
         for (int t : tokens) {
             if (t < 0 || t >= words.size()) {
                 throw new IllegalArgumentException("token id " + t + " is not in the vocabulary of " + words.size());
             }
             String w = words.get(t);
-            if (!sb.isEmpty() && isWordChar(w.codePointAt(0))) {
+            boolean joined =
+                    previous.equals("-") || previous.equals("/") || previous.equals("'") || previous.equals("\u2019");
+            if (!sb.isEmpty() && isWordChar(w.codePointAt(0)) && !joined) {
                 sb.append(' ');
             }
             sb.append(w);
+            previous = w;
         }
         return sb.toString();
     }

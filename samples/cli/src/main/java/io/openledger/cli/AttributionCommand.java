@@ -16,6 +16,8 @@ import io.openledger.core.DatanetId;
 import io.openledger.core.ModelId;
 import io.openledger.core.contract.DatanetVersionRef;
 import io.openledger.core.merkle.MerkleTree;
+import io.openledger.core.store.RocksDbKeyValueStore;
+import io.openledger.datanet.DatanetService;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -31,6 +33,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -54,19 +57,23 @@ public final class AttributionCommand implements Runnable {
     /** {@code attribution span}: which contributors a text quotes. */
     @Command(name = "span", mixinStandardHelpOptions = true, description = "Attribute a text to corpus records.")
     static final class Span implements Callable<Integer> {
-        @Option(names = "--home", description = "Directory that keeps the index between runs.", required = true)
-        Path home;
+        @Option(
+                names = "--home",
+                description = "OpenLedger home: the datanet store (as `openledger datanet` keeps it) and the"
+                        + " attribution index (default: ~/.openledger).")
+        Path home = Path.of(System.getProperty("user.home"), ".openledger");
 
         @Option(
                 names = "--corpus",
-                description = "Records, one per line: CONTRIBUTOR_ADDRESS<TAB>TEXT.",
-                required = true)
+                description = "Instead of a datanet in --home, records from a file, one per line:"
+                        + " CONTRIBUTOR_ADDRESS<TAB>TEXT.")
+        @Nullable
         Path corpusFile;
 
         @Option(
                 names = "--datanet",
-                description = "NAME[@VERSION] of the corpus (default ${DEFAULT-VALUE}).",
-                defaultValue = "local@1")
+                description = "NAME[@VERSION] of the datanet (default version: the latest).",
+                required = true)
         String datanet;
 
         @Option(names = "--text", description = "The output to attribute.", required = true)
@@ -89,19 +96,58 @@ public final class AttributionCommand implements Runnable {
 
     /** Runs {@code attribution span}; returns the exit status. */
     static int span(
-            PrintStream out, Path home, Path corpusFile, String datanet, String text, int minLength, boolean json)
+            PrintStream out,
+            Path home,
+            @Nullable Path corpusFile,
+            String datanet,
+            String text,
+            int minLength,
+            boolean json)
             throws IOException {
         String name = datanet;
-        long version = 1;
+        Long version = null;
         int at = datanet.lastIndexOf('@');
         if (at > 0) {
             name = datanet.substring(0, at);
             version = Long.parseLong(datanet.substring(at + 1));
         }
+        WordTokenizer tokenizer = new WordTokenizer();
+        Corpus corpus = corpusFile != null
+                ? fromFile(corpusFile, name, version == null ? 1 : version, tokenizer)
+                : fromDatanetHome(home, DatanetId.of(name), version, tokenizer);
+        DatanetVersionRef ref = corpus.versions().get(0);
+        return attribute(out, home, corpus, ref, tokenizer, text, minLength, json);
+    }
+
+    /** The records of a datanet version kept under {@code home} by `openledger datanet`. */
+    static Corpus fromDatanetHome(Path home, DatanetId dn, @Nullable Long version, WordTokenizer tokenizer) {
+        Path dir = home.resolve("datanet").resolve("store");
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("no datanet store under " + home
+                    + " (create one with `openledger datanet create --home " + home + " …`)");
+        }
+        try (RocksDbKeyValueStore store = RocksDbKeyValueStore.open(dir)) {
+            DatanetService service = DatanetService.builder().store(store).build();
+            long v = version != null
+                    ? version
+                    : service.head(dn)
+                            .orElseThrow(() -> new IllegalArgumentException("datanet " + dn + " has no versions"))
+                            .number();
+            io.openledger.datanet.Corpus export = service.export(dn, v);
+            var b = InMemoryCorpus.builder().addVersion(export.version());
+            for (var e : export.entries()) {
+                b.add(CorpusRecord.of(
+                        e.record().toHex(), e.contributor(), export.version(), tokenizer.encode(e.text())));
+            }
+            return b.build();
+        }
+    }
+
+    private static Corpus fromFile(Path corpusFile, String name, long version, WordTokenizer tokenizer)
+            throws IOException {
         List<String> lines = Files.readAllLines(corpusFile, StandardCharsets.UTF_8).stream()
                 .filter(l -> !l.isBlank())
                 .toList();
-        WordTokenizer tokenizer = new WordTokenizer();
         List<Bytes> leaves = lines.stream().map(Bytes::utf8).toList();
         DatanetVersionRef ref = new DatanetVersionRef(
                 DatanetId.of(name),
@@ -122,7 +168,18 @@ public final class AttributionCommand implements Runnable {
                     ref,
                     tokenizer.encode(parts[1])));
         }
-        Corpus corpus = b.build();
+        return b.build();
+    }
+
+    private static int attribute(
+            PrintStream out,
+            Path home,
+            Corpus corpus,
+            DatanetVersionRef ref,
+            WordTokenizer tokenizer,
+            String text,
+            int minLength,
+            boolean json) {
         int[] tokens = tokenizer.encode(text);
         SpanMethod method = SpanMethod.builder()
                 .indexDirectory(home.resolve("attribution-index"))

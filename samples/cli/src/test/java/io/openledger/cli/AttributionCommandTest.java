@@ -52,6 +52,71 @@ class AttributionCommandTest {
         assertThat(sum).isEqualByComparingTo(BigDecimal.ONE);
     }
 
+    /** The form: the corpus is a datanet version that `openledger datanet` keeps in --home. */
+    @Test
+    void spanReadsADatanetFromHome(@TempDir Path home) throws Exception {
+        Path in = Files.createDirectories(home.resolve("in"));
+        Path alice = Files.writeString(
+                in.resolve("alice.md"),
+                "A datanet is a community dataset whose every version is anchored on chain by its root.\n\n"
+                        + "Contributors sign every submission they make.\n");
+        Path bob = Files.writeString(
+                in.resolve("bob.md"),
+                "LoRA trains two small low-rank matrices per layer while the base stays frozen.\n");
+        String h = home.toString();
+        assertThat(dn("create", "qa", "--as", "owner", "--home", h)).isZero();
+        for (var c : java.util.List.of(java.util.List.of(alice, "alice"), java.util.List.of(bob, "bob"))) {
+            String cid = contribute(h, c.get(0).toString(), c.get(1).toString());
+            assertThat(dn("review", "qa", cid, "--approve", "--as", "owner", "--home", h))
+                    .isZero();
+        }
+
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        String text = "Well, LoRA trains two small low-rank matrices per layer while the base stays frozen, I think.";
+        assertThat(AttributionCommand.span(
+                        new PrintStream(buf, true, StandardCharsets.UTF_8), home, null, "qa", text, 6, true))
+                .isZero();
+        String json = buf.toString(StandardCharsets.UTF_8).strip();
+        Matcher m = Pattern.compile("\"id\":\"(0x[0-9a-fA-F]{40})\",\"weight\":([0-9.]+)")
+                .matcher(json);
+        assertThat(m.find()).as(json).isTrue();
+        assertThat(new BigDecimal(m.group(2))).isEqualByComparingTo(BigDecimal.ONE);
+        assertThat(m.find()).as("only bob's record is quoted").isFalse();
+        assertThat(json).contains("low-rank matrices per layer");
+
+        // version 1 holds only the first approved contribution
+        buf.reset();
+        assertThat(AttributionCommand.span(
+                        new PrintStream(buf, true, StandardCharsets.UTF_8), home, null, "qa@1", text, 6, true))
+                .isZero();
+        assertThat(buf.toString(StandardCharsets.UTF_8)).contains("\"contributors\":[]");
+    }
+
+    private static int dn(String... args) {
+        return io.openledger.cli.datanet.DatanetCommand.execute(
+                new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(System.err), args);
+    }
+
+    private static String contribute(String home, String file, String as) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        int rc = io.openledger.cli.datanet.DatanetCommand.execute(
+                new java.io.PrintWriter(out),
+                new java.io.PrintWriter(System.err),
+                "contribute",
+                "qa",
+                file,
+                "--as",
+                as,
+                "--json",
+                "--home",
+                home);
+        assertThat(rc).isZero();
+        Matcher m =
+                Pattern.compile("\"contribution\"\\s*:\\s*\"(0x[0-9a-f]{64})\"").matcher(out.toString());
+        assertThat(m.find()).as(out.toString()).isTrue();
+        return m.group(1);
+    }
+
     @Test
     void benchPrintsOneJsonLineLast() throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
