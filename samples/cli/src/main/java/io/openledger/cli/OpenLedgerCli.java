@@ -11,7 +11,16 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "OpenLedger for Java: attributable, payable AI on an embeddable toolkit.",
-        subcommands = {VersionCommand.class, DemoCommand.class, DatanetCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            VersionCommand.class,
+            DemoCommand.class,
+            DatanetCommand.class,
+            LoraCommand.class,
+            AttributionCommand.class,
+            TokenCommand.class,
+            ChainCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class OpenLedgerCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

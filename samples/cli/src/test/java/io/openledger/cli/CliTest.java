@@ -23,6 +23,13 @@ class CliTest {
         assertThat(out).contains("All ");
     }
 
+    /** Guards the wiring: every module's command is reachable from the top-level program. */
+    @Test
+    void everyModuleCommandIsASubcommand() {
+        assertThat(new picocli.CommandLine(new OpenLedgerCli()).getSubcommands())
+                .containsKeys("demo", "version", "datanet", "lora", "attribution", "token", "chain");
+    }
+
     @Test
     void helpAndVersionExitZero() {
         assertThat(OpenLedgerCli.execute("--help")).isZero();
