@@ -139,6 +139,37 @@ public final class ModelLedger {
         return v.bitLength() <= 256;
     }
 
+    /**
+     * Whether a retry repeats the transfer stored under its id. A single-phase or pending transfer
+     * must repeat its request exactly. A post or void may leave out what its pending transfer
+     * determines (docs.tigerbeetle.com/reference/transfer: debit and credit accounts, amount, ledger
+     * and code are optional there), so the retry is compared with the transfer as resolved: zero
+     * means "as the pending transfer", and a post's amount may be the maximum ("post in full").
+     */
+    private boolean sameRequest(T e, Transfer t) {
+        Transfer r = e.request();
+        if (r.equals(t)) {
+            return true;
+        }
+        boolean post = t.has(TransferFlag.POST_PENDING);
+        if (!(post || t.has(TransferFlag.VOID_PENDING))
+                || r.flags() != t.flags()
+                || r.userData() != t.userData()
+                || r.timeoutSeconds() != t.timeoutSeconds()
+                || !r.pendingId().equals(t.pendingId())) {
+            return false;
+        }
+        Transfer p = s.transfers.get(r.pendingId()).request();
+        BigInteger amt = t.amount().toBigInteger();
+        boolean amountSame =
+                post ? amt.equals(MAX) || amt.equals(e.amount()) : amt.signum() == 0 || amt.equals(e.amount());
+        return amountSame
+                && (t.debitAccountId().isReserved() || t.debitAccountId().equals(e.debit()))
+                && (t.creditAccountId().isReserved() || t.creditAccountId().equals(e.credit()))
+                && (t.ledger() == 0 || t.ledger() == p.ledger())
+                && (t.code() == 0 || t.code() == p.code());
+    }
+
     private TransferResult one(Transfer t, long now) {
         int kinds = Integer.bitCount(t.flags() & 14);
         if (kinds > 1) {
@@ -152,7 +183,7 @@ public final class ModelLedger {
         }
         T existing = s.transfers.get(t.id());
         if (existing != null) {
-            return existing.request().equals(t) ? TransferResult.EXISTS : TransferResult.EXISTS_WITH_DIFFERENT_FIELDS;
+            return sameRequest(existing, t) ? TransferResult.EXISTS : TransferResult.EXISTS_WITH_DIFFERENT_FIELDS;
         }
         boolean post = t.has(TransferFlag.POST_PENDING);
         boolean voiding = t.has(TransferFlag.VOID_PENDING);
