@@ -5,8 +5,11 @@
  */
 module io.openledger.chain {
     requires transitive io.openledger.core;
-    requires io.openledger.token;
+    requires transitive io.openledger.token;
     requires static org.jspecify;
+    requires jdk.httpserver;
+    requires rocksdbjni;
+    requires com.fasterxml.jackson.databind;
 
     exports io.openledger.chain.rlp;
     exports io.openledger.chain.trie;
@@ -14,4 +17,5 @@ module io.openledger.chain {
     exports io.openledger.chain.op;
     exports io.openledger.chain.block;
     exports io.openledger.chain.abi;
+    exports io.openledger.chain.node;
 }
