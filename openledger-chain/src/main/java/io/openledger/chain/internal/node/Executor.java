@@ -238,7 +238,8 @@ public final class Executor {
         }
         s.subBalance(sender, upfront);
         s.incrementNonce(sender);
-        long intrinsic = Math.max(Transactions.intrinsicGas(tx, EthereumFork.PRAGUE), Transactions.floorDataGas(tx));
+        long intrinsic = Transactions.intrinsicGas(tx, EthereumFork.PRAGUE);
+        long floor = Transactions.floorDataGas(tx); // EIP-7623: gas used is at least the calldata floor
         long gas = intrinsic;
         int cp = s.checkpoint();
         boolean ok = true;
@@ -247,7 +248,7 @@ public final class Executor {
         List<Log> logs = List.of();
         try {
             CallContext ctx = run(s, sender, tx.to().orElseThrow(), tx.value(), tx.data(), env);
-            gas += ctx.gasUsed;
+            gas = Math.max(gas + ctx.gasUsed, floor);
             logs = ctx.logs;
             out = ctx.output;
             if (Long.compareUnsigned(gas, tx.gasLimit()) > 0) {
@@ -259,7 +260,7 @@ public final class Executor {
             reason = r.getMessage();
             out = r.data();
             logs = List.of();
-            gas = Math.min(Math.max(gas, intrinsic), tx.gasLimit());
+            gas = Math.min(Math.max(gas, floor), tx.gasLimit());
         }
         Amount used = Amount.of(gas);
         s.addBalance(sender, gasLimit.sub(used).mul(price));
@@ -280,15 +281,17 @@ public final class Executor {
     public CallResult simulate(WorldState s, Address from, Address to, Amount value, Bytes data, BlockEnv env) {
         int cp = s.checkpoint();
         long gas = 21_000;
+        long floor = 21_000;
         for (int i = 0; i < data.size(); i++) {
             gas += data.get(i) == 0 ? 4 : 16;
+            floor += data.get(i) == 0 ? 10 : 40;
         }
         try {
             if (!value.isZero() && s.balance(from).lessThan(value)) {
                 s.addBalance(from, value); // eth_call may run from an unfunded account
             }
             CallContext ctx = run(s, from, to, value, data, env);
-            return new CallResult(true, gas + ctx.gasUsed, ctx.output, null);
+            return new CallResult(true, Math.max(gas + ctx.gasUsed, floor), ctx.output, null);
         } catch (Revert r) {
             return new CallResult(false, gas, r.data(), r.getMessage());
         } finally {
