@@ -31,7 +31,14 @@ public final class DevAccounts {
 
     /** The first {@code count} keys of {@link #MNEMONIC}. */
     public static List<PrivateKey> standard(int count) {
+        if (count >= 1 && count <= Standard.KEYS.size()) {
+            return Standard.KEYS.subList(0, count);
+        }
         return derive(MNEMONIC, "", count);
+    }
+
+    private static final class Standard {
+        static final List<PrivateKey> KEYS = derive(MNEMONIC, "", 20);
     }
 
     /**
