@@ -194,6 +194,34 @@ public final class L2Node implements AutoCloseable {
         return sequencer.locate(tx).map(at -> Map.entry(sequencer.block(at[0]).orElseThrow(), (int) at[1]));
     }
 
+    /**
+     * Runs a read-only call against the head state (as {@code eth_call}) and returns its output.
+     *
+     * @throws RpcException with code 3 and "execution reverted: reason" if the call reverts
+     */
+    public Bytes call(Address from, Address to, Bytes data) {
+        L2Block h = sequencer.head();
+        WorldState s = sequencer.stateAt(h.number());
+        Executor.CallResult r = sequencer
+                .executor()
+                .simulate(
+                        s,
+                        from,
+                        to,
+                        Amount.ZERO,
+                        data,
+                        new Executor.BlockEnv(
+                                h.number() + 1,
+                                h.header().timestamp() + 1,
+                                sequencer.nextBaseFee(),
+                                h.header().gasLimit()));
+        if (!r.success()) {
+            throw new RpcException(
+                    RpcException.EXECUTION_REVERTED, "execution reverted: " + r.revertReason(), r.output());
+        }
+        return r.output();
+    }
+
     /** Balance of {@code a} after the head block. */
     public Amount balance(Address a) {
         return sequencer.stateAt(sequencer.head().number()).balance(a);
