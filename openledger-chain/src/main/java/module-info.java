@@ -8,6 +8,7 @@ module io.openledger.chain {
     requires transitive io.openledger.token;
     requires static org.jspecify;
     requires jdk.httpserver;
+    requires org.bouncycastle.provider;
     requires rocksdbjni;
     requires com.fasterxml.jackson.databind;
 

@@ -47,18 +47,20 @@ final class ChainStore {
         return Bytes.utf8("chain/tx/").append(h.bytes());
     }
 
-    static void put(WriteBatch b, L2Block block) {
+    static void put(WriteBatch b, L2Block block, List<Bytes> encodedTxs) {
         List<Bytes> txs = new ArrayList<>();
         List<Bytes> receipts = new ArrayList<>();
         List<Bytes> senders = new ArrayList<>();
         List<Bytes> fees = new ArrayList<>();
         for (int i = 0; i < block.transactions().size(); i++) {
-            Transaction tx = block.transactions().get(i);
-            txs.add(Rlp.encodeBytes(tx.encode()));
+            Bytes enc = encodedTxs.get(i);
+            txs.add(Rlp.encodeBytes(enc));
             receipts.add(Rlp.encodeBytes(block.receipts().get(i).encode()));
             senders.add(Rlp.encodeBytes(block.senders().get(i).bytes()));
             fees.add(Rlp.encode(RlpString.ofAmount(block.l1Fees().get(i))));
-            b.put(txKey(tx.hash()), Rlp.encodeList(Rlp.encodeLong(block.number()), Rlp.encodeLong(i)));
+            b.put(
+                    txKey(io.openledger.core.crypto.Hashing.keccak256(enc)),
+                    Rlp.encodeList(Rlp.encodeLong(block.number()), Rlp.encodeLong(i)));
         }
         Bytes body = Rlp.encodeList(
                 Rlp.encodeBytes(block.header().encode()),

@@ -153,10 +153,22 @@ public final class Executor {
         return Optional.of(tipCap(tx).min(cap.sub(baseFee)));
     }
 
-    /** The L1 data fee of a signed transaction (Fjord), zero without L1 info. */
-    public static Amount l1Fee(WorldState s, Transaction tx) {
-        Optional<L1BlockInfo> info = L1BlockContract.info(s);
-        return info.map(i -> L1DataFee.fjord(tx.encode(), i)).orElse(Amount.ZERO);
+    private record InfoCache(Bytes raw, L1BlockInfo info) {}
+
+    private volatile @Nullable InfoCache infoCache;
+
+    /** The L1 data fee (Fjord) of a signed transaction's encoding, zero without L1 info. */
+    public Amount l1Fee(WorldState s, Bytes encoded) {
+        Bytes raw = s.storage(SystemAddresses.L1_BLOCK, L1BlockContract.INFO);
+        if (raw.isEmpty()) {
+            return Amount.ZERO;
+        }
+        InfoCache c = infoCache;
+        if (c == null || !c.raw().equals(raw)) {
+            c = new InfoCache(raw, L1BlockInfo.decode(raw));
+            infoCache = c;
+        }
+        return L1DataFee.fjord(encoded, c.info());
     }
 
     /**
@@ -222,6 +234,12 @@ public final class Executor {
      * @throws RpcException if it cannot be included (nothing changed)
      */
     public Outcome applySigned(WorldState s, Transaction tx, Address sender, BlockEnv env, long cumulativeGas) {
+        return applySigned(s, tx, tx.encode(), sender, env, cumulativeGas);
+    }
+
+    /** As {@link #applySigned(WorldState, Transaction, Address, BlockEnv, long)} with the encoding at hand. */
+    public Outcome applySigned(
+            WorldState s, Transaction tx, Bytes encoded, Address sender, BlockEnv env, long cumulativeGas) {
         if (s.nonce(sender) != tx.nonce()) {
             throw new RpcException(RpcException.SERVER_ERROR, "nonce mismatch: next nonce " + s.nonce(sender));
         }
@@ -230,7 +248,7 @@ public final class Executor {
             throw new RpcException(RpcException.SERVER_ERROR, "max fee per gas less than block base fee");
         }
         Amount price = env.baseFee().add(tip.get());
-        Amount l1Fee = l1Fee(s, tx);
+        Amount l1Fee = l1Fee(s, encoded);
         Amount gasLimit = Amount.of(tx.gasLimit());
         Amount upfront = gasLimit.mul(price).add(l1Fee);
         if (s.balance(sender).lessThan(feeCap(tx).mul(gasLimit).add(tx.value()).add(l1Fee))) {

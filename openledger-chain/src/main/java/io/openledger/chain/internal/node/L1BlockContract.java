@@ -12,7 +12,7 @@ import java.util.Optional;
  * account may), and the L1 data fee of the block's transactions is computed from it.
  */
 final class L1BlockContract extends SystemContract {
-    private static final Hash INFO = CallContext.slot("l1block/info");
+    static final Hash INFO = CallContext.slot("l1block/info");
 
     L1BlockContract() {
         function("setL1BlockValuesEcotone()", this::set);

@@ -4,6 +4,7 @@ import io.openledger.chain.node.RpcException;
 import io.openledger.chain.tx.Transaction;
 import io.openledger.core.Address;
 import io.openledger.core.Amount;
+import io.openledger.core.Bytes;
 import io.openledger.core.Hash;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +23,7 @@ import java.util.function.ToLongFunction;
  */
 final class Mempool {
     /** One pending transaction with its recovered sender. */
-    record Pending(Transaction tx, Address sender, Hash hash) {}
+    record Pending(Transaction tx, Bytes raw, Address sender, Hash hash) {}
 
     private final int perSender;
     private final int capacity;

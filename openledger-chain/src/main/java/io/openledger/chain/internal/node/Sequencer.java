@@ -94,7 +94,7 @@ public final class Sequencer {
                     Hash.ZERO);
             L2Block genesis = new L2Block(header, List.of(), List.of(), List.of(), List.of());
             WriteBatch b = new WriteBatch();
-            ChainStore.put(b, genesis);
+            ChainStore.put(b, genesis, List.of());
             this.store.flush(b);
             this.head = genesis;
         }
@@ -185,14 +185,14 @@ public final class Sequencer {
             throw new RpcException(RpcException.INVALID_PARAMS, "invalid transaction: " + e.getMessage());
         }
         Address sender = executor.checkStatic(tx); // signature recovery outside the lock
-        return admit(tx, sender);
+        return admit(tx, raw, sender);
     }
 
     /** Adds an already checked transaction (see {@link Executor#checkStatic}). */
-    public synchronized Hash admit(Transaction tx, Address sender) {
-        Hash h = tx.hash();
+    public synchronized Hash admit(Transaction tx, Bytes raw, Address sender) {
+        Hash h = Hashing.keccak256(raw);
         executor.checkAgainstState(state, tx, sender, nextBaseFee());
-        mempool.add(new Mempool.Pending(tx, sender, h));
+        mempool.add(new Mempool.Pending(tx, raw, sender, h));
         return h;
     }
 
@@ -228,6 +228,7 @@ public final class Sequencer {
         Amount baseFee = nextBaseFee();
         Executor.BlockEnv env = new Executor.BlockEnv(number, timestamp, baseFee, config.gasLimit());
         List<Transaction> txs = new ArrayList<>();
+        List<Bytes> encoded = new ArrayList<>();
         List<Receipt> receipts = new ArrayList<>();
         List<Address> senders = new ArrayList<>();
         List<Amount> fees = new ArrayList<>();
@@ -242,6 +243,7 @@ public final class Sequencer {
                 Executor.Outcome o = executor.applyDeposit(state, d, env, cumulative);
                 cumulative = o.receipt().cumulativeGasUsed();
                 txs.add(d);
+                encoded.add(d.encode());
                 receipts.add(o.receipt());
                 senders.add(d.from());
                 fees.add(Amount.ZERO);
@@ -257,7 +259,7 @@ public final class Sequencer {
                 }
                 Executor.Outcome o;
                 try {
-                    o = executor.applySigned(state, p.tx(), p.sender(), env, cumulative);
+                    o = executor.applySigned(state, p.tx(), p.raw(), p.sender(), env, cumulative);
                 } catch (RpcException e) {
                     blocked.add(p.sender());
                     if (!e.getMessage().startsWith("max fee per gas less than block base fee")) {
@@ -268,6 +270,7 @@ public final class Sequencer {
                 mempool.remove(p);
                 cumulative = o.receipt().cumulativeGasUsed();
                 txs.add(p.tx());
+                encoded.add(p.raw());
                 receipts.add(o.receipt());
                 senders.add(p.sender());
                 fees.add(o.l1Fee());
@@ -275,11 +278,11 @@ public final class Sequencer {
             Hash root = state.commit();
             Hash withdrawalsRoot =
                     state.account(SystemAddresses.L2_TO_L1_MESSAGE_PASSER).storageRoot();
-            BlockHeader header =
-                    header(parent.hash(), root, txs, receipts, number, cumulative, timestamp, baseFee, withdrawalsRoot);
+            BlockHeader header = header(
+                    parent.hash(), root, encoded, receipts, number, cumulative, timestamp, baseFee, withdrawalsRoot);
             L2Block block = new L2Block(header, txs, receipts, senders, fees);
             WriteBatch b = new WriteBatch();
-            ChainStore.put(b, block);
+            ChainStore.put(b, block, encoded);
             store.flush(b);
             head = block;
             mempool.prune(state::nonce);
@@ -294,7 +297,7 @@ public final class Sequencer {
     private BlockHeader header(
             Hash parent,
             Hash root,
-            List<Transaction> txs,
+            List<Bytes> encodedTxs,
             List<Receipt> receipts,
             long number,
             long gasUsed,
@@ -310,7 +313,7 @@ public final class Sequencer {
                 BlockHeader.EMPTY_OMMERS_HASH,
                 SystemAddresses.SEQUENCER_FEE_VAULT,
                 root,
-                ListRoots.transactionsRoot(txs),
+                ListRoots.of(encodedTxs),
                 ListRoots.receiptsRoot(receipts),
                 bloom,
                 BigInteger.ZERO,
