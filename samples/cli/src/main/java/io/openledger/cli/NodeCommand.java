@@ -270,7 +270,8 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
                     mixedRun.perSecond(),
                     mixedRun.mgas(),
                     transferRun.perSecond() >= 5000,
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                            .getSystemLoadAverage());
             if (!json) {
                 out.printf(
                         "transfers: %d in %d blocks, %.0f tx/s, %.2f Mgas/s, final state root %s%n",
