@@ -233,10 +233,7 @@ public final class RpcMethods {
                 head.header().timestamp() + 1,
                 seq.nextBaseFee(),
                 seq.config().gasLimit());
-        Executor.CallResult r;
-        synchronized (seq.executor()) {
-            r = seq.executor().simulate(s, from, to, value, input, env);
-        }
+        Executor.CallResult r = seq.executor().simulate(s, from, to, value, input, env); // s is this request's own view
         if (!r.success()) {
             throw new RpcException(
                     RpcException.EXECUTION_REVERTED, "execution reverted: " + r.revertReason(), r.output());

@@ -98,10 +98,12 @@ public final class WorldState {
         return acc;
     }
 
+    /** The balance of {@code a}. */
     public Amount balance(Address a) {
         return account(a).balance();
     }
 
+    /** The nonce of {@code a}. */
     public long nonce(Address a) {
         return account(a).nonce();
     }
@@ -119,6 +121,7 @@ public final class WorldState {
         dirty.add(a);
     }
 
+    /** Credits {@code v} to {@code a} (journaled). */
     public void addBalance(Address a, Amount v) {
         if (v.isZero()) {
             return;
@@ -127,7 +130,11 @@ public final class WorldState {
         set(a, new Account(acc.nonce(), acc.balance().add(v), acc.storageRoot(), acc.codeHash()));
     }
 
-    /** Subtracts; the caller has checked the balance. */
+    /**
+     * Debits {@code v} from {@code a} (journaled).
+     *
+     * @throws io.openledger.core.AmountOverflowException if the balance is lower; callers check first
+     */
     public void subBalance(Address a, Amount v) {
         if (v.isZero()) {
             return;
@@ -136,6 +143,7 @@ public final class WorldState {
         set(a, new Account(acc.nonce(), acc.balance().sub(v), acc.storageRoot(), acc.codeHash()));
     }
 
+    /** Adds one to the nonce of {@code a} (journaled). */
     public void incrementNonce(Address a) {
         Account acc = account(a);
         set(a, new Account(acc.nonce() + 1, acc.balance(), acc.storageRoot(), acc.codeHash()));
@@ -150,6 +158,7 @@ public final class WorldState {
         set(a, new Account(acc.nonce(), acc.balance(), acc.storageRoot(), h));
     }
 
+    /** The code of {@code a} (empty for accounts without code). */
     public Bytes code(Address a) {
         Hash h = account(a).codeHash();
         if (h.equals(EMPTY_CODE_HASH)) {
