@@ -19,6 +19,7 @@ import io.openledger.core.Bytes;
 import io.openledger.token.FeeSchedule;
 import io.openledger.token.FeeSplit;
 import io.openledger.token.SplitRatios;
+import io.openledger.token.StakingParams;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,7 @@ public final class Executor {
                 new ModelRegistryContract(),
                 new DatanetRegistryContract(),
                 new SettlementContract(schedule, ratios, policy),
-                new StakingContract(),
+                new StakingContract(StakingParams.defaults()),
                 new MessagePasserContract(),
                 new L1BlockContract())) {
             contracts.put(c.address(), c);

@@ -7,12 +7,15 @@ import io.openledger.core.Address;
 import io.openledger.core.Amount;
 import io.openledger.core.Bytes;
 import io.openledger.core.Hash;
+import io.openledger.token.StakingParams;
 import java.util.List;
 
 /**
  * Staking: OPEN staked as native value; rewards (the stakers' share of inference fees) are spread
  * over the stake present when they arrive with the reward-per-token accumulator (Synthetix
- * StakingRewards): {@code earned = stake × (acc − paid[staker]) / 1e18 + owed[staker]}.
+ * StakingRewards): {@code earned = stake × (acc − paid[staker]) / 1e18 + owed[staker]}. Unbonded
+ * stake stops earning at once and can be withdrawn after the token module's {@link
+ * StakingParams#unbondingDelay()} (block time), as the token module's {@code Staking} does.
  */
 final class StakingContract extends SystemContract {
     private static final Amount SCALE = Amount.ONE_TOKEN;
@@ -20,9 +23,15 @@ final class StakingContract extends SystemContract {
     private static final Hash ACC = CallContext.slot("staking/acc");
     private static final Hash UNDISTRIBUTED = CallContext.slot("staking/undistributed");
 
-    StakingContract() {
+    private final long unbondingSeconds;
+
+    StakingContract(StakingParams params) {
+        this.unbondingSeconds = params.unbondingDelay().toSeconds();
         function("stake()", this::stake);
-        function("unstake(uint256)", this::unstake);
+        function("unbond(uint256)", this::unbond);
+        function("withdraw()", this::withdraw);
+        function(
+                "unbondingOf(address)", c -> unbondingOf(c, c.args().address(0)).toBytes32());
         function("claim()", this::claim);
         function(
                 "stakeOf(address)",
@@ -94,23 +103,65 @@ final class StakingContract extends SystemContract {
         return Bytes.EMPTY;
     }
 
-    private Bytes unstake(CallContext c) {
+    private static Hash entries(Address who) {
+        return CallContext.slot("unbonding/count", who.bytes());
+    }
+
+    private static Hash entryAmount(Address who, long k) {
+        return CallContext.slot("unbonding/amount", who.bytes(), CallContext.word(k));
+    }
+
+    private static Hash entryRelease(Address who, long k) {
+        return CallContext.slot("unbonding/release", who.bytes(), CallContext.word(k));
+    }
+
+    private static Amount unbondingOf(CallContext c, Address who) {
+        Amount sum = Amount.ZERO;
+        for (long k = 0, n = CallContext.asLong(c.storage(entries(who))); k < n; k++) {
+            sum = sum.add(CallContext.asAmount(c.storage(entryAmount(who, k))));
+        }
+        return sum;
+    }
+
+    private Bytes unbond(CallContext c) {
         c.requireNoValue();
         Amount amount = c.args().uint256(0);
         Hash s = CallContext.slot("stake", c.sender.bytes());
         Amount stake = CallContext.asAmount(c.storage(s));
         if (amount.isZero() || stake.lessThan(amount)) {
-            throw new Revert("Staking: unstake amount is zero or above the stake");
+            throw new Revert("Staking: unbond amount is zero or above the stake");
         }
         checkpoint(c, c.sender);
         c.store(s, stake.sub(amount).toMinimalBytes());
         c.store(TOTAL, CallContext.asAmount(c.storage(TOTAL)).sub(amount).toMinimalBytes());
-        c.pay(c.sender, amount);
+        long k = CallContext.asLong(c.storage(entries(c.sender)));
+        long release = c.timestamp + unbondingSeconds;
+        c.store(entries(c.sender), Rlpish.minimal(k + 1));
+        c.store(entryAmount(c.sender, k), amount.toMinimalBytes());
+        c.store(entryRelease(c.sender, k), Rlpish.minimal(release));
         c.emit(
-                "Unstaked(address,uint256)",
+                "Unbonding(address,uint256,uint64)",
                 List.of(CallContext.topic(c.sender)),
-                Abi.encode(new AbiValue.Uint(256, amount.toBigInteger())));
-        return Bytes.EMPTY;
+                Abi.encode(new AbiValue.Uint(256, amount.toBigInteger()), AbiValue.Uint.of(release)));
+        return CallContext.word(release);
+    }
+
+    private Bytes withdraw(CallContext c) {
+        c.requireNoValue();
+        Amount due = Amount.ZERO;
+        for (long k = 0, n = CallContext.asLong(c.storage(entries(c.sender))); k < n; k++) {
+            Amount a = CallContext.asAmount(c.storage(entryAmount(c.sender, k)));
+            if (!a.isZero() && CallContext.asLong(c.storage(entryRelease(c.sender, k))) <= c.timestamp) {
+                c.store(entryAmount(c.sender, k), Bytes.EMPTY);
+                due = due.add(a);
+            }
+        }
+        c.pay(c.sender, due);
+        c.emit(
+                "Withdrawn(address,uint256)",
+                List.of(CallContext.topic(c.sender)),
+                Abi.encode(new AbiValue.Uint(256, due.toBigInteger())));
+        return due.toBytes32();
     }
 
     private Bytes claim(CallContext c) {
