@@ -237,7 +237,6 @@ public final class Sequencer {
         List<DepositTransaction> deposits = new ArrayList<>();
         deposits.add(info.toDepositTransaction());
         deposits.addAll(queuedDeposits);
-        queuedDeposits.clear();
         try {
             for (DepositTransaction d : deposits) {
                 Executor.Outcome o = executor.applyDeposit(state, d, env, cumulative);
@@ -285,6 +284,7 @@ public final class Sequencer {
             ChainStore.put(b, block, encoded);
             store.flush(b);
             head = block;
+            queuedDeposits.clear(); // only once they are sealed: a failed block keeps them queued
             mempool.prune(state::nonce);
             return block;
         } catch (RuntimeException e) {
