@@ -41,9 +41,10 @@ public final class TxSigning {
         if (sig.s().signum() == 0 || sig.s().compareTo(HALF_N) > 0) {
             throw new InvalidTransactionException(Reason.INVALID_SIGNATURE, "s is outside [1, n/2] (EIP-2 low-s)");
         }
-        return new Signature(sig.r(), sig.s(), sig.yParity())
-                .recoverAddress(signingHash)
-                .orElseThrow(() -> new InvalidTransactionException(
-                        Reason.RECOVERY_FAILED, "no public key recovers from this signature"));
+        Address a = Ecrecover.recover(signingHash, sig.r(), sig.s(), sig.yParity());
+        if (a == null) {
+            throw new InvalidTransactionException(Reason.RECOVERY_FAILED, "no public key recovers from this signature");
+        }
+        return a;
     }
 }

@@ -1,6 +1,13 @@
 package io.openledger.cli.demo;
 
+import io.openledger.chain.abi.Abi;
+import io.openledger.chain.abi.AbiValue;
 import io.openledger.chain.block.Log;
+import io.openledger.chain.block.Receipt;
+import io.openledger.chain.node.ChainAnchorContract;
+import io.openledger.chain.node.L2Block;
+import io.openledger.chain.node.L2Node;
+import io.openledger.chain.node.SystemAddresses;
 import io.openledger.chain.op.DepositLogs;
 import io.openledger.chain.op.L1BlockInfo;
 import io.openledger.chain.op.L1DataFee;
@@ -16,12 +23,27 @@ import io.openledger.chain.tx.Transactions;
 import io.openledger.core.Address;
 import io.openledger.core.Amount;
 import io.openledger.core.Bytes;
+import io.openledger.core.ContributorId;
+import io.openledger.core.DatanetId;
 import io.openledger.core.Hash;
+import io.openledger.core.ModelId;
+import io.openledger.core.contract.AnchorReceipt;
+import io.openledger.core.contract.AttributionWeights;
 import io.openledger.core.contract.DatanetVersionRef;
+import io.openledger.core.contract.InferenceRecord;
 import io.openledger.core.crypto.Hashing;
 import io.openledger.core.crypto.PrivateKey;
 import io.openledger.core.store.InMemoryKeyValueStore;
+import io.openledger.token.InferenceSettlement;
+import io.openledger.token.OpenToken;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -39,7 +61,7 @@ public final class ChainStep implements DemoStep {
 
     @Override
     public String title() {
-        return "chain: OP Stack deposit, signed EIP-1559 transfer, Merkle Patricia proof";
+        return "chain: OP Stack primitives, then the L2 node anchors, registers and settles on chain";
     }
 
     @Override
@@ -135,5 +157,232 @@ public final class ChainStep implements DemoStep {
                             .verify(root, Rlp.encodeLong(9))
                             .isEmpty());
         }
+
+        runNode(ctx);
+    }
+
+    /** Starts the L2 node in-process and puts the demo's datanet version, model and inferences on chain. */
+    private static void runNode(DemoContext ctx) {
+        try (L2Node node = L2Node.builder().dev(true).rpcPort(0).build()) {
+            List<PrivateKey> keys = node.devKeys();
+            PrivateKey developer = keys.get(0);
+            PrivateKey curator = keys.get(1);
+            PrivateKey payer = keys.get(2);
+            ctx.say(
+                    "L2 node started in-process: chain id %d, JSON-RPC %s, genesis = token module allocation (%s OPEN), state root %s",
+                    node.chainId(),
+                    node.rpcUrl().orElseThrow(),
+                    node.genesisSupply().toDecimalString(),
+                    node.head().header().stateRoot());
+
+            DatanetVersionRef version = ctx.get(DatanetVersionRef.class)
+                    .orElseGet(() -> new DatanetVersionRef(
+                            DatanetId.of("demo-datanet"), 1, Hashing.keccak256(Bytes.utf8("demo datanet v1"))));
+            ChainAnchorContract anchors = new ChainAnchorContract(
+                    node, a -> keys.stream().filter(k -> k.address().equals(a)).findFirst());
+            AnchorReceipt anchored = anchors.anchor(version, curator.address());
+            ctx.put(AnchorReceipt.class, anchored);
+            block(
+                    ctx,
+                    node,
+                    node.head(),
+                    "DatanetRegistry.anchor(" + version.datanet() + " v" + version.version() + ")");
+
+            InferenceRecord record = ctx.get(InferenceRecord.class).orElseGet(ChainStep::demoRecord);
+            AttributionWeights weights =
+                    ctx.get(AttributionWeights.class).filter(w -> !w.isEmpty()).orElseGet(ChainStep::demoWeights);
+            Hash adapter = record.adapterId()
+                    .map(a -> Hashing.keccak256(Bytes.utf8(a.toString())))
+                    .orElse(Hash.ZERO);
+            Bytes register = Abi.encodeCall(
+                    "registerModel(bytes32,bytes32,bytes32[],string)",
+                    List.of(
+                            new AbiValue.FixedBytes(
+                                    Hashing.keccak256(Bytes.utf8(record.model().value()))
+                                            .bytes()),
+                            new AbiValue.FixedBytes(adapter.bytes()),
+                            new AbiValue.DynamicArray(List.of(
+                                    new AbiValue.FixedBytes(version.root().bytes()))),
+                            new AbiValue.Text(
+                                    "openledger://model/" + record.model().value())));
+            node.submit(call(node, developer, SystemAddresses.MODEL_REGISTRY, Amount.ZERO, register, 400_000));
+            L2Block registered = node.seal();
+            long modelId = Amount.fromBytes32(registered
+                            .receipts()
+                            .get(1)
+                            .logs()
+                            .getFirst()
+                            .topics()
+                            .get(1)
+                            .bytes())
+                    .longValueExact();
+            block(
+                    ctx,
+                    node,
+                    registered,
+                    "ModelRegistry.registerModel -> model id " + modelId + " owned by " + developer.address());
+
+            List<Address> contributors = weights.shares().keySet().stream()
+                    .map(ContributorId::address)
+                    .toList();
+            List<AbiValue> cs = contributors.stream()
+                    .map(a -> (AbiValue) new AbiValue.AddressValue(a))
+                    .toList();
+            List<AbiValue> ws = weights.shares().values().stream()
+                    .map(v -> (AbiValue) new AbiValue.Uint(256, BigInteger.valueOf(v)))
+                    .toList();
+            List<Address> parties = new java.util.ArrayList<>(List.of(
+                    developer.address(),
+                    payer.address(),
+                    InferenceSettlement.defaultTreasury(),
+                    InferenceSettlement.defaultDust(),
+                    SystemAddresses.BASE_FEE_VAULT,
+                    SystemAddresses.SEQUENCER_FEE_VAULT,
+                    SystemAddresses.L1_FEE_VAULT));
+            parties.addAll(contributors);
+            java.util.Map<Address, Amount> before = new java.util.LinkedHashMap<>();
+            parties.forEach(a -> before.put(a, node.balance(a)));
+            int inferences = 3;
+            Amount fee = Amount.fromBytes32(node.call(
+                    payer.address(),
+                    SystemAddresses.INFERENCE_SETTLEMENT,
+                    Abi.encodeCall(
+                            "feeOf(uint64,uint64)",
+                            List.of(
+                                    AbiValue.Uint.of(record.promptTokens().size()),
+                                    AbiValue.Uint.of(record.outputTokens().size())))));
+            Hash first = record.requestId();
+            for (int i = 0; i < inferences; i++) {
+                Hash request = i == 0 ? first : Hashing.keccak256(Bytes.concat(first.bytes(), Bytes.utf8("#" + i)));
+                Bytes settle = Abi.encodeCall(
+                        "settle(bytes32,uint256,uint64,uint64,address[],uint256[])",
+                        List.of(
+                                new AbiValue.FixedBytes(request.bytes()),
+                                AbiValue.Uint.of(modelId),
+                                AbiValue.Uint.of(record.promptTokens().size()),
+                                AbiValue.Uint.of(record.outputTokens().size()),
+                                new AbiValue.DynamicArray(cs),
+                                new AbiValue.DynamicArray(ws)));
+                node.submit(call(node, payer, SystemAddresses.INFERENCE_SETTLEMENT, fee, settle, 2_000_000));
+            }
+            L2Block settled = node.seal();
+            long ok =
+                    settled.receipts().stream().skip(1).filter(Receipt::success).count();
+            block(
+                    ctx,
+                    node,
+                    settled,
+                    inferences + " InferenceSettlement.settle calls (" + ok + " succeeded), fee "
+                            + fee.toDecimalString() + " OPEN each, " + contributors.size() + " contributors");
+            ctx.say("  balance changes over the settlement block (OPEN):");
+            for (Address a : parties) {
+                Amount now = node.balance(a);
+                Amount was = before.get(a);
+                String delta = now.compareTo(was) >= 0
+                        ? "+" + now.sub(was).toDecimalString()
+                        : "-" + was.sub(now).toDecimalString();
+                ctx.say("    %-22s %s  %s", label(a, developer, payer, contributors), a, delta);
+            }
+            node.submit(call(
+                    node,
+                    payer,
+                    SystemAddresses.INFERENCE_SETTLEMENT,
+                    fee,
+                    Abi.encodeCall(
+                            "settle(bytes32,uint256,uint64,uint64,address[],uint256[])",
+                            List.of(
+                                    new AbiValue.FixedBytes(first.bytes()),
+                                    AbiValue.Uint.of(modelId),
+                                    AbiValue.Uint.of(record.promptTokens().size()),
+                                    AbiValue.Uint.of(record.outputTokens().size()),
+                                    new AbiValue.DynamicArray(cs),
+                                    new AbiValue.DynamicArray(ws))),
+                    2_000_000));
+            L2Block again = node.seal();
+            ctx.say(
+                    "settling request %s again: receipt status %s (idempotent per request hash)",
+                    first, again.receipts().get(1).success() ? "success (BUG)" : "reverted");
+            Amount total = node.totalBalance(node.head().number());
+            ctx.say(
+                    "sum of all balances and fee vaults after block %d = %s OPEN = genesis supply: %s",
+                    node.head().number(),
+                    total.toDecimalString(),
+                    total.equals(node.genesisSupply()) ? "conserved" : "NOT CONSERVED");
+        }
+    }
+
+    private static String label(Address a, PrivateKey developer, PrivateKey payer, List<Address> contributors) {
+        if (a.equals(developer.address())) {
+            return "model developer";
+        }
+        if (a.equals(payer.address())) {
+            return "payer";
+        }
+        if (a.equals(InferenceSettlement.defaultTreasury())) {
+            return "protocol treasury";
+        }
+        if (a.equals(InferenceSettlement.defaultDust())) {
+            return "dust (no stakers yet)";
+        }
+        if (a.equals(SystemAddresses.BASE_FEE_VAULT)) {
+            return "BaseFeeVault";
+        }
+        if (a.equals(SystemAddresses.SEQUENCER_FEE_VAULT)) {
+            return "SequencerFeeVault";
+        }
+        if (a.equals(SystemAddresses.L1_FEE_VAULT)) {
+            return "L1FeeVault";
+        }
+        return "contributor " + (contributors.indexOf(a) + 1);
+    }
+
+    private static void block(DemoContext ctx, L2Node node, L2Block b, String what) {
+        ctx.say(
+                "block %d %s: %d txs (L1-info deposit first), gas %d, base fee %s wei, state root %s",
+                b.number(),
+                b.hash(),
+                b.transactions().size(),
+                b.header().gasUsed(),
+                b.header().baseFeePerGas().orElseThrow().toBigInteger(),
+                b.header().stateRoot());
+        ctx.say("  %s", what);
+    }
+
+    private static Bytes call(L2Node node, PrivateKey from, Address to, Amount value, Bytes data, long gas) {
+        Amount tip = Amount.of(1_000_000L);
+        return new DynamicFeeTransaction(
+                        node.chainId(),
+                        node.pendingNonce(from.address()),
+                        tip,
+                        node.nextBaseFee().mul(2).add(tip),
+                        gas,
+                        Optional.of(to),
+                        value,
+                        data,
+                        List.of(),
+                        Optional.empty())
+                .sign(from)
+                .encode();
+    }
+
+    private static InferenceRecord demoRecord() {
+        return new InferenceRecord(
+                Hashing.keccak256(Bytes.utf8("demo inference 1")),
+                ModelId.of("demo-llama"),
+                null,
+                OpenToken.systemAddress("demo/caller"),
+                Collections.nCopies(120, 1),
+                Collections.nCopies(480, 2),
+                List.of(),
+                new InferenceRecord.Timings(Duration.ofMillis(3), Duration.ofMillis(40), Duration.ofMillis(900)),
+                Instant.parse("2026-01-01T00:00:00Z"));
+    }
+
+    private static AttributionWeights demoWeights() {
+        Map<ContributorId, BigDecimal> scores = new LinkedHashMap<>();
+        scores.put(ContributorId.of(OpenToken.systemAddress("demo/alice")), new BigDecimal("0.5"));
+        scores.put(ContributorId.of(OpenToken.systemAddress("demo/bob")), new BigDecimal("0.3"));
+        scores.put(ContributorId.of(OpenToken.systemAddress("demo/carol")), new BigDecimal("0.2"));
+        return AttributionWeights.fromScores(scores);
     }
 }

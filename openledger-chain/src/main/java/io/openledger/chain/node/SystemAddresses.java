@@ -1,0 +1,31 @@
+package io.openledger.chain.node;
+
+import io.openledger.core.Address;
+
+/**
+ * Fixed addresses of the node's native system contracts and OP Stack fee vaults (OP predeploys from
+ * specs {@code protocol/predeploys.md}; OpenLedger contracts in the {@code 0x4200…01xx} range). The ABI
+ * of each contract is shipped as the resource {@code /io/openledger/chain/abi/<Name>.json}.
+ */
+public final class SystemAddresses {
+    /** OP SequencerFeeVault: receives priority fees. */
+    public static final Address SEQUENCER_FEE_VAULT = Address.fromHex("0x4200000000000000000000000000000000000011");
+    /** OP BaseFeeVault: receives base fees (the OP Stack does not burn them). */
+    public static final Address BASE_FEE_VAULT = Address.fromHex("0x4200000000000000000000000000000000000019");
+    /** OP L1FeeVault: receives L1 data fees. */
+    public static final Address L1_FEE_VAULT = Address.fromHex("0x420000000000000000000000000000000000001a");
+    /** OP L1Block: written by the L1-info deposit at the start of every block. */
+    public static final Address L1_BLOCK = Address.fromHex("0x4200000000000000000000000000000000000015");
+    /** OP L2ToL1MessagePasser: withdrawals. */
+    public static final Address L2_TO_L1_MESSAGE_PASSER = Address.fromHex("0x4200000000000000000000000000000000000016");
+    /** Models and adapters. */
+    public static final Address MODEL_REGISTRY = Address.fromHex("0x4200000000000000000000000000000000000100");
+    /** Datanet version anchors. */
+    public static final Address DATANET_REGISTRY = Address.fromHex("0x4200000000000000000000000000000000000101");
+    /** Inference fee settlement. */
+    public static final Address INFERENCE_SETTLEMENT = Address.fromHex("0x4200000000000000000000000000000000000102");
+    /** Staking of OPEN; receives the stakers' share of fees. */
+    public static final Address STAKING = Address.fromHex("0x4200000000000000000000000000000000000103");
+
+    private SystemAddresses() {}
+}
