@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             AttributionCommand.class,
             TokenCommand.class,
             ChainCommand.class,
+            NodeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class OpenLedgerCli implements Runnable {
