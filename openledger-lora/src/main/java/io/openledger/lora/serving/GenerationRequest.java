@@ -2,6 +2,7 @@ package io.openledger.lora.serving;
 
 import io.openledger.core.AdapterId;
 import io.openledger.core.Address;
+import io.openledger.core.contract.DatanetVersionRef;
 import io.openledger.lora.Sampler;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ public final class GenerationRequest {
     private final List<int[]> stopSequences;
     private final @Nullable Duration timeout;
     private final Address caller;
+    private final List<DatanetVersionRef> trainedOn;
 
     private GenerationRequest(Builder b) {
         this.prompt = b.prompt.clone();
@@ -37,6 +39,7 @@ public final class GenerationRequest {
         this.stopSequences = List.copyOf(ss);
         this.timeout = b.timeout;
         this.caller = b.caller;
+        this.trainedOn = List.copyOf(b.trainedOn);
     }
 
     /**
@@ -112,6 +115,11 @@ public final class GenerationRequest {
         return caller;
     }
 
+    /** The datanet versions the adapter was trained on, copied into the inference record. */
+    public List<DatanetVersionRef> trainedOn() {
+        return trainedOn;
+    }
+
     /** Options for a request. Not thread-safe. */
     public static final class Builder {
         private final int[] prompt;
@@ -122,6 +130,7 @@ public final class GenerationRequest {
         private final List<int[]> stopSequences = new ArrayList<>();
         private @Nullable Duration timeout;
         private Address caller = Address.ZERO;
+        private List<DatanetVersionRef> trainedOn = List.of();
 
         private Builder(int[] prompt) {
             this.prompt = prompt;
@@ -187,6 +196,12 @@ public final class GenerationRequest {
         /** The caller recorded in the inference record (default the zero address). */
         public Builder caller(Address a) {
             this.caller = a;
+            return this;
+        }
+
+        /** The datanet versions behind the adapter, for attribution (default none). */
+        public Builder trainedOn(List<DatanetVersionRef> refs) {
+            this.trainedOn = List.copyOf(refs);
             return this;
         }
 

@@ -597,7 +597,7 @@ public final class LoraServer implements AutoCloseable {
                 r.req.caller(),
                 prompt,
                 r.out,
-                List.of(),
+                r.req.trainedOn(),
                 new InferenceRecord.Timings(queuedFor, first, total),
                 clock.now());
         GenerationResult res = new GenerationResult(r.out, reason, rec);
