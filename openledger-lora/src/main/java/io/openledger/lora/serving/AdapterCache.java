@@ -25,14 +25,15 @@ import org.slf4j.LoggerFactory;
  * kernels) under a hard byte budget. Loading reads the safetensors file through a memory mapping
  * (the OS page cache is the middle tier).
  *
- * <p>Bytes are accounted in two parts whose sum never exceeds the budget: <em>locked</em> entries
- * (leased by running requests, pinned, or loading; never evicted) and <em>evictable</em> entries held
- * in a Caffeine cache (W-TinyLFU, weigher = bytes) whose maximum is set to {@code budget − locked}
- * before anything new is admitted, so Caffeine evicts by frequency and recency to make room. A load
- * reserves its bytes before it starts; if the locked bytes leave no room the acquire fails with
- * {@link AdapterBudgetException} (retryable) instead of overshooting. Concurrent acquires of the same
- * adapter share one load (single flight). A {@link Lease} keeps its adapter locked until closed:
- * an adapter in use is never evicted.
+ * <p>Bytes are accounted in two parts whose sum never exceeds the budget: <em>locked</em> adapters
+ * (leased by running requests, pinned, or loading) and <em>evictable</em> ones. All resident
+ * adapters live in one Caffeine cache (W-TinyLFU; the weigher gives an adapter its size in KiB, or 0
+ * while it is locked, and Caffeine never evicts a zero-weight entry by size) whose maximum is kept at
+ * {@code budget − locked}. A load reserves its bytes (lowering that maximum, so Caffeine evicts by
+ * frequency and recency to make room) before it starts; if the locked bytes leave no room the
+ * acquire fails with {@link AdapterBudgetException} (retryable) instead of overshooting. Concurrent
+ * acquires of the same adapter share one load (single flight). A {@link Lease} keeps its adapter
+ * locked until closed: an adapter in use is never evicted.
  *
  * <p>Thread-safe: state changes are serialized on one monitor; loads run on the load executor.
  */

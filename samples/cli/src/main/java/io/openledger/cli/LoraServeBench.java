@@ -184,7 +184,7 @@ public final class LoraServeBench {
             double stepS = wall / Math.max(1, steps);
             out.put("hot_switch_us", round(hotUs));
             out.put("decode_step_ms", round(stepS * 1e3));
-            out.put("hot_switch_overhead", round(hotUs * 1e-6 / stepS));
+            out.put("hot_switch_overhead", Math.round(hotUs * 1e-6 / stepS * 1e7) / 1e7);
 
             // bandwidth: bytes one batched decode step must read (base once, each distinct adapter
             // once, the KV cache of every sequence) over the measured step time
