@@ -148,13 +148,25 @@ public final class LoraServeBench {
             List<AdapterId> same = java.util.Collections.nCopies(b, id(1));
             run(server, same, 4, rnd); // JIT warm-up
             run(server, distinct, 4, rnd);
-            double single = Math.max(run(server, same, g, rnd)[0], run(server, same, g, rnd)[0]);
-            ServingMetrics m0 = server.metrics();
-            long t0 = System.nanoTime();
-            double[] multiRun = run(server, distinct, g, rnd);
-            double wall = (System.nanoTime() - t0) / 1e9;
-            ServingMetrics m1 = server.metrics();
-            double multi = Math.max(multiRun[0], run(server, distinct, g, rnd)[0]);
+            // alternate the two cases three times (the machine may be shared) and keep the best of each;
+            // the step time comes from the best distinct-adapter pass
+            double single = 0;
+            double multi = 0;
+            double wall = Double.MAX_VALUE;
+            long steps = 1;
+            for (int rep = 0; rep < 3; rep++) {
+                single = Math.max(single, run(server, same, g, rnd)[0]);
+                ServingMetrics m0 = server.metrics();
+                long t0 = System.nanoTime();
+                double tps = run(server, distinct, g, rnd)[0];
+                double w = (System.nanoTime() - t0) / 1e9;
+                ServingMetrics m1 = server.metrics();
+                if (tps > multi) {
+                    multi = tps;
+                    wall = w;
+                    steps = Math.max(1, m1.steps() - m0.steps());
+                }
+            }
             out.put("tokens_per_s_one_adapter", round(single));
             out.put("tokens_per_s_distinct_adapters", round(multi));
             out.put("multi_over_single", round(multi / single));
@@ -180,8 +192,7 @@ public final class LoraServeBench {
                 cache.acquire(distinct.get(i % distinct.size())).close();
             }
             double hotUs = (System.nanoTime() - h0) / 1e3 / n;
-            long steps = m1.steps() - m0.steps();
-            double stepS = wall / Math.max(1, steps);
+            double stepS = wall / steps;
             out.put("hot_switch_us", round(hotUs));
             out.put("decode_step_ms", round(stepS * 1e3));
             out.put("hot_switch_overhead", Math.round(hotUs * 1e-6 / stepS * 1e7) / 1e7);
