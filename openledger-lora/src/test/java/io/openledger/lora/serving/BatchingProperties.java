@@ -59,6 +59,13 @@ class BatchingProperties {
                 .ofMaxSize(12);
     }
 
+    private static GenerationRequest request(Req r) {
+        return GenerationRequest.builder(r.prompt())
+                .adapter(r.adapter() < 0 ? null : Fixture.id(r.adapter()))
+                .maxTokens(r.maxTokens())
+                .build();
+    }
+
     private static List<Integer> alone(Req r) {
         String key = r.adapter() + ":" + java.util.Arrays.toString(r.prompt()) + ":" + r.maxTokens();
         synchronized (EXPECTED) {
@@ -80,13 +87,24 @@ class BatchingProperties {
         }
         try (LoraServer server =
                 LoraServer.builder(F.model, cache).threads(1).maxBatch(8).build()) {
-            List<GenerationHandle> hs = new ArrayList<>();
-            for (Req r : reqs) {
-                hs.add(server.submit(GenerationRequest.builder(r.prompt())
-                        .adapter(r.adapter() < 0 ? null : Fixture.id(r.adapter()))
-                        .maxTokens(r.maxTokens())
-                        .build()));
-            }
+            // the other seven are submitted from the first one's first token (on the scheduler
+            // thread), so all of them are queued when the next iteration admits: deterministic batching
+            GenerationHandle[] handles = new GenerationHandle[reqs.size()];
+            handles[0] = server.submit(request(reqs.getFirst()), new GenerationListener() {
+                private boolean once;
+
+                @Override
+                public void onToken(int token) {
+                    if (!once) {
+                        once = true;
+                        for (int i = 1; i < reqs.size(); i++) {
+                            handles[i] = server.submit(request(reqs.get(i)));
+                        }
+                    }
+                }
+            });
+            handles[0].result().join();
+            List<GenerationHandle> hs = List.of(handles);
             for (int i = 0; i < reqs.size(); i++) {
                 assertThat(hs.get(i).result().join().tokens()).isEqualTo(alone(reqs.get(i)));
             }

@@ -111,7 +111,7 @@ class LoraServerTest {
             for (int i = 0; i < 20; i++) {
                 try {
                     ok.add(small.submit(
-                            GenerationRequest.builder(1, 2, 3).maxTokens(200).build()));
+                            GenerationRequest.builder(1, 2, 3).maxTokens(4000).build()));
                 } catch (ServerBusyException e) {
                     refused++;
                 }
