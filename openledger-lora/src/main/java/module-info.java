@@ -6,8 +6,11 @@
 module io.openledger.lora {
     requires transitive io.openledger.core;
     requires com.fasterxml.jackson.databind;
+    requires com.github.benmanes.caffeine;
+    requires org.slf4j;
     requires static org.jspecify;
     requires static jdk.incubator.vector;
 
     exports io.openledger.lora;
+    exports io.openledger.lora.serving;
 }

@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
             LoraCommand.Logits.class,
             LoraCommand.Generate.class,
             LoraCommand.MakeTestModel.class,
-            LoraCommand.MakeTestAdapter.class
+            LoraCommand.MakeTestAdapter.class,
+            LoraServeBench.Cmd.class
         })
 public final class LoraCommand implements Runnable {
     @Spec

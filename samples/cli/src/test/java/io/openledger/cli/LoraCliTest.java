@@ -101,4 +101,49 @@ class LoraCliTest {
         assertThat(r.adapterId()).isPresent();
         assertThat(r.outputTokens()).isNotEmpty();
     }
+
+    @Test
+    void serveBenchPrintsOneJsonLineWithTheIssueMetrics(@TempDir Path dir) throws Exception {
+        String out = run(
+                "serve-bench",
+                "--json",
+                "--layers",
+                "1",
+                "--hidden",
+                "64",
+                "--heads",
+                "4",
+                "--intermediate",
+                "128",
+                "--vocab",
+                "300",
+                "--adapters",
+                "12",
+                "--batch",
+                "4",
+                "--gen-tokens",
+                "4",
+                "--budget-mib",
+                "1",
+                "--threads",
+                "1",
+                "--work-dir",
+                dir.toString());
+        String[] lines = out.strip().split("\n");
+        JsonNode j = new ObjectMapper().readTree(lines[lines.length - 1]);
+        for (String k : new String[] {
+            "multi_over_single",
+            "batched_over_sequential",
+            "cold_load_ms_p50",
+            "cold_load_ms_p99",
+            "hot_switch_overhead",
+            "resident_bytes_peak",
+            "bandwidth_fraction"
+        }) {
+            assertThat(j.has(k)).as(k).isTrue();
+        }
+        assertThat(j.get("adapters_served").asInt()).isEqualTo(12);
+        assertThat(j.get("peak_within_budget").asBoolean()).isTrue();
+        assertThat(j.get("resident_bytes_peak").asLong()).isLessThanOrEqualTo(1L << 20);
+    }
 }

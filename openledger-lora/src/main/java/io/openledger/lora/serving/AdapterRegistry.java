@@ -1,0 +1,224 @@
+package io.openledger.lora.serving;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.openledger.core.AdapterId;
+import io.openledger.core.Address;
+import io.openledger.core.Bytes;
+import io.openledger.core.Clock;
+import io.openledger.core.Hash;
+import io.openledger.core.ModelId;
+import io.openledger.core.store.KeyValue;
+import io.openledger.core.store.KeyValueIterator;
+import io.openledger.core.store.KeyValueStore;
+import io.openledger.lora.LoraAdapter;
+import io.openledger.lora.ModelConfig;
+import io.openledger.lora.ModelFormatException;
+import io.openledger.lora.Projection;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The adapters one base model may serve, persisted in a core {@link KeyValueStore} under keys
+ * {@code lora/adapter/<id>} (one JSON document each), so a registry reopened on the same store
+ * sees the same adapters. Registration fully loads and validates the adapter against the base
+ * (files present, safetensors well-formed, every tensor a LoRA A/B of a module the base has, shapes
+ * and ranks consistent with adapter_config.json) before anything is stored: a rejected adapter leaves
+ * the store unchanged and can never reach a batch. Thread-safe.
+ */
+public final class AdapterRegistry {
+    private static final String PREFIX = "lora/adapter/";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final KeyValueStore store;
+    private final ModelId model;
+    private final ModelConfig base;
+    private final Clock clock;
+
+    /**
+     * A registry for adapters of base model {@code model} with config {@code base}, stored in {@code
+     * store}.
+     */
+    public AdapterRegistry(KeyValueStore store, ModelId model, ModelConfig base, Clock clock) {
+        this.store = store;
+        this.model = model;
+        this.base = base;
+        this.clock = clock;
+    }
+
+    /** The base model id every adapter here was validated against. */
+    public ModelId model() {
+        return model;
+    }
+
+    /** The base model config. */
+    public ModelConfig base() {
+        return base;
+    }
+
+    /**
+     * Validates the PEFT adapter in {@code dir} against the base and stores it under {@code id}.
+     *
+     * @throws AdapterRejectedException if the id is taken or the adapter is invalid for this base
+     *     (the message names the file/tensor and what is wrong); nothing is stored then
+     */
+    public synchronized AdapterRecord register(AdapterId id, Path dir, Address owner, Map<String, String> metadata) {
+        if (store.contains(key(id))) {
+            throw new AdapterRejectedException(id, "id is already registered");
+        }
+        LoraAdapter adapter;
+        try {
+            adapter = LoraAdapter.load(dir, base);
+        } catch (ModelFormatException | UncheckedIOException e) {
+            throw new AdapterRejectedException(id, e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new AdapterRejectedException(id, "unreadable adapter: " + e, e);
+        }
+        Path weights = dir.resolve(LoraAdapter.WEIGHTS_FILE);
+        int maxRank = 0;
+        int modules = 0;
+        for (int l = 0; l < base.layers(); l++) {
+            for (Projection p : Projection.values()) {
+                LoraAdapter.Delta d = adapter.delta(l, p);
+                if (d != null) {
+                    maxRank = Math.max(maxRank, d.rank());
+                    modules++;
+                }
+            }
+        }
+        long size;
+        Hash sha;
+        try {
+            size = Files.size(weights);
+            sha = sha256(weights);
+        } catch (IOException e) {
+            throw new AdapterRejectedException(id, "cannot read " + weights + ": " + e.getMessage(), e);
+        }
+        AdapterRecord rec = new AdapterRecord(
+                id,
+                owner,
+                model,
+                dir.toAbsolutePath().normalize(),
+                sha,
+                size,
+                maxRank,
+                modules,
+                adapter.bytes(),
+                metadata,
+                Instant.ofEpochMilli(clock.millis()));
+        store.put(key(id), Bytes.utf8(toJson(rec)));
+        return rec;
+    }
+
+    /** The record of {@code id}, if registered. */
+    public Optional<AdapterRecord> get(AdapterId id) {
+        return store.get(key(id)).map(v -> fromJson(new String(v.toArray(), java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** All registered adapters, ordered by id (byte order of the UTF-8 id). */
+    public List<AdapterRecord> list() {
+        List<AdapterRecord> out = new ArrayList<>();
+        try (KeyValueIterator it = store.scan(Bytes.utf8(PREFIX))) {
+            while (it.hasNext()) {
+                KeyValue kv = it.next();
+                out.add(fromJson(new String(kv.value().toArray(), java.nio.charset.StandardCharsets.UTF_8)));
+            }
+        }
+        return out;
+    }
+
+    /** Number of registered adapters. */
+    public int size() {
+        int n = 0;
+        try (KeyValueIterator it = store.scan(Bytes.utf8(PREFIX))) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Removes {@code id}; returns whether it was registered. Requests already admitted keep their lease. */
+    public synchronized boolean unregister(AdapterId id) {
+        if (!store.contains(key(id))) {
+            return false;
+        }
+        store.delete(key(id));
+        return true;
+    }
+
+    private static Bytes key(AdapterId id) {
+        return Bytes.utf8(PREFIX + id.value());
+    }
+
+    private static Hash sha256(Path file) throws IOException {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            byte[] buf = new byte[1 << 16];
+            while (in.read(buf) >= 0) {
+                // digest as we read
+            }
+            return Hash.of(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
+    }
+
+    private static String toJson(AdapterRecord r) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("id", r.id().value());
+        o.put("owner", r.owner().toChecksumHex());
+        o.put("model", r.model().value());
+        o.put("dir", r.dir().toString());
+        o.put("weightsSha256", r.weightsSha256().toString());
+        o.put("weightsFileBytes", r.weightsFileBytes());
+        o.put("maxRank", r.maxRank());
+        o.put("modules", r.modules());
+        o.put("residentBytes", r.residentBytes());
+        ObjectNode m = o.putObject("metadata");
+        r.metadata().forEach(m::put);
+        o.put("registeredAtMillis", r.registeredAt().toEpochMilli());
+        return o.toString();
+    }
+
+    private static AdapterRecord fromJson(String json) {
+        try {
+            JsonNode o = JSON.readTree(json);
+            Map<String, String> meta = new TreeMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it =
+                            o.get("metadata").properties().iterator();
+                    it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                meta.put(e.getKey(), e.getValue().asText());
+            }
+            return new AdapterRecord(
+                    AdapterId.of(o.get("id").asText()),
+                    Address.fromHex(o.get("owner").asText()),
+                    ModelId.of(o.get("model").asText()),
+                    Path.of(o.get("dir").asText()),
+                    Hash.fromHex(o.get("weightsSha256").asText()),
+                    o.get("weightsFileBytes").asLong(),
+                    o.get("maxRank").asInt(),
+                    o.get("modules").asInt(),
+                    o.get("residentBytes").asLong(),
+                    meta,
+                    Instant.ofEpochMilli(o.get("registeredAtMillis").asLong()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt registry entry: " + json, e);
+        }
+    }
+}

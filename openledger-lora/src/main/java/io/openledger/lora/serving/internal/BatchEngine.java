@@ -1,0 +1,58 @@
+package io.openledger.lora.serving.internal;
+
+import io.openledger.lora.LoraAdapter;
+import io.openledger.lora.ModelConfig;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One forward pass over a batch of sequence chunks that may each use a different adapter (or none).
+ * The CPU implementation is {@link CpuBatchEngine}; a GPU one would implement the same contract.
+ */
+public interface BatchEngine extends AutoCloseable {
+    /** A chunk of one sequence in a batch: tokens appended at its current position. */
+    final class Work {
+        final Sequence seq;
+        final int[] tokens;
+        final @Nullable LoraAdapter adapter;
+        final boolean wantLogits;
+        float @Nullable [] logits;
+
+        /** A chunk; {@code wantLogits} asks for the logits after its last token. */
+        public Work(Sequence seq, int[] tokens, @Nullable LoraAdapter adapter, boolean wantLogits) {
+            this.seq = seq;
+            this.tokens = tokens;
+            this.adapter = adapter;
+            this.wantLogits = wantLogits;
+        }
+
+        /** Tokens in the chunk. */
+        public int length() {
+            return tokens.length;
+        }
+
+        /** The logits after the chunk's last token (only if asked for, after {@link #step}). */
+        public float[] logits() {
+            float[] l = logits;
+            if (l == null) {
+                throw new IllegalStateException("no logits were requested for this chunk");
+            }
+            return l;
+        }
+    }
+
+    /** The base model config. */
+    ModelConfig config();
+
+    /** The paged KV cache. */
+    KvPool kv();
+
+    /** Bytes of base weights one pass reads. */
+    long decodeBytes();
+
+    /** Runs all chunks in one pass and advances each sequence's position. */
+    void step(List<Work> batch);
+
+    @Override
+    void close();
+}

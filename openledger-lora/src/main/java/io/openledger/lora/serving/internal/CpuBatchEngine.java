@@ -1,0 +1,518 @@
+package io.openledger.lora.serving.internal;
+
+import io.openledger.lora.LoraAdapter;
+import io.openledger.lora.ModelConfig;
+import io.openledger.lora.ModelFormatException;
+import io.openledger.lora.Projection;
+import io.openledger.lora.SafeTensors;
+import io.openledger.lora.TensorInfo;
+import io.openledger.lora.WeightFormat;
+import io.openledger.lora.internal.KernelSelector;
+import io.openledger.lora.internal.Kernels;
+import io.openledger.lora.internal.Matrix;
+import io.openledger.lora.internal.Parallel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The batched CPU engine. Per layer, each base projection runs once over all rows of the batch
+ * (weight row outer, batch rows inner, so each weight byte is read once per pass however many
+ * requests share it), then the LoRA deltas are added BGMV-style: the shrink {@code s·A x} per row
+ * with that row's adapter, the expand {@code B (s·A x)} in one parallel pass over output features
+ * that, for each feature, walks the rows grouped by adapter. Attention reads each sequence's paged
+ * KV cache. Every row's arithmetic is the same, in the same order, as {@code LlamaModel.Session}
+ * (the single-request engine), so a request's tokens do not depend on what it is batched with.
+ * Not thread-safe: driven by one scheduler thread.
+ */
+public final class CpuBatchEngine implements BatchEngine {
+    private static final Projection[] PROJ = Projection.values();
+
+    private record Layer(
+            Matrix[] w,
+            float @Nullable [] qBias,
+            float @Nullable [] kBias,
+            float @Nullable [] vBias,
+            float[] attnNorm,
+            float[] mlpNorm) {}
+
+    private final ModelConfig config;
+    private final Kernels kernels;
+    private final Parallel parallel;
+    private final Matrix embed;
+    private final Layer[] layers;
+    private final float[] finalNorm;
+    private final Matrix lmHead;
+    private final float[] invFreq;
+    private final KvPool kv;
+    private final int kvDim;
+
+    /**
+     * Loads the checkpoint in {@code dir} in {@code format} with a KV pool of at most {@code kvBytes}
+     * bytes in pages of {@code pageTokens} positions, running kernels on {@code threads} threads.
+     *
+     * @throws ModelFormatException if the checkpoint is invalid
+     * @throws IllegalArgumentException if the KV budget holds not even one page
+     */
+    public CpuBatchEngine(Path dir, WeightFormat format, int threads, long kvBytes, int pageTokens) {
+        ModelConfig c = ModelConfig.read(dir);
+        this.config = c;
+        this.kernels = KernelSelector.best();
+        this.kvDim = c.kvHeads() * c.headDim();
+        String where = dir.toString();
+        int h = c.hiddenSize();
+        try (SafeTensors st = SafeTensors.openCheckpoint(dir)) {
+            embed = Matrix.of(
+                    "F32", tensor(st, where, "model.embed_tokens.weight", c.vocabSize(), h), c.vocabSize(), h);
+            layers = new Layer[c.layers()];
+            for (int l = 0; l < c.layers(); l++) {
+                Matrix[] w = new Matrix[PROJ.length];
+                for (Projection p : PROJ) {
+                    int out = p.outFeatures(c);
+                    int in = p.inFeatures(c);
+                    w[p.ordinal()] =
+                            Matrix.of(format.name(), tensor(st, where, p.path(l) + ".weight", out, in), out, in);
+                }
+                String pre = "model.layers." + l + ".";
+                float[] qb = null, kb = null, vb = null;
+                if (c.attentionBias()) {
+                    qb = tensor(st, where, pre + "self_attn.q_proj.bias", (long) c.heads() * c.headDim());
+                    kb = tensor(st, where, pre + "self_attn.k_proj.bias", kvDim);
+                    vb = tensor(st, where, pre + "self_attn.v_proj.bias", kvDim);
+                }
+                layers[l] = new Layer(
+                        w,
+                        qb,
+                        kb,
+                        vb,
+                        tensor(st, where, pre + "input_layernorm.weight", h),
+                        tensor(st, where, pre + "post_attention_layernorm.weight", h));
+            }
+            finalNorm = tensor(st, where, "model.norm.weight", h);
+            if (st.find("lm_head.weight").isPresent()) {
+                lmHead = Matrix.of(
+                        format.name(), tensor(st, where, "lm_head.weight", c.vocabSize(), h), c.vocabSize(), h);
+            } else if (c.tieWordEmbeddings()) {
+                lmHead = format == WeightFormat.F32
+                        ? embed
+                        : Matrix.of(format.name(), embed.toFloats(), c.vocabSize(), h);
+            } else {
+                throw new ModelFormatException(where, "missing tensor 'lm_head.weight' (tie_word_embeddings is false)");
+            }
+        }
+        this.invFreq = inverseFrequencies(c);
+        long pageBytes = 2L * c.layers() * pageTokens * kvDim * Float.BYTES;
+        long pages = kvBytes / pageBytes;
+        if (pages < 1) {
+            throw new IllegalArgumentException("kvCacheBytes " + kvBytes + " holds no page of " + pageBytes + " bytes");
+        }
+        this.kv = new KvPool(c.layers(), kvDim, pageTokens, (int) Math.min(pages, Integer.MAX_VALUE / 2));
+        this.parallel = new Parallel(threads);
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public KvPool kv() {
+        return kv;
+    }
+
+    @Override
+    public long decodeBytes() {
+        long n = lmHead.bytes();
+        for (Layer l : layers) {
+            for (Matrix m : l.w()) {
+                n += m.bytes();
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        parallel.shutdown();
+    }
+
+    private static float[] tensor(SafeTensors st, String where, String name, long... shape) {
+        TensorInfo info =
+                st.find(name).orElseThrow(() -> new ModelFormatException(where, "missing tensor '" + name + "'"));
+        List<Long> want = new ArrayList<>();
+        for (long d : shape) {
+            want.add(d);
+        }
+        if (!info.shape().equals(want)) {
+            throw new ModelFormatException(
+                    where, "tensor '" + name + "' has shape " + info.shape() + ", expected " + want);
+        }
+        if (!info.dtype().isFloatConvertible()) {
+            throw new ModelFormatException(where, "tensor '" + name + "' has dtype " + info.dtype());
+        }
+        return st.floats(name);
+    }
+
+    // Same as LlamaModel (Hugging Face _compute_default_rope_parameters / _compute_llama3_parameters).
+    private static float[] inverseFrequencies(ModelConfig c) {
+        int d = c.headDim();
+        float[] inv = new float[d / 2];
+        for (int i = 0; i < d / 2; i++) {
+            inv[i] = (float) (1.0 / Math.pow(c.ropeTheta(), (float) (2 * i) / (float) d));
+        }
+        ModelConfig.RopeScaling s = c.ropeScaling();
+        if (s != null && s.type().equals("linear")) {
+            for (int i = 0; i < inv.length; i++) {
+                inv[i] = (float) (inv[i] / s.factor());
+            }
+        } else if (s != null && s.type().equals("llama3")) {
+            double lowWave = s.originalMaxPositions() / s.lowFreqFactor();
+            double highWave = s.originalMaxPositions() / s.highFreqFactor();
+            for (int i = 0; i < inv.length; i++) {
+                double wave = 2 * Math.PI / inv[i];
+                if (wave < highWave) {
+                    continue;
+                } else if (wave > lowWave) {
+                    inv[i] = (float) (inv[i] / s.factor());
+                } else {
+                    double smooth = (s.originalMaxPositions() / wave - s.lowFreqFactor())
+                            / (s.highFreqFactor() - s.lowFreqFactor());
+                    inv[i] = (float) ((1 - smooth) * inv[i] / s.factor() + smooth * inv[i]);
+                }
+            }
+        }
+        return inv;
+    }
+
+    @Override
+    public void step(List<Work> batch) {
+        int n = batch.size();
+        if (n == 0) {
+            return;
+        }
+        // row layout: each chunk's tokens contiguous, in batch order
+        int t = 0;
+        for (Work w : batch) {
+            if (w.tokens.length == 0) {
+                throw new IllegalArgumentException("empty chunk");
+            }
+            for (int tok : w.tokens) {
+                if (tok < 0 || tok >= config.vocabSize()) {
+                    throw new IllegalArgumentException(
+                            "token " + tok + " outside vocabulary 0.." + (config.vocabSize() - 1));
+                }
+            }
+            t += w.tokens.length;
+        }
+        int[] rowSeq = new int[t];
+        int[] rowPos = new int[t];
+        int[] chunkStart = new int[n + 1];
+        LoraAdapter[] rowAdapter = new LoraAdapter[t];
+        for (int c = 0, r = 0; c < n; c++) {
+            Work w = batch.get(c);
+            kv.ensure(w.seq, w.seq.position + w.tokens.length);
+            chunkStart[c] = r;
+            for (int i = 0; i < w.tokens.length; i++, r++) {
+                rowSeq[r] = c;
+                rowPos[r] = w.seq.position + i;
+                rowAdapter[r] = w.adapter;
+            }
+            chunkStart[c + 1] = r + 0;
+        }
+        AdapterGroups groups = AdapterGroups.of(rowAdapter);
+        int h = config.hiddenSize();
+        int qDim = config.heads() * config.headDim();
+        int inter = config.intermediateSize();
+        float[] x = new float[t * h];
+        for (int c = 0, r = 0; c < n; c++) {
+            for (int tok : batch.get(c).tokens) {
+                embed.row(tok, x, r * h);
+                r++;
+            }
+        }
+        float[] xn = new float[t * h];
+        float[] q = new float[t * qDim];
+        float[] k = new float[t * kvDim];
+        float[] v = new float[t * kvDim];
+        float[] att = new float[t * qDim];
+        float[] o = new float[t * h];
+        float[] gate = new float[t * inter];
+        float[] up = new float[t * inter];
+        float[] down = new float[t * h];
+        for (int l = 0; l < layers.length; l++) {
+            Layer layer = layers[l];
+            rmsNorm(x, layer.attnNorm(), xn, t, h);
+            matmulFused(
+                    layer, xn, t, new Projection[] {Projection.Q_PROJ, Projection.K_PROJ, Projection.V_PROJ}, q, k, v);
+            lora(groups, l, Projection.Q_PROJ, layer, xn, q, t);
+            lora(groups, l, Projection.K_PROJ, layer, xn, k, t);
+            lora(groups, l, Projection.V_PROJ, layer, xn, v, t);
+            addBias(q, layer.qBias(), t);
+            addBias(k, layer.kBias(), t);
+            addBias(v, layer.vBias(), t);
+            float[] kc = kv.keys[l];
+            float[] vc = kv.values[l];
+            for (int r = 0; r < t; r++) {
+                rope(q, r * qDim, config.heads(), rowPos[r]);
+                rope(k, r * kvDim, config.kvHeads(), rowPos[r]);
+                Sequence s = batch.get(rowSeq[r]).seq;
+                int off = kv.offset(s, rowPos[r]);
+                System.arraycopy(k, r * kvDim, kc, off, kvDim);
+                System.arraycopy(v, r * kvDim, vc, off, kvDim);
+            }
+            attention(batch, rowSeq, rowPos, kc, vc, q, att, t);
+            matmul(layer.w()[Projection.O_PROJ.ordinal()], att, o, t);
+            lora(groups, l, Projection.O_PROJ, layer, att, o, t);
+            for (int i = 0; i < t * h; i++) {
+                x[i] += o[i];
+            }
+            rmsNorm(x, layer.mlpNorm(), xn, t, h);
+            matmulFused(layer, xn, t, new Projection[] {Projection.GATE_PROJ, Projection.UP_PROJ}, gate, up);
+            lora(groups, l, Projection.GATE_PROJ, layer, xn, gate, t);
+            lora(groups, l, Projection.UP_PROJ, layer, xn, up, t);
+            for (int i = 0; i < t * inter; i++) {
+                float g = gate[i];
+                gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+            }
+            matmul(layer.w()[Projection.DOWN_PROJ.ordinal()], gate, down, t);
+            lora(groups, l, Projection.DOWN_PROJ, layer, gate, down, t);
+            for (int i = 0; i < t * h; i++) {
+                x[i] += down[i];
+            }
+        }
+        for (Work w : batch) {
+            w.seq.position += w.tokens.length;
+        }
+        // LM head over the last row of every chunk that wants logits, in one pass over the head
+        int want = 0;
+        for (Work w : batch) {
+            if (w.wantLogits) {
+                want++;
+            }
+        }
+        if (want == 0) {
+            return;
+        }
+        float[] last = new float[want * h];
+        for (int c = 0, i = 0; c < n; c++) {
+            if (batch.get(c).wantLogits) {
+                rmsNormRow(x, finalNorm, (chunkStart[c + 1] - 1) * h, last, i * h, h);
+                i++;
+            }
+        }
+        int vocab = config.vocabSize();
+        float[] logits = new float[want * vocab];
+        final int wantRows = want;
+        parallel.range(
+                lmHead.rows,
+                (long) lmHead.cols * wantRows,
+                (from, to) -> lmHead.rows(kernels, from, to, last, logits, wantRows));
+        for (int c = 0, i = 0; c < n; c++) {
+            Work w = batch.get(c);
+            if (w.wantLogits) {
+                w.logits = Arrays.copyOfRange(logits, i * vocab, (i + 1) * vocab);
+                i++;
+            }
+        }
+    }
+
+    /** Rows grouped by adapter (SGMV segments); base-only rows belong to no group. */
+    private record AdapterGroups(LoraAdapter[] adapters, int[][] rows) {
+        static AdapterGroups of(LoraAdapter[] rowAdapter) {
+            Map<LoraAdapter, List<Integer>> by = new IdentityHashMap<>();
+            List<LoraAdapter> order = new ArrayList<>();
+            for (int r = 0; r < rowAdapter.length; r++) {
+                LoraAdapter a = rowAdapter[r];
+                if (a != null) {
+                    by.computeIfAbsent(a, x -> {
+                                order.add(x);
+                                return new ArrayList<>();
+                            })
+                            .add(r);
+                }
+            }
+            int[][] rows = new int[order.size()][];
+            for (int g = 0; g < rows.length; g++) {
+                rows[g] = by.get(order.get(g)).stream()
+                        .mapToInt(Integer::intValue)
+                        .toArray();
+            }
+            return new AdapterGroups(order.toArray(new LoraAdapter[0]), rows);
+        }
+    }
+
+    // Unmerged LoRA for every row: out_row += B (s · A in_row) with that row's adapter (none: skip).
+    private void lora(AdapterGroups g, int l, Projection p, Layer layer, float[] in, float[] out, int t) {
+        if (g.adapters().length == 0) {
+            return;
+        }
+        Matrix w = layer.w()[p.ordinal()];
+        int inDim = w.cols;
+        int outDim = w.rows;
+        int groups = g.adapters().length;
+        LoraAdapter.Delta[] d = new LoraAdapter.Delta[groups];
+        float[][] ax = new float[groups][];
+        long shrinkWork = 0;
+        for (int gi = 0; gi < groups; gi++) {
+            d[gi] = g.adapters()[gi].delta(l, p);
+            if (d[gi] != null) {
+                ax[gi] = new float[g.rows()[gi].length * d[gi].rank()];
+                shrinkWork += (long) g.rows()[gi].length * d[gi].rank() * inDim;
+            }
+        }
+        if (shrinkWork == 0) {
+            return;
+        }
+        // shrink: one job per group (the group's A is read once for all its rows)
+        parallel.range(groups, Math.max(1, shrinkWork / groups), (from, to) -> {
+            for (int gi = from; gi < to; gi++) {
+                LoraAdapter.Delta dd = d[gi];
+                if (dd == null) {
+                    continue;
+                }
+                int r = dd.rank();
+                int[] rows = g.rows()[gi];
+                for (int i = 0; i < rows.length; i++) {
+                    for (int j = 0; j < r; j++) {
+                        ax[gi][i * r + j] =
+                                dd.scaling() * kernels.dotF32(dd.a(), j * inDim, in, rows[i] * inDim, inDim);
+                    }
+                }
+            }
+        });
+        // expand: one parallel pass over output features, all groups inside
+        parallel.range(outDim, Math.max(1, shrinkWork / Math.max(1, inDim)), (from, to) -> {
+            for (int gi = 0; gi < groups; gi++) {
+                LoraAdapter.Delta dd = d[gi];
+                if (dd == null) {
+                    continue;
+                }
+                int r = dd.rank();
+                int[] rows = g.rows()[gi];
+                float[] b = dd.b();
+                float[] axg = ax[gi];
+                for (int row = from; row < to; row++) {
+                    for (int i = 0; i < rows.length; i++) {
+                        out[rows[i] * outDim + row] += kernels.dotF32(b, row * r, axg, i * r, r);
+                    }
+                }
+            }
+        });
+    }
+
+    private void addBias(float[] y, float @Nullable [] bias, int t) {
+        if (bias == null) {
+            return;
+        }
+        for (int i = 0; i < t; i++) {
+            for (int j = 0; j < bias.length; j++) {
+                y[i * bias.length + j] += bias[j];
+            }
+        }
+    }
+
+    private void rope(float[] vec, int off, int nHeads, int pos) {
+        int d = config.headDim();
+        int half = d / 2;
+        for (int i = 0; i < half; i++) {
+            float angle = (float) pos * invFreq[i];
+            float cos = (float) Math.cos(angle);
+            float sin = (float) Math.sin(angle);
+            for (int hd = 0; hd < nHeads; hd++) {
+                int base = off + hd * d;
+                float a = vec[base + i];
+                float b = vec[base + i + half];
+                vec[base + i] = a * cos - b * sin;
+                vec[base + i + half] = b * cos + a * sin;
+            }
+        }
+    }
+
+    private void attention(
+            List<Work> batch, int[] rowSeq, int[] rowPos, float[] kc, float[] vc, float[] q, float[] out, int t) {
+        int nH = config.heads();
+        int d = config.headDim();
+        int group = nH / config.kvHeads();
+        int qDim = nH * d;
+        float scale = (float) (1.0 / Math.sqrt(d));
+        int window = config.slidingWindow();
+        int maxPos = 0;
+        for (int r = 0; r < t; r++) {
+            maxPos = Math.max(maxPos, rowPos[r]);
+        }
+        int ctx = maxPos + 1;
+        parallel.range(t * nH, (long) ctx * d * 2, (from, to) -> {
+            float[] scores = new float[ctx];
+            for (int job = from; job < to; job++) {
+                int i = job / nH;
+                int head = job % nH;
+                int pos = rowPos[i];
+                Sequence s = batch.get(rowSeq[i]).seq;
+                int kvOff = (head / group) * d;
+                int start = window > 0 ? Math.max(0, pos - window + 1) : 0;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = start; j <= pos; j++) {
+                    float sc = kernels.dotF32(kc, kv.offset(s, j) + kvOff, q, i * qDim + head * d, d) * scale;
+                    scores[j] = sc;
+                    max = Math.max(max, sc);
+                }
+                float sum = 0;
+                for (int j = start; j <= pos; j++) {
+                    float e = (float) Math.exp(scores[j] - max);
+                    scores[j] = e;
+                    sum += e;
+                }
+                int oOff = i * qDim + head * d;
+                Arrays.fill(out, oOff, oOff + d, 0f);
+                for (int j = start; j <= pos; j++) {
+                    kernels.axpy(scores[j] / sum, vc, kv.offset(s, j) + kvOff, out, oOff, d);
+                }
+            }
+        });
+    }
+
+    private void rmsNorm(float[] x, float[] w, float[] out, int t, int h) {
+        for (int i = 0; i < t; i++) {
+            rmsNormRow(x, w, i * h, out, i * h, h);
+        }
+    }
+
+    private void rmsNormRow(float[] x, float[] w, int xOff, float[] out, int outOff, int h) {
+        double ss = 0;
+        for (int j = 0; j < h; j++) {
+            float val = x[xOff + j];
+            ss += val * val;
+        }
+        float inv = (float) (1.0 / Math.sqrt(ss / h + config.rmsNormEps()));
+        for (int j = 0; j < h; j++) {
+            out[outOff + j] = w[j] * (x[xOff + j] * inv);
+        }
+    }
+
+    private void matmulFused(Layer layer, float[] in, int t, Projection[] ps, float[]... outs) {
+        Matrix[] ws = new Matrix[ps.length];
+        int[] start = new int[ps.length + 1];
+        for (int i = 0; i < ps.length; i++) {
+            ws[i] = layer.w()[ps[i].ordinal()];
+            start[i + 1] = start[i] + ws[i].rows;
+        }
+        int cols = ws[0].cols;
+        parallel.range(start[ps.length], (long) cols * t, (from, to) -> {
+            for (int m = 0; m < ws.length; m++) {
+                int lo = Math.max(from, start[m]);
+                int hi = Math.min(to, start[m + 1]);
+                if (lo < hi) {
+                    ws[m].rows(kernels, lo - start[m], hi - start[m], in, outs[m], t);
+                }
+            }
+        });
+    }
+
+    private void matmul(Matrix w, float[] in, float[] out, int t) {
+        parallel.range(w.rows, (long) w.cols * t, (from, to) -> w.rows(kernels, from, to, in, out, t));
+    }
+}
