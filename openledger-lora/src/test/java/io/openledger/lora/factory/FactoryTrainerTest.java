@@ -194,6 +194,40 @@ class FactoryTrainerTest {
     }
 
     @Test
+    void pretrainingTrainsEveryWeightAndWritesACheckpointTheEngineLoads() {
+        Path init = tmp.resolve("init");
+        ModelConfig cfg = TestModels.config(ModelConfig.Architecture.LLAMA, 1, 32, 2, 2, 64, 300);
+        TestModels.writeModel(init, cfg, 5, DType.F32, 1);
+        List<TrainingExample> text = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            text.add(new TrainingExample(
+                    "t" + i, "", "the ledger pays contributor " + (i % 3) + " for record " + i + "."));
+        }
+        Path out = tmp.resolve("pretrained");
+        TrainingReport r = FactoryTrainer.pretrain(init)
+                .settings(TrainingSettings.builder()
+                        .learningRate(3e-3)
+                        .epochs(6)
+                        .batchSize(4)
+                        .seqLength(48)
+                        .validationFraction(0.2)
+                        .build())
+                .examples(text)
+                .output(out)
+                .build()
+                .train();
+        assertThat(r.validationLoss()).isLessThan(r.baseValidationLoss());
+        assertThat(out.resolve("model.safetensors")).isRegularFile();
+        assertThat(out.resolve("tokenizer.json")).isRegularFile();
+        try (LlamaModel m = LlamaModel.builder(out).weights(WeightFormat.F32).build();
+                LlamaModel before =
+                        LlamaModel.builder(init).weights(WeightFormat.F32).build()) {
+            int[] p = {1, 2, 3};
+            assertThat(relErr(m.logits(p, null), before.logits(p, null))).isGreaterThan(1e-3);
+        }
+    }
+
+    @Test
     void badSettingsFailEarlyWithTheirName() {
         assertThatThrownBy(() -> TrainingSettings.builder().rank(0)).hasMessageContaining("rank");
         assertThatThrownBy(() -> TrainingSettings.builder().dropout(1.0)).hasMessageContaining("dropout");
