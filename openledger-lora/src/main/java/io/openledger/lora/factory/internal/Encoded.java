@@ -1,6 +1,7 @@
 package io.openledger.lora.factory.internal;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import io.openledger.lora.Tokenizer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -51,15 +52,17 @@ public record Encoded(String id, int[] tokens, int promptLength) {
     public NDArray loss(TorchLlama m, float weight, float dropout, @Nullable SplittableRandom rnd) {
         NDArray logits = m.logits(tokens, dropout, rnd);
         int vocab = (int) logits.getShape().get(1);
-        long[] picks = new long[targets()];
-        int k = 0;
+        // label weights as a dense mask (log-softmax is finite, so masked positions contribute exact zeros);
+        // no advanced indexing, whose index buffers autograd does not own under DJL
+        float[] w = new float[tokens.length * vocab];
         for (int t = 0; t + 1 < tokens.length; t++) {
             if (t + 1 >= promptLength) {
-                picks[k++] = (long) t * vocab + tokens[t + 1];
+                w[t * vocab + tokens[t + 1]] = weight;
             }
         }
-        // gather the label log-probabilities (no 0 · −inf products from masked positions)
-        NDArray lsm = logits.logSoftmax(-1).reshape(-1);
-        return lsm.get(m.manager().create(picks)).sum().mul(-weight);
+        return logits.logSoftmax(-1)
+                .mul(m.manager().create(w, new Shape(tokens.length, vocab)))
+                .sum()
+                .neg();
     }
 }

@@ -204,12 +204,14 @@ public final class TorchLlama implements AutoCloseable {
         int tn = tokens.length;
         int h = c.hiddenSize();
         int d = c.headDim();
-        long[] idx = new long[tn];
-        for (int i = 0; i < tn; i++) {
-            idx[i] = tokens[i];
-        }
         NDArray emb = w("model.embed_tokens.weight");
-        NDArray x = emb.get(nd.create(idx));
+        // one-hot rows times the table instead of advanced indexing: DJL's index ops hand libtorch index
+        // buffers whose lifetime autograd does not control, which corrupted gradients under GC (exact: one term)
+        float[] hot = new float[tn * c.vocabSize()];
+        for (int i = 0; i < tn; i++) {
+            hot[i * c.vocabSize() + tokens[i]] = 1f;
+        }
+        NDArray x = nd.create(hot, new Shape(tn, c.vocabSize())).matMul(emb);
         float[] ang = new float[tn * d];
         for (int t = 0; t < tn; t++) {
             for (int i = 0; i < d / 2; i++) {
@@ -232,11 +234,6 @@ public final class TorchLlama implements AutoCloseable {
         int heads = c.heads();
         int kvh = c.kvHeads();
         int group = heads / kvh;
-        long[] kvIndex = new long[heads];
-        for (int i = 0; i < heads; i++) {
-            kvIndex[i] = i / group;
-        }
-        NDArray kvIdx = nd.create(kvIndex);
         for (int l = 0; l < c.layers(); l++) {
             String pre = "model.layers." + l + ".";
             NDArray xn = rms(x, w(pre + "input_layernorm.weight"));
@@ -252,13 +249,14 @@ public final class TorchLlama implements AutoCloseable {
             k = k.reshape(tn, kvh, d).transpose(1, 0, 2);
             v = v.reshape(tn, kvh, d).transpose(1, 0, 2);
             if (group > 1) {
-                k = k.get(kvIdx);
-                v = v.get(kvIdx);
+                k = repeatKv(k, heads, group);
+                v = repeatKv(v, heads, group);
             }
             q = q.mul(cos).add(rotateHalf(q, d).mul(sin));
             k = k.mul(cos).add(rotateHalf(k, d).mul(sin));
-            NDArray scores =
-                    q.matMul(k.transpose(0, 2, 1)).div((float) Math.sqrt(d)).add(maskArr);
+            NDArray scores = q.matMul(k.transpose(0, 2, 1))
+                    .div(scalar((float) Math.sqrt(d)))
+                    .add(maskArr);
             NDArray att = scores.softmax(-1).matMul(v).transpose(1, 0, 2).reshape(tn, (long) heads * d);
             x = x.add(linear(att, l, Projection.O_PROJ, dropout, rnd));
             NDArray xm = rms(x, w(pre + "post_attention_layernorm.weight"));
@@ -290,12 +288,31 @@ public final class TorchLlama implements AutoCloseable {
             xin = x.mul(nd.create(m, new Shape(s)));
         }
         return y.add(
-                xin.matMul(w(z.a()).transpose()).matMul(w(z.b()).transpose()).mul(z.scaling()));
+                xin.matMul(w(z.a()).transpose()).matMul(w(z.b()).transpose()).mul(scalar(z.scaling())));
+    }
+
+    /**
+     * A scalar operand that stays open until the caller's scope closes. DJL's {@code op(Number)}
+     * forms create the scalar tensor and close it right after the op, although autograd saved it for
+     * the backward pass: the garbage-collected buffer then corrupts gradients (seen as sporadic
+     * 1e32 gradient norms and run-to-run differences). Never use {@code op(Number)} on this path.
+     */
+    private NDArray scalar(float v) {
+        return nd.create(v);
+    }
+
+    /** HF repeat_kv with basic slices (views) only: query head h reads key/value head h / group. */
+    private static NDArray repeatKv(NDArray kv, int heads, int group) {
+        NDList parts = new NDList();
+        for (int h = 0; h < heads; h++) {
+            parts.add(kv.get(new NDIndex("{}:{}", h / group, h / group + 1)));
+        }
+        return NDArrays.concat(parts, 0);
     }
 
     private NDArray rms(NDArray x, NDArray w) {
-        NDArray var = x.pow(2).mean(new int[] {-1}, true);
-        return x.div(var.add((float) c.rmsNormEps()).sqrt()).mul(w);
+        NDArray var = x.mul(x).mean(new int[] {-1}, true);
+        return x.div(var.add(scalar((float) c.rmsNormEps())).sqrt()).mul(w);
     }
 
     private static NDArray rotateHalf(NDArray x, int d) {

@@ -217,8 +217,8 @@ public final class TrainingLoop {
                             }
                         }
                     }
-                    // a non-finite gradient (seen rarely from libtorch's CPU backward on random tiny models) skips
-                    // the update, as torch.cuda.amp.GradScaler does, instead of poisoning the weights
+                    // a non-finite gradient skips the update (as torch.cuda.amp.GradScaler does) instead of
+                    // poisoning the weights; the metrics line counts skipped steps
                     if (Double.isFinite(gradNorm)) {
                         opt.step(params, grads, step + 1, lr);
                     } else {
