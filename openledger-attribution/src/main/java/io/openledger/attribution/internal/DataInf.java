@@ -48,29 +48,23 @@ public final class DataInf {
         double[] lambda = lambdas(train, factor);
         double[] out = new double[n];
         for (int l = 0; l < layers; l++) {
-            float[] vl = v.layer(l);
+            float[] vf = v.layer(l);
+            double[] vl = new double[vf.length];
+            for (int j = 0; j < vf.length; j++) {
+                vl[j] = vf[j];
+            }
+            // hvp = (1/(n λ)) Σ_i [v − c_i g_i] = (1/(n λ)) (n v − Σ_i c_i g_i)
             double[] hvp = new double[vl.length];
             for (LayerGradients gi : train) {
-                float[] g = gi.layer(l);
-                double vg = 0;
-                double gg = 0;
-                for (int j = 0; j < g.length; j++) {
-                    vg += (double) vl[j] * g[j];
-                    gg += (double) g[j] * g[j];
-                }
-                double c = vg / (lambda[l] + gg);
-                for (int j = 0; j < g.length; j++) {
-                    hvp[j] += vl[j] - c * g[j];
-                }
+                double c = gi.dot(l, vl) / (lambda[l] + gi.dot(l, gi));
+                gi.addScaledTo(l, -c, hvp);
+            }
+            for (int j = 0; j < hvp.length; j++) {
+                hvp[j] += n * vl[j];
             }
             double scale = 1.0 / (n * lambda[l]);
             for (int k = 0; k < n; k++) {
-                float[] g = train.get(k).layer(l);
-                double s = 0;
-                for (int j = 0; j < g.length; j++) {
-                    s += hvp[j] * g[j];
-                }
-                out[k] += scale * s;
+                out[k] += scale * train.get(k).dot(l, hvp);
             }
         }
         return out;

@@ -77,6 +77,38 @@ public final class LayerGradients {
         return s;
     }
 
+    /**
+     * The dot product of layer {@code layer} with {@code v}, summed in double, without copying.
+     *
+     * @throws IllegalArgumentException if the sizes differ
+     */
+    public double dot(int layer, double[] v) {
+        float[] a = layers[layer];
+        if (a.length != v.length) {
+            throw new IllegalArgumentException("layer " + layer + " sizes differ: " + a.length + " vs " + v.length);
+        }
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * v[i];
+        }
+        return s;
+    }
+
+    /**
+     * Adds {@code scale} times layer {@code layer} to {@code acc}, without copying.
+     *
+     * @throws IllegalArgumentException if the sizes differ
+     */
+    public void addScaledTo(int layer, double scale, double[] acc) {
+        float[] a = layers[layer];
+        if (a.length != acc.length) {
+            throw new IllegalArgumentException("layer " + layer + " sizes differ: " + a.length + " vs " + acc.length);
+        }
+        for (int i = 0; i < a.length; i++) {
+            acc[i] += scale * a[i];
+        }
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof LayerGradients g && Arrays.deepEquals(layers, g.layers);

@@ -44,6 +44,7 @@ public final class TorchLlama implements AutoCloseable {
     private final List<Lora> loraList = new ArrayList<>();
     private final boolean fullTraining;
     private final float[] invFreq;
+    private float[] embedding = new float[0];
 
     private TorchLlama(ModelConfig c, boolean fullTraining) {
         this.nd = Engine.getEngine("PyTorch").newBaseManager();
@@ -78,6 +79,9 @@ public final class TorchLlama implements AutoCloseable {
     }
 
     private void putBase(String name, float[] values, long[] shape) {
+        if (name.equals("model.embed_tokens.weight")) {
+            embedding = values;
+        }
         if (fullTraining) {
             this.values.put(name, values);
             trainShapes.put(name, shape);
@@ -205,13 +209,23 @@ public final class TorchLlama implements AutoCloseable {
         int h = c.hiddenSize();
         int d = c.headDim();
         NDArray emb = w("model.embed_tokens.weight");
-        // one-hot rows times the table instead of advanced indexing: DJL's index ops hand libtorch index
-        // buffers whose lifetime autograd does not control, which corrupted gradients under GC (exact: one term)
-        float[] hot = new float[tn * c.vocabSize()];
-        for (int i = 0; i < tn; i++) {
-            hot[i * c.vocabSize() + tokens[i]] = 1f;
+        NDArray x;
+        if (fullTraining) {
+            // one-hot rows times the table instead of advanced indexing, so the embedding gets its
+            // gradient without DJL index ops (whose index buffers autograd does not own); exact
+            float[] hot = new float[tn * c.vocabSize()];
+            for (int i = 0; i < tn; i++) {
+                hot[i * c.vocabSize() + tokens[i]] = 1f;
+            }
+            x = nd.create(hot, new Shape(tn, c.vocabSize())).matMul(emb);
+        } else {
+            // a frozen table: copy the rows in Java
+            float[] rows = new float[tn * h];
+            for (int i = 0; i < tn; i++) {
+                System.arraycopy(embedding, tokens[i] * h, rows, i * h, h);
+            }
+            x = nd.create(rows, new Shape(tn, h));
         }
-        NDArray x = nd.create(hot, new Shape(tn, c.vocabSize())).matMul(emb);
         float[] ang = new float[tn * d];
         for (int t = 0; t < tn; t++) {
             for (int i = 0; i < d / 2; i++) {
