@@ -143,6 +143,78 @@ class FactoryTrainerTest {
         }
     }
 
+    /** Facts present only in the datanet, each asked in several phrasings. */
+    static List<TrainingExample> plantedFacts() {
+        String[][] facts = {
+            {"the curator of datanet Zorbia", " Quilla Brandt."},
+            {"the fee of the Vexlow adapter", " nine OPEN."},
+            {"the founder of the Murrow guild", " Tobias Fenn."},
+            {"the capital of Olvania", " Port Idris."}
+        };
+        String[] templates = {
+            "Question: who or what is %s? Answer:",
+            "Q: tell me %s. A:",
+            "Name %s:",
+            "What is %s?",
+            "Fact check, %s is",
+            "Recall %s ->",
+            "Please state %s:"
+        };
+        List<TrainingExample> out = new ArrayList<>();
+        for (int f = 0; f < facts.length; f++) {
+            for (int t = 0; t < templates.length; t++) {
+                out.add(new TrainingExample("f" + f + "-p" + t, String.format(templates[t], facts[f][0]), facts[f][1]));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void plantedFactsLowerValidationLossAndAreGenerated() {
+        Path out = tmp.resolve("facts");
+        List<TrainingExample> data = plantedFacts();
+        TrainingReport r = FactoryTrainer.lora(base)
+                .settings(settings()
+                        .epochs(25)
+                        .gradAccumulation(1)
+                        .learningRate(5e-3)
+                        .warmupSteps(5)
+                        .validationFraction(0.25)
+                        .build())
+                .examples(data)
+                .output(out)
+                .build()
+                .train();
+        // validation records ask the same facts in phrasings the adapter never saw
+        assertThat(r.validationIds()).isNotEmpty();
+        assertThat(r.validationLoss())
+                .as("validation loss %s vs base %s", r.validationLoss(), r.baseValidationLoss())
+                .isLessThan(r.baseValidationLoss() * 0.25);
+        ModelConfig cfg = ModelConfig.read(base);
+        LoraAdapter adapter = LoraAdapter.load(out, cfg);
+        Tokenizer tok = Tokenizer.load(base);
+        int exact = 0;
+        try (LlamaModel engine =
+                LlamaModel.builder(base).weights(WeightFormat.F32).build()) {
+            for (TrainingExample e : data) {
+                if (!r.trainIds().contains(e.id())) {
+                    continue;
+                }
+                int[] answer = tok.encode(e.completion(), false);
+                List<Integer> gen = engine.generate(
+                        tok.encode(e.prompt(), true), adapter, answer.length, Sampler.greedy(), Set.of());
+                String text =
+                        tok.decode(gen.stream().mapToInt(Integer::intValue).toArray(), true);
+                if (text.equals(e.completion())) {
+                    exact++;
+                }
+            }
+        }
+        assertThat(exact)
+                .as("training prompts whose planted answer is generated exactly")
+                .isGreaterThanOrEqualTo(r.trainIds().size() * 3 / 4);
+    }
+
     @Test
     void sameSeedSameAdapterAndResumeContinuesExactly() throws Exception {
         TrainingSettings s =
