@@ -32,6 +32,22 @@ class FactoryStepTest {
     }
 
     @Test
+    void trainsOnTheCorpusTheDatanetStepExported(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        DemoContext ctx = new DemoContext(new PrintStream(buf, true, StandardCharsets.UTF_8), dir);
+        new io.openledger.cli.demo.DatanetStep().run(ctx);
+        io.openledger.core.contract.DatanetVersionRef v =
+                ctx.require(io.openledger.core.contract.DatanetVersionRef.class);
+        new FactoryStep().run(ctx);
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertThat(out)
+                .contains("datanet " + v.datanet().value() + "@" + v.version())
+                .contains("DataInf over");
+        assertThat(Files.readString(dir.resolve("factory/adapter/provenance.json")))
+                .contains(v.root().toHex());
+    }
+
+    @Test
     void factoryCommandTrainsAndEvaluatesFromAJsonlExport(@TempDir Path dir) throws Exception {
         Path base = dir.resolve("base");
         io.openledger.lora.TestModels.writeModel(

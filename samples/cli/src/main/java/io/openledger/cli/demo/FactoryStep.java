@@ -7,6 +7,7 @@ import io.openledger.attribution.CorpusRecord;
 import io.openledger.attribution.DataInfMethod;
 import io.openledger.attribution.InMemoryCorpus;
 import io.openledger.attribution.RecordScore;
+import io.openledger.attribution.SpanMethod;
 import io.openledger.core.Address;
 import io.openledger.core.Bytes;
 import io.openledger.core.ContributorId;
@@ -194,6 +195,22 @@ public final class FactoryStep implements DemoStep {
                                     .sum()
                             == AttributionWeights.ONE);
             ctx.put(AttributionWeights.class, res.weights());
+        }
+        // the same answer through span matching (infini-gram style), for comparison
+        try (AttributionEngine spans = AttributionEngine.builder()
+                .method(new SpanMethod())
+                .corpus(cb.build())
+                .build()) {
+            AttributionResult res = spans.attribute(AttributionQuery.builder()
+                    .model(ModelId.of("factory-demo"))
+                    .promptTokens(prompt)
+                    .outputTokens(output)
+                    .trainedOn(List.of(d.version()))
+                    .build());
+            ctx.say(
+                    "span matching on the same answer: %d spans, %d records credited",
+                    res.spans().size(),
+                    res.records().stream().filter(x -> x.earning().signum() > 0).count());
         }
         ctx.put(DatanetVersionRef.class, d.version());
     }
