@@ -46,7 +46,6 @@ import java.util.Set;
  * Hands on the {@link AttributionWeights} of that answer and the {@link DatanetVersionRef} trained on.
  */
 public final class FactoryStep implements DemoStep {
-    private static final String[] TOPICS = {"amber", "basalt", "cobalt", "dune"};
     private static final String[] WHO = {"alice", "bob", "carol", "dave"};
 
     @Override
@@ -68,19 +67,42 @@ public final class FactoryStep implements DemoStep {
             }
             return new Data(ex, exported.get().version(), who);
         }
-        for (int i = 0; i < 24; i++) {
-            String id = "fact-" + i;
-            ex.add(new TrainingExample(
-                    id,
-                    "Question: what does datanet " + i + " hold? Answer:",
-                    " records about " + TOPICS[i % 4] + "."));
-            who.put(id, contributor(WHO[i % 4]));
+        // facts that exist only in this datanet, each contributed by one person in several phrasings
+        String[][] facts = {
+            {"the curator of datanet Zorbia", " Quilla Brandt."},
+            {"the fee of the Vexlow adapter", " nine OPEN."},
+            {"the founder of the Murrow guild", " Tobias Fenn."},
+            {"the capital of Olvania", " Port Idris."}
+        };
+        String[] templates = {
+            "Question: who or what is %s? Answer:",
+            "Q: tell me %s. A:",
+            "Name %s:",
+            "What is %s?",
+            "Fact check, %s is",
+            "Recall %s ->",
+            "Please state %s:"
+        };
+        for (int f = 0; f < facts.length; f++) {
+            for (int t = 0; t < templates.length; t++) {
+                String id = "fact" + f + "-p" + t;
+                ex.add(new TrainingExample(id, String.format(templates[t], facts[f][0]), facts[f][1]));
+                who.put(id, contributor(WHO[f]));
+            }
         }
         DatanetVersionRef v = new DatanetVersionRef(
                 DatanetId.of("factory-demo"),
                 1,
                 Hashing.keccak256(Bytes.wrap("factory-demo@1".getBytes(StandardCharsets.UTF_8))));
         return new Data(ex, v, who);
+    }
+
+    private static String text(Data d, String id) {
+        return d.examples().stream()
+                .filter(e -> e.id().equals(id))
+                .map(e -> e.prompt() + e.completion())
+                .findFirst()
+                .orElse("");
     }
 
     private static ContributorId contributor(String name) {
@@ -111,11 +133,11 @@ public final class FactoryStep implements DemoStep {
                 .targetModules(List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"))
                 .rank(8)
                 .alpha(16)
-                .learningRate(3e-3)
-                .epochs(8)
+                .learningRate(5e-3)
+                .epochs(25)
                 .batchSize(4)
-                .gradAccumulation(2)
-                .warmupSteps(2)
+                .gradAccumulation(1)
+                .warmupSteps(5)
                 .seqLength(96)
                 .validationFraction(0.2)
                 .seed(7)
@@ -153,10 +175,17 @@ public final class FactoryStep implements DemoStep {
         int[] output;
         try (LlamaModel engine = LlamaModel.load(base)) {
             LoraAdapter adapter = LoraAdapter.load(out, cfg);
-            output = engine.generate(prompt, adapter, 8, Sampler.greedy(), Set.of()).stream()
+            output = engine.generate(prompt, adapter, 16, Sampler.greedy(), Set.of()).stream()
                     .mapToInt(Integer::intValue)
                     .toArray();
-            ctx.say("served on the Java engine: \"%s\" -> \"%s\"", tok.decode(prompt, true), tok.decode(output, true));
+            String answer = tok.decode(output, true);
+            // stop at the end of the sentence the adapter learned
+            int dot = answer.indexOf('.');
+            if (dot >= 0) {
+                output = tok.encode(answer.substring(0, dot + 1), false);
+                answer = answer.substring(0, dot + 1);
+            }
+            ctx.say("served on the Java engine: \"%s\" -> \"%s\"", tok.decode(prompt, true), answer);
         }
 
         InMemoryCorpus.Builder cb = InMemoryCorpus.builder();
@@ -186,8 +215,9 @@ public final class FactoryStep implements DemoStep {
             res.records().stream()
                     .sorted((a, b) -> Double.compare(b.raw(), a.raw()))
                     .limit(3)
-                    .forEach((RecordScore x) ->
-                            ctx.say("  %s  influence %+.4f", x.record().id(), x.raw()));
+                    .forEach((RecordScore x) -> ctx.say(
+                            "  %s  influence %+.4g  \"%s\"",
+                            x.record().id(), x.raw(), text(d, x.record().id())));
             ctx.say(
                     "contributor shares sum to exactly 10^18: %s",
                     res.weights().shares().values().stream()
