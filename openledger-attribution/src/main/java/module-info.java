@@ -12,6 +12,7 @@ module io.openledger.attribution {
     uses io.openledger.attribution.spi.AttributionMethod;
 
     provides io.openledger.attribution.spi.AttributionMethod with
+            io.openledger.attribution.DataInfMethod,
             io.openledger.attribution.KnnShapleyMethod,
             io.openledger.attribution.SpanMethod;
 }

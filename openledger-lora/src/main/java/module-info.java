@@ -1,7 +1,9 @@
 /**
  * OpenLoRA: safetensors (memory-mapped through FFM), Hugging Face Llama-family configs and
  * checkpoints, PEFT LoRA adapters, tokenizer.json tokenizers and a pure-Java CPU engine. The Vector
- * API is optional: {@code --add-modules jdk.incubator.vector} enables the vector kernels.
+ * API is optional: {@code --add-modules jdk.incubator.vector} enables the vector kernels. The
+ * trainer ({@code io.openledger.lora.factory}) needs DJL's PyTorch engine and the progress bar,
+ * both optional: the engine and serving run without them.
  */
 module io.openledger.lora {
     requires transitive io.openledger.core;
@@ -10,7 +12,10 @@ module io.openledger.lora {
     requires org.slf4j;
     requires static org.jspecify;
     requires static jdk.incubator.vector;
+    requires static ai.djl.api;
+    requires static me.tongfei.progressbar;
 
     exports io.openledger.lora;
     exports io.openledger.lora.serving;
+    exports io.openledger.lora.factory;
 }

@@ -24,7 +24,7 @@ class ApiTest {
         List<String> ids = ComponentLoader.serviceLoader().load(AttributionMethod.class).stream()
                 .map(AttributionMethod::id)
                 .toList();
-        assertThat(ids).containsExactly(KnnShapleyMethod.ID, SpanMethod.ID);
+        assertThat(ids).containsExactly(DataInfMethod.ID, KnnShapleyMethod.ID, SpanMethod.ID);
         assertThat(ComponentLoader.of(new SpanMethod()).require(AttributionMethod.class, "span-infini-gram"))
                 .isInstanceOf(SpanMethod.class);
     }

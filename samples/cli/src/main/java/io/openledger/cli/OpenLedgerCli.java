@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             DatanetCommand.class,
             LoraCommand.class,
+            FactoryCommand.class,
             AttributionCommand.class,
             TokenCommand.class,
             ChainCommand.class,

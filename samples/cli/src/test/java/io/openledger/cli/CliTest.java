@@ -27,7 +27,7 @@ class CliTest {
     @Test
     void everyModuleCommandIsASubcommand() {
         assertThat(new picocli.CommandLine(new OpenLedgerCli()).getSubcommands())
-                .containsKeys("demo", "version", "datanet", "lora", "attribution", "token", "chain", "node");
+                .containsKeys("demo", "version", "datanet", "lora", "attribution", "token", "chain", "node", "factory");
     }
 
     @Test

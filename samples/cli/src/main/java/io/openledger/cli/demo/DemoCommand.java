@@ -26,6 +26,8 @@ public final class DemoCommand implements Callable<Integer> {
                 new CoreStep(),
                 new DatanetStep(),
                 new LoraStep(),
+                new LoraServingStep(),
+                new FactoryStep(),
                 new AttributionStep(),
                 new TokenStep(),
                 new ChainStep());

@@ -1,0 +1,2 @@
+/** ModelFactory benchmarks: trainer throughput and DataInf cost. */
+package io.openledger.benchmarks.factory;
