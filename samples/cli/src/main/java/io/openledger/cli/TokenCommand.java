@@ -9,7 +9,9 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -67,7 +69,12 @@ public final class TokenCommand implements Runnable {
     static String run(int transfers, int batch, PrintStream log) {
         LedgerThroughput mem = new LedgerThroughput(new InMemoryKeyValueStore(), Clock.system());
         mem.run(Math.max(batch, transfers / 2), batch); // warm-up
-        LedgerThroughput.Result memBatched = mem.run(transfers, batch);
+        // Three measured runs: this machine is shared, so the best and the median are both reported.
+        List<LedgerThroughput.Result> memRuns = new ArrayList<>();
+        for (int i = 0; i < RUNS; i++) {
+            memRuns.add(mem.run(transfers, batch));
+        }
+        LedgerThroughput.Result memBatched = best(memRuns);
         LedgerThroughput.Result memSingle = mem.run(Math.max(1, transfers / 10), 1);
         say(
                 log,
@@ -81,12 +88,14 @@ public final class TokenCommand implements Runnable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        LedgerThroughput.Result durBatched;
+        List<LedgerThroughput.Result> durRuns = new ArrayList<>();
         LedgerThroughput.Result durSingle;
         try (RocksDbKeyValueStore store = RocksDbKeyValueStore.open(dir)) {
             LedgerThroughput dur = new LedgerThroughput(store, Clock.system());
             dur.run(Math.max(batch, transfers / 10), batch); // warm-up
-            durBatched = dur.run(Math.max(batch, transfers * 2 / 5), batch);
+            for (int i = 0; i < RUNS; i++) {
+                durRuns.add(dur.run(Math.max(batch, transfers * 2 / 5), batch));
+            }
             durSingle = dur.run(Math.max(1, Math.min(2_000, transfers / 100)), 1);
         } finally {
             try (Stream<Path> s = Files.walk(dir)) {
@@ -95,26 +104,49 @@ public final class TokenCommand implements Runnable {
                 say(log, "could not delete %s: %s", dir, e.getMessage());
             }
         }
+        LedgerThroughput.Result durBatched = best(durRuns);
         say(
                 log,
                 "RocksDB, fsync per request: %.0f transfers/s in batches of %d, %.0f/s one by one",
                 durBatched.perSecond(),
                 batch,
                 durSingle.perSecond());
-        boolean conserved =
-                memBatched.conserved() && memSingle.conserved() && durBatched.conserved() && durSingle.conserved();
+        boolean conserved = memSingle.conserved()
+                && durSingle.conserved()
+                && memRuns.stream().allMatch(LedgerThroughput.Result::conserved)
+                && durRuns.stream().allMatch(LedgerThroughput.Result::conserved);
         return String.format(
                 Locale.ROOT,
                 "{\"transfers_per_s_memory\":%.0f,\"transfers_per_s_durable\":%.0f,"
+                        + "\"transfers_per_s_memory_median\":%.0f,\"transfers_per_s_durable_median\":%.0f,\"runs\":%d,"
                         + "\"transfers_per_s_memory_single\":%.0f,\"transfers_per_s_durable_single\":%.0f,"
                         + "\"transfers_per_cpu_s_memory\":%.0f,\"batch_size\":%d,\"supply_conserved\":%s}",
                 memBatched.perSecond(),
                 durBatched.perSecond(),
+                median(memRuns),
+                median(durRuns),
+                RUNS,
                 memSingle.perSecond(),
                 durSingle.perSecond(),
                 memBatched.perCpuSecond(),
                 batch,
                 conserved);
+    }
+
+    private static final int RUNS = 3;
+
+    private static LedgerThroughput.Result best(List<LedgerThroughput.Result> runs) {
+        return runs.stream()
+                .max(Comparator.comparingDouble(LedgerThroughput.Result::perSecond))
+                .orElseThrow();
+    }
+
+    private static double median(List<LedgerThroughput.Result> runs) {
+        double[] r = runs.stream()
+                .mapToDouble(LedgerThroughput.Result::perSecond)
+                .sorted()
+                .toArray();
+        return r[r.length / 2];
     }
 
     private static void say(PrintStream log, String format, Object... args) {
