@@ -40,7 +40,7 @@ public final class SpanAttributionBench {
         long target = args.length > 0 ? Long.parseLong(args[0]) : 100_000_000L;
         int queries = args.length > 1 ? Integer.parseInt(args[1]) : 500;
         SplittableRandom rnd = new SplittableRandom(42);
-        Zipf zipf = new Zipf(50_000);
+        io.openledger.cli.eval.Zipf zipf = new io.openledger.cli.eval.Zipf(50_000);
         DatanetVersionRef version =
                 new DatanetVersionRef(DatanetId.of("bench"), 1, Hashing.keccak256(Bytes.utf8("bench@1")));
         List<CorpusRecord> records = new ArrayList<>();
@@ -156,7 +156,8 @@ public final class SpanAttributionBench {
     }
 
     /** 512 tokens: generated text with two verbatim windows of 40 to 80 tokens from random records. */
-    static int[] output(SplittableRandom rnd, Zipf zipf, List<CorpusRecord> records, int length) {
+    static int[] output(
+            SplittableRandom rnd, io.openledger.cli.eval.Zipf zipf, List<CorpusRecord> records, int length) {
         int[] out = zipf.sample(rnd, length);
         for (int k = 0; k < 2; k++) {
             CorpusRecord r = records.get(rnd.nextInt(records.size()));
@@ -167,32 +168,6 @@ public final class SpanAttributionBench {
             System.arraycopy(t, from, out, at, len);
         }
         return out;
-    }
-
-    /** Zipf(1) sampling by binary search over the cumulative distribution. */
-    static final class Zipf {
-        private final double[] cdf;
-
-        Zipf(int vocabulary) {
-            cdf = new double[vocabulary];
-            double acc = 0;
-            for (int i = 0; i < vocabulary; i++) {
-                acc += 1.0 / (i + 1);
-                cdf[i] = acc;
-            }
-            for (int i = 0; i < vocabulary; i++) {
-                cdf[i] /= acc;
-            }
-        }
-
-        int[] sample(SplittableRandom rnd, int n) {
-            int[] out = new int[n];
-            for (int i = 0; i < n; i++) {
-                int idx = Arrays.binarySearch(cdf, rnd.nextDouble());
-                out[i] = Math.min(cdf.length - 1, idx < 0 ? -idx - 1 : idx);
-            }
-            return out;
-        }
     }
 
     /** A one-version corpus over a list, without the id map a general corpus keeps. */

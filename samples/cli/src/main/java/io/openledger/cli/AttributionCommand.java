@@ -47,7 +47,7 @@ import picocli.CommandLine.Option;
         name = "attribution",
         mixinStandardHelpOptions = true,
         description = "Proof of Attribution: span matching over suffix arrays.",
-        subcommands = {AttributionCommand.Span.class, AttributionCommand.Bench.class})
+        subcommands = {AttributionCommand.Span.class, AttributionCommand.Bench.class, AttributionCommand.Eval.class})
 public final class AttributionCommand implements Runnable {
     @Override
     public void run() {
@@ -258,6 +258,89 @@ public final class AttributionCommand implements Runnable {
     }
 
     /** {@code attribution bench}: suffix-array build rate and span latency. */
+    @Command(
+            name = "eval",
+            mixinStandardHelpOptions = true,
+            description = "Every registered method side by side: linear datamodeling score (LDS, from"
+                    + " adapters retrained on random halves), planted-source recall and ms per query.")
+    static final class Eval implements Callable<Integer> {
+        @Option(names = "--subsets", description = "Retrained half-subsets m for LDS (default ${DEFAULT-VALUE}).")
+        int subsets = 20;
+
+        @Option(names = "--records", description = "Training records n for LDS (default ${DEFAULT-VALUE}).")
+        int records = 40;
+
+        @Option(names = "--outputs", description = "Planted outputs for recall (default ${DEFAULT-VALUE}).")
+        int outputs = 200;
+
+        @Option(names = "--json", description = "Print only the JSON line.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (subsets < 2 || records < 4 || outputs < 1) {
+                throw new picocli.CommandLine.ParameterException(
+                        new picocli.CommandLine(this), "need --subsets >= 2, --records >= 4, --outputs >= 1");
+            }
+            System.out.println(eval(subsets, records, outputs, json ? null : System.out));
+            return 0;
+        }
+    }
+
+    /** Runs both evaluations and returns the joined JSON line; narrates to {@code log} if not null. */
+    static String eval(int subsets, int records, int outputs, @Nullable PrintStream log) throws Exception {
+        PrintStream sink = log != null ? log : new PrintStream(java.io.OutputStream.nullOutputStream());
+        List<io.openledger.cli.eval.AttributionEvaluation.Row> planted =
+                io.openledger.cli.eval.AttributionEvaluation.run(outputs, 0.05, sink);
+        java.util.Map<String, double[]> lds =
+                io.openledger.cli.eval.LinearDatamodelingScore.run(subsets, records, sink);
+        java.util.Map<String, io.openledger.cli.eval.AttributionEvaluation.Row> byId = new java.util.HashMap<>();
+        planted.forEach(r -> byId.put(r.method(), r));
+        StringBuilder sb = new StringBuilder("{\"bench\":\"attribution-eval\",\"lds_subsets\":")
+                .append(subsets)
+                .append(",\"lds_records\":")
+                .append(records)
+                .append(",\"planted_outputs\":")
+                .append(outputs)
+                .append(",\"methods\":[");
+        if (log != null) {
+            log.printf(
+                    java.util.Locale.ROOT,
+                    "%n%-18s %8s %15s %14s %14s%n",
+                    "method",
+                    "LDS",
+                    "planted recall",
+                    "ms/query LDS",
+                    "ms/query plant");
+        }
+        int k = 0;
+        for (var e : lds.entrySet()) {
+            var row = byId.get(e.getKey());
+            String recall = row == null ? "null" : String.format(java.util.Locale.ROOT, "%.3f", row.recall10());
+            String plantMs = row == null ? "null" : String.format(java.util.Locale.ROOT, "%.3f", row.meanMs());
+            if (log != null) {
+                log.printf(
+                        java.util.Locale.ROOT,
+                        "%-18s %8.3f %15s %14.3f %14s%n",
+                        e.getKey(),
+                        e.getValue()[0],
+                        recall.equals("null") ? "-" : recall,
+                        e.getValue()[1],
+                        plantMs.equals("null") ? "-" : plantMs);
+            }
+            sb.append(k++ == 0 ? "" : ",")
+                    .append(String.format(
+                            java.util.Locale.ROOT,
+                            "{\"id\":\"%s\",\"lds\":%.3f,\"planted_recall_at_10\":%s,\"ms_per_query\":%.3f,\"planted_ms_per_query\":%s}",
+                            e.getKey(),
+                            e.getValue()[0],
+                            recall,
+                            e.getValue()[1],
+                            plantMs));
+        }
+        return sb.append("]}").toString();
+    }
+
     @Command(name = "bench", mixinStandardHelpOptions = true, description = "Index build rate and query latency.")
     static final class Bench implements Callable<Integer> {
         @Option(

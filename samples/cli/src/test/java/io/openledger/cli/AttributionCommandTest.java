@@ -117,6 +117,22 @@ class AttributionCommandTest {
         return m.group(1);
     }
 
+    /** The side-by-side table, small: every registered method gets an LDS, and random stays near 0. */
+    @Test
+    void evalJoinsLdsAndPlantedRecallForEveryMethod() throws Exception {
+        String json = AttributionCommand.eval(6, 16, 20, null);
+        assertThat(json).startsWith("{\"bench\":\"attribution-eval\"");
+        for (String id : java.util.List.of("span-infini-gram", "knn-shapley", "datainf", "datainf-lora", "random")) {
+            assertThat(json).contains("\"id\":\"" + id + "\"");
+        }
+        Matcher span = Pattern.compile(
+                        "\"id\":\"span-infini-gram\",\"lds\":(-?[0-9.]+),\"planted_recall_at_10\":([0-9.]+)")
+                .matcher(json);
+        assertThat(span.find()).as(json).isTrue();
+        assertThat(Double.parseDouble(span.group(2))).isGreaterThan(0.5);
+        assertThat(Double.parseDouble(span.group(1))).isBetween(-1.0, 1.0);
+    }
+
     @Test
     void benchPrintsOneJsonLineLast() throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -131,6 +147,6 @@ class AttributionCommandTest {
     @Test
     void isAPicocliCommandWithBothSubcommands() {
         CommandLine cl = new CommandLine(new AttributionCommand());
-        assertThat(cl.getSubcommands()).containsKeys("span", "bench");
+        assertThat(cl.getSubcommands()).containsKeys("span", "bench", "eval");
     }
 }

@@ -1,4 +1,4 @@
-package io.openledger.benchmarks.attribution;
+package io.openledger.cli.eval;
 
 import io.openledger.attribution.AttributionEngine;
 import io.openledger.attribution.AttributionQuery;
@@ -49,11 +49,21 @@ public final class LinearDatamodelingScore {
 
     /** Runs the evaluation. */
     public static void main(String[] args) throws Exception {
+        run(
+                args.length > 0 ? Integer.parseInt(args[0]) : 30,
+                args.length > 1 ? Integer.parseInt(args[1]) : 40,
+                System.out);
+    }
+
+    /**
+     * Trains {@code m} half-subset adapters of {@code n} records, prints the table and a JSON line
+     * to {@code out}, and returns {LDS, ms per query} by method id.
+     */
+    public static Map<String, double[]> run(int m, int n, java.io.PrintStream report) throws Exception {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
-        int m = args.length > 0 ? Integer.parseInt(args[0]) : 30;
-        int n = args.length > 1 ? Integer.parseInt(args[1]) : 40;
+        Map<String, double[]> results = new LinkedHashMap<>();
         Path work = Files.createTempDirectory("lds");
         Path base = work.resolve("base");
         ModelConfig cfg = TestModels.config(ModelConfig.Architecture.LLAMA, 1, 32, 2, 2, 64, 300);
@@ -157,14 +167,14 @@ public final class LinearDatamodelingScore {
         try (AdapterGradients grads = AdapterGradients.open(base, full, train, 48)) {
             methods.put("datainf-lora", DataInfMethod.builder().gradients(grads).build());
             methods.put("random", null);
-            System.out.printf(
+            report.printf(
                     Locale.ROOT,
                     "%d subsets of %d records trained in %.1f s; %d test queries%n",
                     m,
                     n,
                     trainSeconds,
                     tests.size());
-            System.out.printf(Locale.ROOT, "%-18s %8s %10s%n", "method", "LDS", "ms/query");
+            report.printf(Locale.ROOT, "%-18s %8s %10s%n", "method", "LDS", "ms/query");
             int k = 0;
             for (Map.Entry<String, AttributionMethod> e : methods.entrySet()) {
                 double lds = 0;
@@ -188,7 +198,8 @@ public final class LinearDatamodelingScore {
                 }
                 lds /= tests.size();
                 ms /= tests.size();
-                System.out.printf(Locale.ROOT, "%-18s %8.3f %10.3f%n", e.getKey(), lds, ms);
+                report.printf(Locale.ROOT, "%-18s %8.3f %10.3f%n", e.getKey(), lds, ms);
+                results.put(e.getKey(), new double[] {lds, ms});
                 json.append(k++ == 0 ? "" : ",")
                         .append(String.format(
                                 Locale.ROOT,
@@ -198,7 +209,8 @@ public final class LinearDatamodelingScore {
                                 ms));
             }
         }
-        System.out.println(json.append("]}"));
+        report.println(json.append("]}"));
+        return results;
     }
 
     private static Map<String, Double> scores(

@@ -1,4 +1,4 @@
-package io.openledger.benchmarks.attribution;
+package io.openledger.cli.eval;
 
 import io.openledger.attribution.AttributionEngine;
 import io.openledger.attribution.AttributionQuery;
@@ -47,7 +47,8 @@ public final class AttributionEvaluation {
 
     record Task(AttributionQuery query, ContributorId source, Set<String> planted) {}
 
-    record Row(
+    /** One method's figures. */
+    public record Row(
             String method,
             double recall10,
             double precisionP,
@@ -61,10 +62,19 @@ public final class AttributionEvaluation {
 
     /** Runs the evaluation. */
     public static void main(String[] args) {
-        int outputs = args.length > 0 ? Integer.parseInt(args[0]) : 200;
-        double noise = args.length > 1 ? Double.parseDouble(args[1]) : 0.05;
+        run(
+                args.length > 0 ? Integer.parseInt(args[0]) : 200,
+                args.length > 1 ? Double.parseDouble(args[1]) : 0.05,
+                System.out);
+    }
+
+    /**
+     * Runs every registered method on {@code outputs} planted tasks with {@code noise}, printing the
+     * table and a JSON line to {@code out}; returns one row per method.
+     */
+    public static List<Row> run(int outputs, double noise, java.io.PrintStream report) {
         SplittableRandom rnd = new SplittableRandom(2024);
-        SpanAttributionBench.Zipf zipf = new SpanAttributionBench.Zipf(5000);
+        Zipf zipf = new Zipf(5000);
         int contributors = 20;
         int recordsEach = 50;
         List<DatanetVersionRef> versions = List.of(version("eval-a", 1), version("eval-b", 2));
@@ -119,7 +129,7 @@ public final class AttributionEvaluation {
                     ContributorId.fromHex("0x" + String.format("%040x", c + 1)),
                     planted));
         }
-        System.out.printf(
+        report.printf(
                 Locale.ROOT,
                 "corpus: %d records, %,d tokens, %d contributors, 2 datanets; %d outputs, 3 planted records each, noise %.2f%n",
                 contributors * recordsEach,
@@ -164,7 +174,7 @@ public final class AttributionEvaluation {
         LeaveOneOut loo = new LeaveOneOut(looCorpus, 5000);
         long l0 = System.nanoTime();
         List<double[]> drops = loo.drops(looOutputs);
-        System.out.printf(
+        report.printf(
                 Locale.ROOT,
                 "leave-one-out ground truth: %d records x %d outputs, infini-gram log-likelihood drop, %.1f s%n",
                 looRecords.size(),
@@ -185,7 +195,7 @@ public final class AttributionEvaluation {
                     r.indexBytes(),
                     loo.agreement(m, looOutputs, drops)));
         }
-        System.out.printf(
+        report.printf(
                 Locale.ROOT,
                 "%-18s %9s %11s %15s %13s %12s %9s %8s %11s %12s%n",
                 "method",
@@ -199,7 +209,7 @@ public final class AttributionEvaluation {
                 "prepare ms",
                 "index bytes");
         for (Row r : rows) {
-            System.out.printf(
+            report.printf(
                     Locale.ROOT,
                     "%-18s %9.3f %11.3f %15.3f %13.3f %12.3f %9.3f %8.3f %11.1f %12d%n",
                     r.method(),
@@ -234,7 +244,8 @@ public final class AttributionEvaluation {
                             r.prepareMs(),
                             r.indexBytes()));
         }
-        System.out.println(json.append("]}"));
+        report.println(json.append("]}"));
+        return rows;
     }
 
     static Row evaluate(AttributionMethod method, InMemoryCorpus corpus, List<Task> tasks) {

@@ -1,4 +1,4 @@
-package io.openledger.benchmarks.attribution;
+package io.openledger.cli.eval;
 
 import io.openledger.attribution.AttributionEngine;
 import io.openledger.attribution.AttributionQuery;
