@@ -1,5 +1,6 @@
 package io.openledger.lora;
 
+import io.openledger.lora.internal.ForwardOps;
 import io.openledger.lora.internal.KernelSelector;
 import io.openledger.lora.internal.Kernels;
 import io.openledger.lora.internal.Matrix;
@@ -36,6 +37,7 @@ public final class LlamaModel implements AutoCloseable {
     private final WeightFormat format;
     private final Kernels kernels;
     private final Parallel parallel;
+    private final ForwardOps ops;
     private final Matrix embed;
     private final Layer[] layers;
     private final float[] finalNorm;
@@ -58,6 +60,7 @@ public final class LlamaModel implements AutoCloseable {
         this.format = format;
         this.kernels = kernels;
         this.parallel = parallel;
+        this.ops = new ForwardOps(kernels, parallel, config.rmsNormEps());
         this.embed = embed;
         this.layers = layers;
         this.finalNorm = finalNorm;
@@ -556,46 +559,18 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     private void rmsNorm(float[] x, float[] w, float[] out, int t, int h) {
-        for (int i = 0; i < t; i++) {
-            rmsNormRow(x, w, i * h, out, i * h, h);
-        }
+        ops.rmsNorm(x, w, out, t, h);
     }
 
     private void rmsNormRow(float[] x, float[] w, int xOff, float[] out, int outOff, int h) {
-        double ss = 0;
-        for (int j = 0; j < h; j++) {
-            float v = x[xOff + j];
-            ss += v * v;
-        }
-        float inv = (float) (1.0 / Math.sqrt(ss / h + config.rmsNormEps()));
-        for (int j = 0; j < h; j++) {
-            out[outOff + j] = w[j] * (x[xOff + j] * inv);
-        }
+        ops.rmsNormRow(x, w, xOff, out, outOff, h);
     }
 
-    // Several matrices with the same input in one parallel pass over their concatenated rows.
     private void matmulFused(Layer layer, float[] in, int t, Projection[] ps, float[]... outs) {
-        Matrix[] ws = new Matrix[ps.length];
-        int[] start = new int[ps.length + 1];
-        for (int i = 0; i < ps.length; i++) {
-            ws[i] = layer.w()[ps[i].ordinal()];
-            start[i + 1] = start[i] + ws[i].rows;
-        }
-        int cols = ws[0].cols;
-        parallel.range(start[ps.length], (long) cols * t, (from, to) -> {
-            for (int m = 0; m < ws.length; m++) {
-                int lo = Math.max(from, start[m]);
-                int hi = Math.min(to, start[m + 1]);
-                if (lo < hi) {
-                    ws[m].rows(kernels, lo - start[m], hi - start[m], in, outs[m], t);
-                }
-            }
-        });
+        ops.matmulFused(layer.w(), in, t, ps, outs);
     }
 
-    // out[i, r] = W[r] · in[i] for every row r and batch item i: row-outer so each weight row is read
-    // from memory once and reused from cache for the whole batch.
     private void matmul(Matrix w, float[] in, float[] out, int t) {
-        parallel.range(w.rows, (long) w.cols * t, (from, to) -> w.rows(kernels, from, to, in, out, t));
+        ops.matmul(w, in, out, t);
     }
 }

@@ -7,6 +7,7 @@ import io.openledger.lora.Projection;
 import io.openledger.lora.SafeTensors;
 import io.openledger.lora.TensorInfo;
 import io.openledger.lora.WeightFormat;
+import io.openledger.lora.internal.ForwardOps;
 import io.openledger.lora.internal.KernelSelector;
 import io.openledger.lora.internal.Kernels;
 import io.openledger.lora.internal.Matrix;
@@ -43,6 +44,7 @@ public final class CpuBatchEngine implements BatchEngine {
     private final ModelConfig config;
     private final Kernels kernels;
     private final Parallel parallel;
+    private final ForwardOps ops;
     private final Matrix embed;
     private final Layer[] layers;
     private final float[] finalNorm;
@@ -112,6 +114,7 @@ public final class CpuBatchEngine implements BatchEngine {
         }
         this.kv = new KvPool(c.layers(), kvDim, pageTokens, (int) Math.min(pages, Integer.MAX_VALUE / 2));
         this.parallel = new Parallel(threads);
+        this.ops = new ForwardOps(kernels, parallel, c.rmsNormEps());
     }
 
     @Override
@@ -476,43 +479,18 @@ public final class CpuBatchEngine implements BatchEngine {
     }
 
     private void rmsNorm(float[] x, float[] w, float[] out, int t, int h) {
-        for (int i = 0; i < t; i++) {
-            rmsNormRow(x, w, i * h, out, i * h, h);
-        }
+        ops.rmsNorm(x, w, out, t, h);
     }
 
     private void rmsNormRow(float[] x, float[] w, int xOff, float[] out, int outOff, int h) {
-        double ss = 0;
-        for (int j = 0; j < h; j++) {
-            float val = x[xOff + j];
-            ss += val * val;
-        }
-        float inv = (float) (1.0 / Math.sqrt(ss / h + config.rmsNormEps()));
-        for (int j = 0; j < h; j++) {
-            out[outOff + j] = w[j] * (x[xOff + j] * inv);
-        }
+        ops.rmsNormRow(x, w, xOff, out, outOff, h);
     }
 
     private void matmulFused(Layer layer, float[] in, int t, Projection[] ps, float[]... outs) {
-        Matrix[] ws = new Matrix[ps.length];
-        int[] start = new int[ps.length + 1];
-        for (int i = 0; i < ps.length; i++) {
-            ws[i] = layer.w()[ps[i].ordinal()];
-            start[i + 1] = start[i] + ws[i].rows;
-        }
-        int cols = ws[0].cols;
-        parallel.range(start[ps.length], (long) cols * t, (from, to) -> {
-            for (int m = 0; m < ws.length; m++) {
-                int lo = Math.max(from, start[m]);
-                int hi = Math.min(to, start[m + 1]);
-                if (lo < hi) {
-                    ws[m].rows(kernels, lo - start[m], hi - start[m], in, outs[m], t);
-                }
-            }
-        });
+        ops.matmulFused(layer.w(), in, t, ps, outs);
     }
 
     private void matmul(Matrix w, float[] in, float[] out, int t) {
-        parallel.range(w.rows, (long) w.cols * t, (from, to) -> w.rows(kernels, from, to, in, out, t));
+        ops.matmul(w, in, out, t);
     }
 }

@@ -1,0 +1,69 @@
+package io.openledger.lora.internal;
+
+import io.openledger.lora.Projection;
+
+/**
+ * The normalisation and matrix steps of a Llama-family forward pass, shared by the single-request
+ * engine and the batched serving engine so that both do the same arithmetic in the same order (the
+ * serving tests require batched output to equal single-request output bit for bit). Thread-safe.
+ */
+public final class ForwardOps {
+    private final Kernels kernels;
+    private final Parallel parallel;
+    private final double rmsNormEps;
+
+    /** Steps using {@code kernels} on {@code parallel}, with the model's RMSNorm epsilon. */
+    public ForwardOps(Kernels kernels, Parallel parallel, double rmsNormEps) {
+        this.kernels = kernels;
+        this.parallel = parallel;
+        this.rmsNormEps = rmsNormEps;
+    }
+
+    /** RMSNorm of {@code t} rows of width {@code h}. */
+    public void rmsNorm(float[] x, float[] w, float[] out, int t, int h) {
+        for (int i = 0; i < t; i++) {
+            rmsNormRow(x, w, i * h, out, i * h, h);
+        }
+    }
+
+    /** RMSNorm of one row: the sum of squares in double, then one float scale. */
+    public void rmsNormRow(float[] x, float[] w, int xOff, float[] out, int outOff, int h) {
+        double ss = 0;
+        for (int j = 0; j < h; j++) {
+            float v = x[xOff + j];
+            ss += v * v;
+        }
+        float inv = (float) (1.0 / Math.sqrt(ss / h + rmsNormEps));
+        for (int j = 0; j < h; j++) {
+            out[outOff + j] = w[j] * (x[xOff + j] * inv);
+        }
+    }
+
+    /** Several of a layer's matrices with the same input, in one parallel pass over their rows. */
+    public void matmulFused(Matrix[] layerWeights, float[] in, int t, Projection[] ps, float[]... outs) {
+        Matrix[] ws = new Matrix[ps.length];
+        int[] start = new int[ps.length + 1];
+        for (int i = 0; i < ps.length; i++) {
+            ws[i] = layerWeights[ps[i].ordinal()];
+            start[i + 1] = start[i] + ws[i].rows;
+        }
+        int cols = ws[0].cols;
+        parallel.range(start[ps.length], (long) cols * t, (from, to) -> {
+            for (int m = 0; m < ws.length; m++) {
+                int lo = Math.max(from, start[m]);
+                int hi = Math.min(to, start[m + 1]);
+                if (lo < hi) {
+                    ws[m].rows(kernels, lo - start[m], hi - start[m], in, outs[m], t);
+                }
+            }
+        });
+    }
+
+    /**
+     * out[i, r] = W[r] · in[i] for every row r and batch item i: row-outer, so each weight row is read
+     * from memory once and reused from cache for the whole batch.
+     */
+    public void matmul(Matrix w, float[] in, float[] out, int t) {
+        parallel.range(w.rows, (long) w.cols * t, (from, to) -> w.rows(kernels, from, to, in, out, t));
+    }
+}
