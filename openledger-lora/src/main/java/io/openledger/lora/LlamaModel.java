@@ -4,6 +4,7 @@ import io.openledger.lora.internal.ForwardOps;
 import io.openledger.lora.internal.KernelSelector;
 import io.openledger.lora.internal.Kernels;
 import io.openledger.lora.internal.Matrix;
+import io.openledger.lora.internal.ModelLoading;
 import io.openledger.lora.internal.Parallel;
 import io.openledger.lora.internal.ScalarKernels;
 import java.nio.file.Path;
@@ -65,7 +66,7 @@ public final class LlamaModel implements AutoCloseable {
         this.layers = layers;
         this.finalNorm = finalNorm;
         this.lmHead = lmHead;
-        this.invFreq = inverseFrequencies(config);
+        this.invFreq = ModelLoading.inverseFrequencies(config);
     }
 
     /** A builder for loading {@code dir} (config.json + model.safetensors or a sharded index). */
@@ -145,55 +146,40 @@ public final class LlamaModel implements AutoCloseable {
         }
     }
 
-    private static float[] tensor(SafeTensors st, String where, String name, long... shape) {
-        TensorInfo info =
-                st.find(name).orElseThrow(() -> new ModelFormatException(where, "missing tensor '" + name + "'"));
-        List<Long> want = new ArrayList<>();
-        for (long d : shape) {
-            want.add(d);
-        }
-        if (!info.shape().equals(want)) {
-            throw new ModelFormatException(
-                    where, "tensor '" + name + "' has shape " + info.shape() + ", expected " + want);
-        }
-        if (!info.dtype().isFloatConvertible()) {
-            throw new ModelFormatException(where, "tensor '" + name + "' has dtype " + info.dtype());
-        }
-        return st.floats(name);
-    }
-
     private static LlamaModel fromTensors(
             ModelConfig c, SafeTensors st, WeightFormat f, Kernels k, Parallel par, String where) {
         int h = c.hiddenSize();
-        Matrix embed =
-                Matrix.of("F32", tensor(st, where, "model.embed_tokens.weight", c.vocabSize(), h), c.vocabSize(), h);
+        Matrix embed = Matrix.of(
+                "F32", ModelLoading.tensor(st, where, "model.embed_tokens.weight", c.vocabSize(), h), c.vocabSize(), h);
         Layer[] layers = new Layer[c.layers()];
         for (int l = 0; l < c.layers(); l++) {
             Matrix[] w = new Matrix[PROJ.length];
             for (Projection p : PROJ) {
                 int out = p.outFeatures(c);
                 int in = p.inFeatures(c);
-                w[p.ordinal()] = Matrix.of(f.name(), tensor(st, where, p.path(l) + ".weight", out, in), out, in);
+                w[p.ordinal()] =
+                        Matrix.of(f.name(), ModelLoading.tensor(st, where, p.path(l) + ".weight", out, in), out, in);
             }
             String pre = "model.layers." + l + ".";
             float[] qb = null, kb = null, vb = null;
             if (c.attentionBias()) {
-                qb = tensor(st, where, pre + "self_attn.q_proj.bias", (long) c.heads() * c.headDim());
-                kb = tensor(st, where, pre + "self_attn.k_proj.bias", (long) c.kvHeads() * c.headDim());
-                vb = tensor(st, where, pre + "self_attn.v_proj.bias", (long) c.kvHeads() * c.headDim());
+                qb = ModelLoading.tensor(st, where, pre + "self_attn.q_proj.bias", (long) c.heads() * c.headDim());
+                kb = ModelLoading.tensor(st, where, pre + "self_attn.k_proj.bias", (long) c.kvHeads() * c.headDim());
+                vb = ModelLoading.tensor(st, where, pre + "self_attn.v_proj.bias", (long) c.kvHeads() * c.headDim());
             }
             layers[l] = new Layer(
                     w,
                     qb,
                     kb,
                     vb,
-                    tensor(st, where, pre + "input_layernorm.weight", h),
-                    tensor(st, where, pre + "post_attention_layernorm.weight", h));
+                    ModelLoading.tensor(st, where, pre + "input_layernorm.weight", h),
+                    ModelLoading.tensor(st, where, pre + "post_attention_layernorm.weight", h));
         }
-        float[] norm = tensor(st, where, "model.norm.weight", h);
+        float[] norm = ModelLoading.tensor(st, where, "model.norm.weight", h);
         Matrix head;
         if (st.find("lm_head.weight").isPresent()) {
-            head = Matrix.of(f.name(), tensor(st, where, "lm_head.weight", c.vocabSize(), h), c.vocabSize(), h);
+            head = Matrix.of(
+                    f.name(), ModelLoading.tensor(st, where, "lm_head.weight", c.vocabSize(), h), c.vocabSize(), h);
         } else if (c.tieWordEmbeddings()) {
             head = f == WeightFormat.F32 ? embed : Matrix.of(f.name(), embed.toFloats(), c.vocabSize(), h);
         } else {
@@ -304,37 +290,6 @@ public final class LlamaModel implements AutoCloseable {
         if (ownsPool) {
             parallel.shutdown();
         }
-    }
-
-    // Hugging Face _compute_default_rope_parameters / _compute_llama3_parameters, in float32 as there.
-    private static float[] inverseFrequencies(ModelConfig c) {
-        int d = c.headDim();
-        float[] inv = new float[d / 2];
-        for (int i = 0; i < d / 2; i++) {
-            inv[i] = (float) (1.0 / Math.pow(c.ropeTheta(), (float) (2 * i) / (float) d));
-        }
-        ModelConfig.RopeScaling s = c.ropeScaling();
-        if (s != null && s.type().equals("linear")) {
-            for (int i = 0; i < inv.length; i++) {
-                inv[i] = (float) (inv[i] / s.factor());
-            }
-        } else if (s != null && s.type().equals("llama3")) {
-            double lowWave = s.originalMaxPositions() / s.lowFreqFactor();
-            double highWave = s.originalMaxPositions() / s.highFreqFactor();
-            for (int i = 0; i < inv.length; i++) {
-                double wave = 2 * Math.PI / inv[i];
-                if (wave < highWave) {
-                    continue;
-                } else if (wave > lowWave) {
-                    inv[i] = (float) (inv[i] / s.factor());
-                } else {
-                    double smooth = (s.originalMaxPositions() / wave - s.lowFreqFactor())
-                            / (s.highFreqFactor() - s.lowFreqFactor());
-                    inv[i] = (float) ((1 - smooth) * inv[i] / s.factor() + smooth * inv[i]);
-                }
-            }
-        }
-        return inv;
     }
 
     /**

@@ -5,12 +5,12 @@ import io.openledger.lora.ModelConfig;
 import io.openledger.lora.ModelFormatException;
 import io.openledger.lora.Projection;
 import io.openledger.lora.SafeTensors;
-import io.openledger.lora.TensorInfo;
 import io.openledger.lora.WeightFormat;
 import io.openledger.lora.internal.ForwardOps;
 import io.openledger.lora.internal.KernelSelector;
 import io.openledger.lora.internal.Kernels;
 import io.openledger.lora.internal.Matrix;
+import io.openledger.lora.internal.ModelLoading;
 import io.openledger.lora.internal.Parallel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,35 +69,41 @@ public final class CpuBatchEngine implements BatchEngine {
         int h = c.hiddenSize();
         try (SafeTensors st = SafeTensors.openCheckpoint(dir)) {
             embed = Matrix.of(
-                    "F32", tensor(st, where, "model.embed_tokens.weight", c.vocabSize(), h), c.vocabSize(), h);
+                    "F32",
+                    ModelLoading.tensor(st, where, "model.embed_tokens.weight", c.vocabSize(), h),
+                    c.vocabSize(),
+                    h);
             layers = new Layer[c.layers()];
             for (int l = 0; l < c.layers(); l++) {
                 Matrix[] w = new Matrix[PROJ.length];
                 for (Projection p : PROJ) {
                     int out = p.outFeatures(c);
                     int in = p.inFeatures(c);
-                    w[p.ordinal()] =
-                            Matrix.of(format.name(), tensor(st, where, p.path(l) + ".weight", out, in), out, in);
+                    w[p.ordinal()] = Matrix.of(
+                            format.name(), ModelLoading.tensor(st, where, p.path(l) + ".weight", out, in), out, in);
                 }
                 String pre = "model.layers." + l + ".";
                 float[] qb = null, kb = null, vb = null;
                 if (c.attentionBias()) {
-                    qb = tensor(st, where, pre + "self_attn.q_proj.bias", (long) c.heads() * c.headDim());
-                    kb = tensor(st, where, pre + "self_attn.k_proj.bias", kvDim);
-                    vb = tensor(st, where, pre + "self_attn.v_proj.bias", kvDim);
+                    qb = ModelLoading.tensor(st, where, pre + "self_attn.q_proj.bias", (long) c.heads() * c.headDim());
+                    kb = ModelLoading.tensor(st, where, pre + "self_attn.k_proj.bias", kvDim);
+                    vb = ModelLoading.tensor(st, where, pre + "self_attn.v_proj.bias", kvDim);
                 }
                 layers[l] = new Layer(
                         w,
                         qb,
                         kb,
                         vb,
-                        tensor(st, where, pre + "input_layernorm.weight", h),
-                        tensor(st, where, pre + "post_attention_layernorm.weight", h));
+                        ModelLoading.tensor(st, where, pre + "input_layernorm.weight", h),
+                        ModelLoading.tensor(st, where, pre + "post_attention_layernorm.weight", h));
             }
-            finalNorm = tensor(st, where, "model.norm.weight", h);
+            finalNorm = ModelLoading.tensor(st, where, "model.norm.weight", h);
             if (st.find("lm_head.weight").isPresent()) {
                 lmHead = Matrix.of(
-                        format.name(), tensor(st, where, "lm_head.weight", c.vocabSize(), h), c.vocabSize(), h);
+                        format.name(),
+                        ModelLoading.tensor(st, where, "lm_head.weight", c.vocabSize(), h),
+                        c.vocabSize(),
+                        h);
             } else if (c.tieWordEmbeddings()) {
                 lmHead = format == WeightFormat.F32
                         ? embed
@@ -106,7 +112,7 @@ public final class CpuBatchEngine implements BatchEngine {
                 throw new ModelFormatException(where, "missing tensor 'lm_head.weight' (tie_word_embeddings is false)");
             }
         }
-        this.invFreq = inverseFrequencies(c);
+        this.invFreq = ModelLoading.inverseFrequencies(c);
         long pageBytes = 2L * c.layers() * pageTokens * kvDim * Float.BYTES;
         long pages = kvBytes / pageBytes;
         if (pages < 1) {
@@ -141,54 +147,6 @@ public final class CpuBatchEngine implements BatchEngine {
     @Override
     public void close() {
         parallel.shutdown();
-    }
-
-    private static float[] tensor(SafeTensors st, String where, String name, long... shape) {
-        TensorInfo info =
-                st.find(name).orElseThrow(() -> new ModelFormatException(where, "missing tensor '" + name + "'"));
-        List<Long> want = new ArrayList<>();
-        for (long d : shape) {
-            want.add(d);
-        }
-        if (!info.shape().equals(want)) {
-            throw new ModelFormatException(
-                    where, "tensor '" + name + "' has shape " + info.shape() + ", expected " + want);
-        }
-        if (!info.dtype().isFloatConvertible()) {
-            throw new ModelFormatException(where, "tensor '" + name + "' has dtype " + info.dtype());
-        }
-        return st.floats(name);
-    }
-
-    // Same as LlamaModel (Hugging Face _compute_default_rope_parameters / _compute_llama3_parameters).
-    private static float[] inverseFrequencies(ModelConfig c) {
-        int d = c.headDim();
-        float[] inv = new float[d / 2];
-        for (int i = 0; i < d / 2; i++) {
-            inv[i] = (float) (1.0 / Math.pow(c.ropeTheta(), (float) (2 * i) / (float) d));
-        }
-        ModelConfig.RopeScaling s = c.ropeScaling();
-        if (s != null && s.type().equals("linear")) {
-            for (int i = 0; i < inv.length; i++) {
-                inv[i] = (float) (inv[i] / s.factor());
-            }
-        } else if (s != null && s.type().equals("llama3")) {
-            double lowWave = s.originalMaxPositions() / s.lowFreqFactor();
-            double highWave = s.originalMaxPositions() / s.highFreqFactor();
-            for (int i = 0; i < inv.length; i++) {
-                double wave = 2 * Math.PI / inv[i];
-                if (wave < highWave) {
-                    continue;
-                } else if (wave > lowWave) {
-                    inv[i] = (float) (inv[i] / s.factor());
-                } else {
-                    double smooth = (s.originalMaxPositions() / wave - s.lowFreqFactor())
-                            / (s.highFreqFactor() - s.lowFreqFactor());
-                    inv[i] = (float) ((1 - smooth) * inv[i] / s.factor() + smooth * inv[i]);
-                }
-            }
-        }
-        return inv;
     }
 
     @Override
