@@ -1,6 +1,7 @@
 package io.openledger.lora.internal;
 
 import io.openledger.lora.Projection;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The normalisation and matrix steps of a Llama-family forward pass, shared by the single-request
@@ -65,5 +66,37 @@ public final class ForwardOps {
      */
     public void matmul(Matrix w, float[] in, float[] out, int t) {
         parallel.range(w.rows, (long) w.cols * t, (from, to) -> w.rows(kernels, from, to, in, out, t));
+    }
+
+    /** Adds {@code bias} to each of the {@code t} rows of {@code y}; nothing if there is no bias. */
+    public static void addBias(float[] y, float @Nullable [] bias, int t) {
+        if (bias == null) {
+            return;
+        }
+        for (int i = 0; i < t; i++) {
+            for (int j = 0; j < bias.length; j++) {
+                y[i * bias.length + j] += bias[j];
+            }
+        }
+    }
+
+    /**
+     * Rotary position embedding at {@code pos} on {@code nHeads} heads of {@code headDim} starting at
+     * {@code off}: Hugging Face apply_rotary_pos_emb with rotate_half, pairs (i, i + d/2).
+     */
+    public static void rope(float[] vec, int off, int nHeads, int pos, int headDim, float[] invFreq) {
+        int half = headDim / 2;
+        for (int i = 0; i < half; i++) {
+            float angle = (float) pos * invFreq[i];
+            float cos = (float) Math.cos(angle);
+            float sin = (float) Math.sin(angle);
+            for (int hd = 0; hd < nHeads; hd++) {
+                int base = off + hd * headDim;
+                float a = vec[base + i];
+                float b = vec[base + i + half];
+                vec[base + i] = a * cos - b * sin;
+                vec[base + i + half] = b * cos + a * sin;
+            }
+        }
     }
 }

@@ -366,31 +366,11 @@ public final class CpuBatchEngine implements BatchEngine {
     }
 
     private void addBias(float[] y, float @Nullable [] bias, int t) {
-        if (bias == null) {
-            return;
-        }
-        for (int i = 0; i < t; i++) {
-            for (int j = 0; j < bias.length; j++) {
-                y[i * bias.length + j] += bias[j];
-            }
-        }
+        ForwardOps.addBias(y, bias, t);
     }
 
     private void rope(float[] vec, int off, int nHeads, int pos) {
-        int d = config.headDim();
-        int half = d / 2;
-        for (int i = 0; i < half; i++) {
-            float angle = (float) pos * invFreq[i];
-            float cos = (float) Math.cos(angle);
-            float sin = (float) Math.sin(angle);
-            for (int hd = 0; hd < nHeads; hd++) {
-                int base = off + hd * d;
-                float a = vec[base + i];
-                float b = vec[base + i + half];
-                vec[base + i] = a * cos - b * sin;
-                vec[base + i + half] = b * cos + a * sin;
-            }
-        }
+        ForwardOps.rope(vec, off, nHeads, pos, config.headDim(), invFreq);
     }
 
     private void attention(
