@@ -208,7 +208,7 @@ public final class LlamaModel implements AutoCloseable {
                 int in = m.cols;
                 for (int o = 0; o < m.rows; o++) {
                     for (int j = 0; j < d.rank(); j++) {
-                        float bj = d.scaling() * d.b()[o * d.rank() + j];
+                        float bj = d.scaling() * d.bT()[j * m.rows + o];
                         for (int i = 0; i < in; i++) {
                             v[o * in + i] += bj * d.a()[j * in + i];
                         }
@@ -426,23 +426,17 @@ public final class LlamaModel implements AutoCloseable {
             if (d == null) {
                 return;
             }
-            // unmerged LoRA: out += s · B (A x), A [r, in], B [out, r]
-            int r = d.rank();
+            // unmerged LoRA: out += s · B (A x), A [r, in], B [out, r]; the same steps as the serving engine
             int inDim = w.cols;
             int outDim = w.rows;
-            float[] ax = new float[t * r];
+            int[] rows = new int[t];
             for (int i = 0; i < t; i++) {
-                for (int j = 0; j < r; j++) {
-                    ax[i * r + j] = d.scaling() * kernels.dotF32(d.a(), j * inDim, in, i * inDim, inDim);
-                }
+                rows[i] = i;
             }
-            parallel.range(outDim, (long) r * t, (from, to) -> {
-                for (int row = from; row < to; row++) {
-                    for (int i = 0; i < t; i++) {
-                        out[i * outDim + row] += kernels.dotF32(d.b(), row * r, ax, i * r, r);
-                    }
-                }
-            });
+            float[] ax = new float[t * d.rank()];
+            ops.loraShrink(d, in, inDim, rows, ax);
+            parallel.range(
+                    outDim, (long) d.rank() * t, (from, to) -> ops.loraExpand(d, ax, rows, out, outDim, from, to));
         }
 
         private void addBias(float[] y, float @Nullable [] bias, int t) {

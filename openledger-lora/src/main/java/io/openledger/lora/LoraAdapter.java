@@ -30,14 +30,45 @@ public final class LoraAdapter {
     private static final Pattern MODULE = Pattern.compile("model\\.layers\\.(\\d+)\\.(self_attn|mlp)\\.([a-z_]+)");
 
     /**
-     * One adapted projection.
+     * One adapted projection, in the layout the engines compute with: {@code A} as PEFT stores it and
+     * {@code B} transposed, so that applying {@code B} to a rank-r vector is r contiguous
+     * multiply-adds over the output features rather than one short dot product per output feature.
      *
      * @param rank r of this module
      * @param scaling s of this module
      * @param a A, row-major {@code [rank, in]}
-     * @param b B, row-major {@code [out, rank]}
+     * @param bT B transposed, row-major {@code [rank, out]} (row j is column j of PEFT's {@code lora_B})
      */
-    public record Delta(int rank, float scaling, float[] a, float[] b) {}
+    public record Delta(int rank, float scaling, float[] a, float[] bT) {
+        /** A delta from PEFT's layouts: {@code a} is {@code [rank, in]}, {@code b} is {@code [out, rank]}. */
+        public static Delta ofPeft(int rank, float scaling, float[] a, float[] b) {
+            int out = b.length / rank;
+            float[] t = new float[b.length];
+            for (int o = 0; o < out; o++) {
+                for (int j = 0; j < rank; j++) {
+                    t[j * out + o] = b[o * rank + j];
+                }
+            }
+            return new Delta(rank, scaling, a, t);
+        }
+
+        /** Output features of the projection. */
+        public int outFeatures() {
+            return bT.length / rank;
+        }
+
+        /** B in PEFT's layout, row-major {@code [out, rank]} (a new array). */
+        public float[] b() {
+            int out = outFeatures();
+            float[] b = new float[bT.length];
+            for (int j = 0; j < rank; j++) {
+                for (int o = 0; o < out; o++) {
+                    b[o * rank + j] = bT[j * out + o];
+                }
+            }
+            return b;
+        }
+    }
 
     private final AdapterConfig config;
     private final String name;
@@ -174,7 +205,7 @@ public final class LoraAdapter {
                             "target module '" + module + "' has no " + (a == null ? "lora_A" : "lora_B") + " weight");
                 }
                 if (a != null && b != null) {
-                    deltas[l][p.ordinal()] = new Delta(cfg.rankOf(module), (float) cfg.scalingOf(module), a, b);
+                    deltas[l][p.ordinal()] = Delta.ofPeft(cfg.rankOf(module), (float) cfg.scalingOf(module), a, b);
                     count++;
                 }
             }
@@ -220,7 +251,7 @@ public final class LoraAdapter {
         for (Delta[] row : deltas) {
             for (Delta d : row) {
                 if (d != null) {
-                    n += 4L * (d.a().length + d.b().length);
+                    n += 4L * (d.a().length + d.bT().length);
                 }
             }
         }

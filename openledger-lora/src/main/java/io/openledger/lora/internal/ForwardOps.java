@@ -1,5 +1,6 @@
 package io.openledger.lora.internal;
 
+import io.openledger.lora.LoraAdapter;
 import io.openledger.lora.Projection;
 import org.jspecify.annotations.Nullable;
 
@@ -66,6 +67,45 @@ public final class ForwardOps {
      */
     public void matmul(Matrix w, float[] in, float[] out, int t) {
         parallel.range(w.rows, (long) w.cols * t, (from, to) -> w.rows(kernels, from, to, in, out, t));
+    }
+
+    /**
+     * The LoRA shrink for the input rows {@code rows}: {@code ax[i·r + j] = s · (A_j · in[rows[i]])}.
+     * Each value is one kernel dot product scaled once, whichever rows are listed, so a request gets
+     * the same bits alone and in a batch.
+     */
+    public void loraShrink(LoraAdapter.Delta d, float[] in, int inDim, int[] rows, float[] ax) {
+        int r = d.rank();
+        float[] a = d.a();
+        for (int i = 0; i < rows.length; i++) {
+            int xOff = rows[i] * inDim;
+            int j = 0;
+            for (; j + 4 <= r; j += 4) {
+                kernels.dotF32x4(a, j * inDim, inDim, in, xOff, inDim, ax, i * r + j, 1);
+            }
+            for (; j < r; j++) {
+                ax[i * r + j] = kernels.dotF32(a, j * inDim, in, xOff, inDim);
+            }
+            for (j = 0; j < r; j++) {
+                ax[i * r + j] *= d.scaling();
+            }
+        }
+    }
+
+    /**
+     * The LoRA expand over output features [from, to): {@code out[rows[i]·outDim + e] += Σ_j ax[i·r +
+     * j] · B[e, j]}, as r multiply-adds along the rows of {@code Bᵀ} (one fused multiply-add per term
+     * and element, in the order of j, so the split into ranges does not change any result).
+     */
+    public void loraExpand(LoraAdapter.Delta d, float[] ax, int[] rows, float[] out, int outDim, int from, int to) {
+        int r = d.rank();
+        float[] bT = d.bT();
+        for (int i = 0; i < rows.length; i++) {
+            int oOff = rows[i] * outDim + from;
+            for (int j = 0; j < r; j++) {
+                kernels.axpy(ax[i * r + j], bT, j * outDim + from, out, oOff, to - from);
+            }
+        }
     }
 
     /** Adds {@code bias} to each of the {@code t} rows of {@code y}; nothing if there is no bias. */

@@ -24,6 +24,51 @@ public interface Kernels {
      */
     float dotQ8(byte[] q, int qOff, float[] scales, int sOff, float[] x, int xOff, int n);
 
-    /** y[i] += a·x[i] for i &lt; n. */
+    /**
+     * Four rows at once: {@code out[outOff + k·outStride] = dotF32(w, wOff + k·wStride, x, xOff, n)}
+     * for k &lt; 4, bit for bit (a vector implementation shares the loads of {@code x} between the
+     * rows but keeps each row's order of operations, so results never depend on the grouping).
+     */
+    default void dotF32x4(
+            float[] w, int wOff, int wStride, float[] x, int xOff, int n, float[] out, int outOff, int outStride) {
+        for (int k = 0; k < 4; k++) {
+            out[outOff + k * outStride] = dotF32(w, wOff + k * wStride, x, xOff, n);
+        }
+    }
+
+    /** Four rows of {@link #dotBf16} at once, bit for bit as {@link #dotF32x4} describes. */
+    default void dotBf16x4(
+            int[] w, int wOff, int wStride, float[] x, int xOff, int n, float[] out, int outOff, int outStride) {
+        for (int k = 0; k < 4; k++) {
+            out[outOff + k * outStride] = dotBf16(w, wOff + k * wStride, x, xOff, n);
+        }
+    }
+
+    /**
+     * Four rows of {@link #dotQ8} at once (row k at {@code qOff + k·qStride} with scales at {@code sOff +
+     * k·sStride}), bit for bit as {@link #dotF32x4} describes.
+     */
+    default void dotQ8x4(
+            byte[] q,
+            int qOff,
+            int qStride,
+            float[] scales,
+            int sOff,
+            int sStride,
+            float[] x,
+            int xOff,
+            int n,
+            float[] out,
+            int outOff,
+            int outStride) {
+        for (int k = 0; k < 4; k++) {
+            out[outOff + k * outStride] = dotQ8(q, qOff + k * qStride, scales, sOff + k * sStride, x, xOff, n);
+        }
+    }
+
+    /**
+     * y[i] += a·x[i] for i &lt; n. Each element's result depends only on its own inputs, never on
+     * {@code n} or its position (the vector implementation fuses every multiply-add).
+     */
     void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n);
 }

@@ -66,7 +66,13 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
 
         @Override
         public void rows(Kernels k, int from, int to, float[] in, float[] out, int t) {
-            for (int r = from; r < to; r++) {
+            int r = from;
+            for (; r + 4 <= to; r += 4) {
+                for (int i = 0; i < t; i++) {
+                    k.dotF32x4(w, r * cols, cols, in, i * cols, cols, out, i * rows + r, 1);
+                }
+            }
+            for (; r < to; r++) {
                 for (int i = 0; i < t; i++) {
                     out[i * rows + r] = k.dotF32(w, r * cols, in, i * cols, cols);
                 }
@@ -106,7 +112,13 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
 
         @Override
         public void rows(Kernels k, int from, int to, float[] in, float[] out, int t) {
-            for (int r = from; r < to; r++) {
+            int r = from;
+            for (; r + 4 <= to; r += 4) {
+                for (int i = 0; i < t; i++) {
+                    k.dotBf16x4(w, r * rowInts, rowInts, in, i * cols, cols, out, i * rows + r, 1);
+                }
+            }
+            for (; r < to; r++) {
                 for (int i = 0; i < t; i++) {
                     out[i * rows + r] = k.dotBf16(w, r * rowInts, in, i * cols, cols);
                 }
@@ -155,7 +167,13 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
         @Override
         public void rows(Kernels k, int from, int to, float[] in, float[] out, int t) {
             int sb = cols / Q8.BLOCK;
-            for (int r = from; r < to; r++) {
+            int r = from;
+            for (; r + 4 <= to; r += 4) {
+                for (int i = 0; i < t; i++) {
+                    k.dotQ8x4(q, r * cols, cols, scales, r * sb, sb, in, i * cols, cols, out, i * rows + r, 1);
+                }
+            }
+            for (; r < to; r++) {
                 for (int i = 0; i < t; i++) {
                     out[i * rows + r] = k.dotQ8(q, r * cols, scales, r * sb, in, i * cols, cols);
                 }

@@ -33,7 +33,9 @@ public final class Parallel {
         Job(RangeBody body, int n, int chunks) {
             this.body = body;
             this.n = n;
-            this.chunk = (n + chunks - 1) / chunks;
+            int c = (n + chunks - 1) / chunks;
+            // whole groups of four rows let the four-row kernels cover a chunk without a remainder
+            this.chunk = c >= 8 ? (c + 3) & ~3 : c;
             this.chunks = (n + chunk - 1) / chunk;
         }
 

@@ -5,6 +5,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -29,6 +30,33 @@ public final class VectorKernels implements Kernels {
         return "vector(" + L + " lanes)";
     }
 
+    /** Butterfly shuffles: lane i with lane i ^ 2^k, for the fixed-order {@link #sum} tree. */
+    private static final VectorShuffle<Float>[] SWAPS = swaps();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] swaps() {
+        int levels = Integer.numberOfTrailingZeros(L);
+        VectorShuffle<Float>[] s = (VectorShuffle<Float>[]) new VectorShuffle<?>[levels];
+        for (int k = 0; k < levels; k++) {
+            int bit = L >> (k + 1);
+            s[k] = VectorShuffle.fromOp(F, i -> i ^ bit);
+        }
+        return s;
+    }
+
+    /**
+     * The sum of the lanes in one fixed order (a butterfly tree of lanewise adds). {@code
+     * reduceLanes(ADD)} may order the additions differently in the interpreter and in compiled code,
+     * which would let a row's result depend on when the JIT got to it; the serving engine needs a row
+     * to give the same bits alone and in any batch.
+     */
+    private static float sum(FloatVector v) {
+        for (VectorShuffle<Float> s : SWAPS) {
+            v = v.add(v.rearrange(s));
+        }
+        return v.lane(0);
+    }
+
     @Override
     public float dotF32(float[] w, int wOff, float[] x, int xOff, int n) {
         FloatVector a0 = FloatVector.zero(F);
@@ -38,10 +66,16 @@ public final class VectorKernels implements Kernels {
             a0 = FloatVector.fromArray(F, w, wOff + i).fma(FloatVector.fromArray(F, x, xOff + i), a0);
             a1 = FloatVector.fromArray(F, w, wOff + i + L).fma(FloatVector.fromArray(F, x, xOff + i + L), a1);
         }
+        return finishF32(a0, a1, w, wOff, x, xOff, i, n);
+    }
+
+    /** The part of one row's F32 dot product after the two-vector main loop stopped at {@code i}. */
+    private static float finishF32(
+            FloatVector a0, FloatVector a1, float[] w, int wOff, float[] x, int xOff, int i, int n) {
         for (; i + L <= n; i += L) {
             a0 = FloatVector.fromArray(F, w, wOff + i).fma(FloatVector.fromArray(F, x, xOff + i), a0);
         }
-        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float s = sum(a0.add(a1));
         for (; i < n; i++) {
             s += w[wOff + i] * x[xOff + i];
         }
@@ -49,9 +83,52 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void dotF32x4(
+            float[] w, int wOff, int wStride, float[] x, int xOff, int n, float[] out, int outOff, int outStride) {
+        int o0 = wOff;
+        int o1 = wOff + wStride;
+        int o2 = wOff + 2 * wStride;
+        int o3 = wOff + 3 * wStride;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector b0 = FloatVector.zero(F);
+        FloatVector b1 = FloatVector.zero(F);
+        FloatVector c0 = FloatVector.zero(F);
+        FloatVector c1 = FloatVector.zero(F);
+        FloatVector d0 = FloatVector.zero(F);
+        FloatVector d1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            FloatVector x0 = FloatVector.fromArray(F, x, xOff + i);
+            FloatVector x1 = FloatVector.fromArray(F, x, xOff + i + L);
+            a0 = FloatVector.fromArray(F, w, o0 + i).fma(x0, a0);
+            a1 = FloatVector.fromArray(F, w, o0 + i + L).fma(x1, a1);
+            b0 = FloatVector.fromArray(F, w, o1 + i).fma(x0, b0);
+            b1 = FloatVector.fromArray(F, w, o1 + i + L).fma(x1, b1);
+            c0 = FloatVector.fromArray(F, w, o2 + i).fma(x0, c0);
+            c1 = FloatVector.fromArray(F, w, o2 + i + L).fma(x1, c1);
+            d0 = FloatVector.fromArray(F, w, o3 + i).fma(x0, d0);
+            d1 = FloatVector.fromArray(F, w, o3 + i + L).fma(x1, d1);
+        }
+        out[outOff] = finishF32(a0, a1, w, o0, x, xOff, i, n);
+        out[outOff + outStride] = finishF32(b0, b1, w, o1, x, xOff, i, n);
+        out[outOff + 2 * outStride] = finishF32(c0, c1, w, o2, x, xOff, i, n);
+        out[outOff + 3 * outStride] = finishF32(d0, d1, w, o3, x, xOff, i, n);
+    }
+
+    // Bf16Pack: int j of a 32-element block holds element j (low half) and element 16 + j (high);
+    // int i of the row therefore covers x[2·(i - i%16) + i%16] and 16 elements further on.
+
+    private static FloatVector bf16Low(IntVector iv) {
+        return iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    private static FloatVector bf16High(IntVector iv) {
+        return iv.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats();
+    }
+
+    @Override
     public float dotBf16(int[] w, int wOff, float[] x, int xOff, int n) {
-        // Bf16Pack: int j of a 32-element block holds element j (low half) and element 16 + j (high);
-        // int i of the row therefore covers x[2·(i - i%16) + i%16] and 16 elements further on.
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = FloatVector.zero(F);
         int full = n / Bf16Pack.BLOCK;
@@ -59,13 +136,54 @@ public final class VectorKernels implements Kernels {
         for (int i = 0; i < ints; i += L) {
             IntVector iv = IntVector.fromArray(I, w, wOff + i);
             int xb = xOff + ((i & ~15) << 1) + (i & 15);
-            a0 = iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xb), a0);
-            a1 = iv.lanewise(VectorOperators.AND, 0xFFFF0000)
-                    .reinterpretAsFloats()
-                    .fma(FloatVector.fromArray(F, x, xb + 16), a1);
+            a0 = bf16Low(iv).fma(FloatVector.fromArray(F, x, xb), a0);
+            a1 = bf16High(iv).fma(FloatVector.fromArray(F, x, xb + 16), a1);
         }
-        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
-        return s + Bf16Pack.dotScalar(w, wOff, x, xOff, full, n);
+        return sum(a0.add(a1)) + Bf16Pack.dotScalar(w, wOff, x, xOff, full, n);
+    }
+
+    @Override
+    public void dotBf16x4(
+            int[] w, int wOff, int wStride, float[] x, int xOff, int n, float[] out, int outOff, int outStride) {
+        int o0 = wOff;
+        int o1 = wOff + wStride;
+        int o2 = wOff + 2 * wStride;
+        int o3 = wOff + 3 * wStride;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector b0 = FloatVector.zero(F);
+        FloatVector b1 = FloatVector.zero(F);
+        FloatVector c0 = FloatVector.zero(F);
+        FloatVector c1 = FloatVector.zero(F);
+        FloatVector d0 = FloatVector.zero(F);
+        FloatVector d1 = FloatVector.zero(F);
+        int full = n / Bf16Pack.BLOCK;
+        int ints = full * (Bf16Pack.BLOCK / 2);
+        for (int i = 0; i < ints; i += L) {
+            int xb = xOff + ((i & ~15) << 1) + (i & 15);
+            FloatVector xl = FloatVector.fromArray(F, x, xb);
+            FloatVector xh = FloatVector.fromArray(F, x, xb + 16);
+            IntVector iv = IntVector.fromArray(I, w, o0 + i);
+            a0 = bf16Low(iv).fma(xl, a0);
+            a1 = bf16High(iv).fma(xh, a1);
+            iv = IntVector.fromArray(I, w, o1 + i);
+            b0 = bf16Low(iv).fma(xl, b0);
+            b1 = bf16High(iv).fma(xh, b1);
+            iv = IntVector.fromArray(I, w, o2 + i);
+            c0 = bf16Low(iv).fma(xl, c0);
+            c1 = bf16High(iv).fma(xh, c1);
+            iv = IntVector.fromArray(I, w, o3 + i);
+            d0 = bf16Low(iv).fma(xl, d0);
+            d1 = bf16High(iv).fma(xh, d1);
+        }
+        out[outOff] = sum(a0.add(a1)) + Bf16Pack.dotScalar(w, o0, x, xOff, full, n);
+        out[outOff + outStride] = sum(b0.add(b1)) + Bf16Pack.dotScalar(w, o1, x, xOff, full, n);
+        out[outOff + 2 * outStride] = sum(c0.add(c1)) + Bf16Pack.dotScalar(w, o2, x, xOff, full, n);
+        out[outOff + 3 * outStride] = sum(d0.add(d1)) + Bf16Pack.dotScalar(w, o3, x, xOff, full, n);
+    }
+
+    private static FloatVector q8(byte[] q, int off) {
+        return (FloatVector) ByteVector.fromArray(B, q, off).castShape(F, 0);
     }
 
     @Override
@@ -76,13 +194,58 @@ public final class VectorKernels implements Kernels {
             int base = b * Q8.BLOCK;
             FloatVector blk = FloatVector.zero(F);
             for (int j = 0; j < Q8.BLOCK; j += L) {
-                FloatVector qv = (FloatVector)
-                        ByteVector.fromArray(B, q, qOff + base + j).castShape(F, 0);
-                blk = qv.fma(FloatVector.fromArray(F, x, xOff + base + j), blk);
+                blk = q8(q, qOff + base + j).fma(FloatVector.fromArray(F, x, xOff + base + j), blk);
             }
             acc = blk.fma(FloatVector.broadcast(F, scales[sOff + b]), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum(acc);
+    }
+
+    @Override
+    public void dotQ8x4(
+            byte[] q,
+            int qOff,
+            int qStride,
+            float[] scales,
+            int sOff,
+            int sStride,
+            float[] x,
+            int xOff,
+            int n,
+            float[] out,
+            int outOff,
+            int outStride) {
+        int o0 = qOff;
+        int o1 = qOff + qStride;
+        int o2 = qOff + 2 * qStride;
+        int o3 = qOff + 3 * qStride;
+        FloatVector a = FloatVector.zero(F);
+        FloatVector b = FloatVector.zero(F);
+        FloatVector c = FloatVector.zero(F);
+        FloatVector d = FloatVector.zero(F);
+        int blocks = n / Q8.BLOCK;
+        for (int k = 0; k < blocks; k++) {
+            int base = k * Q8.BLOCK;
+            FloatVector ka = FloatVector.zero(F);
+            FloatVector kb = FloatVector.zero(F);
+            FloatVector kc = FloatVector.zero(F);
+            FloatVector kd = FloatVector.zero(F);
+            for (int j = 0; j < Q8.BLOCK; j += L) {
+                FloatVector xv = FloatVector.fromArray(F, x, xOff + base + j);
+                ka = q8(q, o0 + base + j).fma(xv, ka);
+                kb = q8(q, o1 + base + j).fma(xv, kb);
+                kc = q8(q, o2 + base + j).fma(xv, kc);
+                kd = q8(q, o3 + base + j).fma(xv, kd);
+            }
+            a = ka.fma(FloatVector.broadcast(F, scales[sOff + k]), a);
+            b = kb.fma(FloatVector.broadcast(F, scales[sOff + sStride + k]), b);
+            c = kc.fma(FloatVector.broadcast(F, scales[sOff + 2 * sStride + k]), c);
+            d = kd.fma(FloatVector.broadcast(F, scales[sOff + 3 * sStride + k]), d);
+        }
+        out[outOff] = sum(a);
+        out[outOff + outStride] = sum(b);
+        out[outOff + 2 * outStride] = sum(c);
+        out[outOff + 3 * outStride] = sum(d);
     }
 
     @Override
@@ -95,7 +258,8 @@ public final class VectorKernels implements Kernels {
                     .intoArray(y, yOff + i);
         }
         for (; i < n; i++) {
-            y[yOff + i] += a * x[xOff + i];
+            // fused like the vector lanes: an element gets the same bits wherever a range split puts it
+            y[yOff + i] = Math.fma(a, x[xOff + i], y[yOff + i]);
         }
     }
 }

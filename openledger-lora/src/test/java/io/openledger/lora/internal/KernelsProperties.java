@@ -88,4 +88,84 @@ class KernelsProperties {
             assertThat(y1[i]).isCloseTo(y2[i], org.assertj.core.data.Offset.offset(1e-6f));
         }
     }
+
+    // The serving engine needs a row's result to be the same bits alone and in any batch: the
+    // four-row kernels must equal four one-row calls exactly, for both implementations.
+
+    @Property(tries = 150)
+    void fourRowF32IsBitForBitFourSingleRows(
+            @ForAll @IntRange(min = 0, max = 300) int n,
+            @ForAll @IntRange(min = 0, max = 5) int pad,
+            @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int stride = n + pad;
+        float[] w = random(r, 4 * stride + 3);
+        float[] x = random(r, n + 2);
+        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
+            float[] out = new float[8];
+            k.dotF32x4(w, 3, stride, x, 2, n, out, 1, 2);
+            for (int row = 0; row < 4; row++) {
+                assertThat(out[1 + 2 * row])
+                        .as("%s row %d", k.id(), row)
+                        .isEqualTo(k.dotF32(w, 3 + row * stride, x, 2, n));
+            }
+        }
+    }
+
+    @Property(tries = 150)
+    void fourRowBf16IsBitForBitFourSingleRows(@ForAll @IntRange(min = 0, max = 300) int n, @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int[] packed = Bf16Pack.pack(random(r, 5 * n), 5, n);
+        int rowInts = Bf16Pack.rowInts(n);
+        float[] x = random(r, n + 1);
+        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
+            float[] out = new float[4];
+            k.dotBf16x4(packed, rowInts, rowInts, x, 1, n, out, 0, 1);
+            for (int row = 0; row < 4; row++) {
+                assertThat(out[row])
+                        .as("%s row %d", k.id(), row)
+                        .isEqualTo(k.dotBf16(packed, (row + 1) * rowInts, x, 1, n));
+            }
+        }
+    }
+
+    @Property(tries = 150)
+    void fourRowQ8IsBitForBitFourSingleRows(@ForAll @IntRange(min = 0, max = 10) int blocks, @ForAll long seed) {
+        int n = blocks * Q8.BLOCK;
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] wf = random(r, 4 * n);
+        byte[] q = new byte[4 * n];
+        float[] s = new float[4 * blocks];
+        Q8.quantize(wf, 0, 4 * n, q, 0, s, 0);
+        float[] x = random(r, n);
+        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
+            float[] out = new float[4];
+            k.dotQ8x4(q, 0, n, s, 0, blocks, x, 0, n, out, 0, 1);
+            for (int row = 0; row < 4; row++) {
+                assertThat(out[row])
+                        .as("%s row %d", k.id(), row)
+                        .isEqualTo(k.dotQ8(q, row * n, s, row * blocks, x, 0, n));
+            }
+        }
+    }
+
+    @Property(tries = 100)
+    void axpyGivesTheSameBitsHoweverTheRangeIsSplit(
+            @ForAll @IntRange(min = 0, max = 100) int n,
+            @ForAll @IntRange(min = 0, max = 100) int cut,
+            @ForAll long seed) {
+        int c = Math.min(cut, n);
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = random(r, n);
+        float[] whole = random(r, n);
+        float[] split = whole.clone();
+        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
+            float[] a = whole.clone();
+            float[] b = split.clone();
+            k.axpy(0.375f, x, 0, a, 0, n);
+            k.axpy(0.375f, x, 0, b, 0, c);
+            k.axpy(0.375f, x, c, b, c, n - c);
+            assertThat(b).as(k.id()).containsExactly(a);
+        }
+    }
 }

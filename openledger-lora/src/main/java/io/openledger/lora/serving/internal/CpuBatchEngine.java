@@ -331,35 +331,16 @@ public final class CpuBatchEngine implements BatchEngine {
         // shrink: one job per group (the group's A is read once for all its rows)
         parallel.range(groups, Math.max(1, shrinkWork / groups), (from, to) -> {
             for (int gi = from; gi < to; gi++) {
-                LoraAdapter.Delta dd = d[gi];
-                if (dd == null) {
-                    continue;
-                }
-                int r = dd.rank();
-                int[] rows = g.rows()[gi];
-                for (int i = 0; i < rows.length; i++) {
-                    for (int j = 0; j < r; j++) {
-                        ax[gi][i * r + j] =
-                                dd.scaling() * kernels.dotF32(dd.a(), j * inDim, in, rows[i] * inDim, inDim);
-                    }
+                if (d[gi] != null) {
+                    ops.loraShrink(d[gi], in, inDim, g.rows()[gi], ax[gi]);
                 }
             }
         });
         // expand: one parallel pass over output features, all groups inside
         parallel.range(outDim, Math.max(1, shrinkWork / Math.max(1, inDim)), (from, to) -> {
             for (int gi = 0; gi < groups; gi++) {
-                LoraAdapter.Delta dd = d[gi];
-                if (dd == null) {
-                    continue;
-                }
-                int r = dd.rank();
-                int[] rows = g.rows()[gi];
-                float[] b = dd.b();
-                float[] axg = ax[gi];
-                for (int row = from; row < to; row++) {
-                    for (int i = 0; i < rows.length; i++) {
-                        out[rows[i] * outDim + row] += kernels.dotF32(b, row * r, axg, i * r, r);
-                    }
+                if (d[gi] != null) {
+                    ops.loraExpand(d[gi], ax[gi], g.rows()[gi], out, outDim, from, to);
                 }
             }
         });
