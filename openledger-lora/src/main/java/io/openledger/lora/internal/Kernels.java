@@ -67,6 +67,36 @@ public interface Kernels {
     }
 
     /**
+     * One bfloat16 row against four inputs: {@code out[outOff + k·outStride] = dotBf16(w, wOff, x, xOff
+     * + k·xStride, n)} for k &lt; 4, bit for bit (a vector implementation widens each weight once for
+     * all four inputs).
+     */
+    default void dotBf16Items4(
+            int[] w, int wOff, float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride) {
+        for (int k = 0; k < 4; k++) {
+            out[outOff + k * outStride] = dotBf16(w, wOff, x, xOff + k * xStride, n);
+        }
+    }
+
+    /** One 8-bit row against four inputs, bit for bit as {@link #dotBf16Items4} describes. */
+    default void dotQ8Items4(
+            byte[] q,
+            int qOff,
+            float[] scales,
+            int sOff,
+            float[] x,
+            int xOff,
+            int xStride,
+            int n,
+            float[] out,
+            int outOff,
+            int outStride) {
+        for (int k = 0; k < 4; k++) {
+            out[outOff + k * outStride] = dotQ8(q, qOff, scales, sOff, x, xOff + k * xStride, n);
+        }
+    }
+
+    /**
      * y[i] += a·x[i] for i &lt; n. Each element's result depends only on its own inputs, never on
      * {@code n} or its position (the vector implementation fuses every multiply-add).
      */

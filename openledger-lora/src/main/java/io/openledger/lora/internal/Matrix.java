@@ -113,6 +113,18 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
         @Override
         public void rows(Kernels k, int from, int to, float[] in, float[] out, int t) {
             int r = from;
+            if (t >= 4) {
+                // a batch: each weight row is widened once for four inputs
+                for (; r < to; r++) {
+                    int i = 0;
+                    for (; i + 4 <= t; i += 4) {
+                        k.dotBf16Items4(w, r * rowInts, in, i * cols, cols, cols, out, i * rows + r, rows);
+                    }
+                    for (; i < t; i++) {
+                        out[i * rows + r] = k.dotBf16(w, r * rowInts, in, i * cols, cols);
+                    }
+                }
+            }
             for (; r + 4 <= to; r += 4) {
                 for (int i = 0; i < t; i++) {
                     k.dotBf16x4(w, r * rowInts, rowInts, in, i * cols, cols, out, i * rows + r, 1);
@@ -168,6 +180,18 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
         public void rows(Kernels k, int from, int to, float[] in, float[] out, int t) {
             int sb = cols / Q8.BLOCK;
             int r = from;
+            if (t >= 4) {
+                // a batch: each block of a weight row is converted once for four inputs
+                for (; r < to; r++) {
+                    int i = 0;
+                    for (; i + 4 <= t; i += 4) {
+                        k.dotQ8Items4(q, r * cols, scales, r * sb, in, i * cols, cols, cols, out, i * rows + r, rows);
+                    }
+                    for (; i < t; i++) {
+                        out[i * rows + r] = k.dotQ8(q, r * cols, scales, r * sb, in, i * cols, cols);
+                    }
+                }
+            }
             for (; r + 4 <= to; r += 4) {
                 for (int i = 0; i < t; i++) {
                     k.dotQ8x4(q, r * cols, cols, scales, r * sb, sb, in, i * cols, cols, out, i * rows + r, 1);

@@ -182,6 +182,90 @@ public final class VectorKernels implements Kernels {
         out[outOff + 3 * outStride] = sum(d0.add(d1)) + Bf16Pack.dotScalar(w, o3, x, xOff, full, n);
     }
 
+    @Override
+    public void dotBf16Items4(
+            int[] w, int wOff, float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride) {
+        int x0 = xOff;
+        int x1 = xOff + xStride;
+        int x2 = xOff + 2 * xStride;
+        int x3 = xOff + 3 * xStride;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector b0 = FloatVector.zero(F);
+        FloatVector b1 = FloatVector.zero(F);
+        FloatVector c0 = FloatVector.zero(F);
+        FloatVector c1 = FloatVector.zero(F);
+        FloatVector d0 = FloatVector.zero(F);
+        FloatVector d1 = FloatVector.zero(F);
+        int full = n / Bf16Pack.BLOCK;
+        int ints = full * (Bf16Pack.BLOCK / 2);
+        for (int i = 0; i < ints; i += L) {
+            int xb = ((i & ~15) << 1) + (i & 15);
+            IntVector iv = IntVector.fromArray(I, w, wOff + i);
+            FloatVector lo = bf16Low(iv);
+            FloatVector hi = bf16High(iv);
+            a0 = lo.fma(FloatVector.fromArray(F, x, x0 + xb), a0);
+            a1 = hi.fma(FloatVector.fromArray(F, x, x0 + xb + 16), a1);
+            b0 = lo.fma(FloatVector.fromArray(F, x, x1 + xb), b0);
+            b1 = hi.fma(FloatVector.fromArray(F, x, x1 + xb + 16), b1);
+            c0 = lo.fma(FloatVector.fromArray(F, x, x2 + xb), c0);
+            c1 = hi.fma(FloatVector.fromArray(F, x, x2 + xb + 16), c1);
+            d0 = lo.fma(FloatVector.fromArray(F, x, x3 + xb), d0);
+            d1 = hi.fma(FloatVector.fromArray(F, x, x3 + xb + 16), d1);
+        }
+        out[outOff] = sum(a0.add(a1)) + Bf16Pack.dotScalar(w, wOff, x, x0, full, n);
+        out[outOff + outStride] = sum(b0.add(b1)) + Bf16Pack.dotScalar(w, wOff, x, x1, full, n);
+        out[outOff + 2 * outStride] = sum(c0.add(c1)) + Bf16Pack.dotScalar(w, wOff, x, x2, full, n);
+        out[outOff + 3 * outStride] = sum(d0.add(d1)) + Bf16Pack.dotScalar(w, wOff, x, x3, full, n);
+    }
+
+    @Override
+    public void dotQ8Items4(
+            byte[] q,
+            int qOff,
+            float[] scales,
+            int sOff,
+            float[] x,
+            int xOff,
+            int xStride,
+            int n,
+            float[] out,
+            int outOff,
+            int outStride) {
+        int x0 = xOff;
+        int x1 = xOff + xStride;
+        int x2 = xOff + 2 * xStride;
+        int x3 = xOff + 3 * xStride;
+        FloatVector a = FloatVector.zero(F);
+        FloatVector b = FloatVector.zero(F);
+        FloatVector c = FloatVector.zero(F);
+        FloatVector d = FloatVector.zero(F);
+        int blocks = n / Q8.BLOCK;
+        for (int k = 0; k < blocks; k++) {
+            int base = k * Q8.BLOCK;
+            FloatVector ka = FloatVector.zero(F);
+            FloatVector kb = FloatVector.zero(F);
+            FloatVector kc = FloatVector.zero(F);
+            FloatVector kd = FloatVector.zero(F);
+            for (int j = 0; j < Q8.BLOCK; j += L) {
+                FloatVector qv = q8(q, qOff + base + j);
+                ka = qv.fma(FloatVector.fromArray(F, x, x0 + base + j), ka);
+                kb = qv.fma(FloatVector.fromArray(F, x, x1 + base + j), kb);
+                kc = qv.fma(FloatVector.fromArray(F, x, x2 + base + j), kc);
+                kd = qv.fma(FloatVector.fromArray(F, x, x3 + base + j), kd);
+            }
+            FloatVector s = FloatVector.broadcast(F, scales[sOff + k]);
+            a = ka.fma(s, a);
+            b = kb.fma(s, b);
+            c = kc.fma(s, c);
+            d = kd.fma(s, d);
+        }
+        out[outOff] = sum(a);
+        out[outOff + outStride] = sum(b);
+        out[outOff + 2 * outStride] = sum(c);
+        out[outOff + 3 * outStride] = sum(d);
+    }
+
     private static FloatVector q8(byte[] q, int off) {
         return (FloatVector) ByteVector.fromArray(B, q, off).castShape(F, 0);
     }

@@ -168,4 +168,37 @@ class KernelsProperties {
             assertThat(b).as(k.id()).containsExactly(a);
         }
     }
+
+    @Property(tries = 150)
+    void fourInputBf16IsBitForBitFourSingleCalls(@ForAll @IntRange(min = 0, max = 300) int n, @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int[] packed = Bf16Pack.pack(random(r, n), 1, n);
+        float[] x = random(r, 4 * n + 3);
+        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
+            float[] out = new float[8];
+            k.dotBf16Items4(packed, 0, x, 3, n, n, out, 1, 2);
+            for (int i = 0; i < 4; i++) {
+                assertThat(out[1 + 2 * i])
+                        .as("%s input %d", k.id(), i)
+                        .isEqualTo(k.dotBf16(packed, 0, x, 3 + i * n, n));
+            }
+        }
+    }
+
+    @Property(tries = 150)
+    void fourInputQ8IsBitForBitFourSingleCalls(@ForAll @IntRange(min = 0, max = 10) int blocks, @ForAll long seed) {
+        int n = blocks * Q8.BLOCK;
+        SplittableRandom r = new SplittableRandom(seed);
+        byte[] q = new byte[n];
+        float[] s = new float[blocks];
+        Q8.quantize(random(r, n), 0, n, q, 0, s, 0);
+        float[] x = random(r, 4 * n + 1);
+        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
+            float[] out = new float[4];
+            k.dotQ8Items4(q, 0, s, 0, x, 1, n, n, out, 0, 1);
+            for (int i = 0; i < 4; i++) {
+                assertThat(out[i]).as("%s input %d", k.id(), i).isEqualTo(k.dotQ8(q, 0, s, 0, x, 1 + i * n, n));
+            }
+        }
+    }
 }

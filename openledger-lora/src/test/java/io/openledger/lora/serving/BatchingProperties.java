@@ -6,6 +6,7 @@ import io.openledger.core.AdapterId;
 import io.openledger.lora.LlamaModel;
 import io.openledger.lora.LoraAdapter;
 import io.openledger.lora.Sampler;
+import io.openledger.lora.WeightFormat;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,13 +31,12 @@ import net.jqwik.api.lifecycle.AfterContainer;
 class BatchingProperties {
     private static final Fixture F = Fixture.shared();
     private static final AdapterRegistry REGISTRY = F.registry();
-    private static final LlamaModel SINGLE =
-            LlamaModel.builder(F.model).threads(1).build();
+    private static final Map<WeightFormat, LlamaModel> SINGLE = new java.util.EnumMap<>(WeightFormat.class);
     private static final Map<String, List<Integer>> EXPECTED = new HashMap<>();
 
     @AfterContainer
     static void close() {
-        SINGLE.close();
+        SINGLE.values().forEach(LlamaModel::close);
     }
 
     /** adapter: -1 = base only; delayMicros: submitted that long after the previous request. */
@@ -67,11 +67,18 @@ class BatchingProperties {
     }
 
     private static List<Integer> alone(Req r) {
-        String key = r.adapter() + ":" + java.util.Arrays.toString(r.prompt()) + ":" + r.maxTokens();
+        return alone(r, WeightFormat.F32);
+    }
+
+    private static List<Integer> alone(Req r, WeightFormat format) {
+        String key = format + ":" + r.adapter() + ":" + java.util.Arrays.toString(r.prompt()) + ":" + r.maxTokens();
         synchronized (EXPECTED) {
             return EXPECTED.computeIfAbsent(key, k -> {
                 LoraAdapter a = r.adapter() < 0 ? null : LoraAdapter.load(F.adapterDirs.get(r.adapter()), F.cfg);
-                return SINGLE.generate(r.prompt(), a, r.maxTokens(), Sampler.greedy(), Set.of());
+                LlamaModel single = SINGLE.computeIfAbsent(
+                        format,
+                        f -> LlamaModel.builder(F.model).weights(f).threads(1).build());
+                return single.generate(r.prompt(), a, r.maxTokens(), Sampler.greedy(), Set.of());
             });
         }
     }
@@ -129,12 +136,14 @@ class BatchingProperties {
             @ForAll @IntRange(min = 1, max = 8) int maxBatch,
             @ForAll @IntRange(min = 1, max = 9) int prefillChunk,
             @ForAll @IntRange(min = 1, max = 8) int pageTokens,
-            @ForAll @IntRange(min = 1, max = 3) int budgetAdapters) {
+            @ForAll @IntRange(min = 1, max = 3) int budgetAdapters,
+            @ForAll WeightFormat format) {
         // a budget of a few rank-16 adapters: forces evictions and reloads during the run
         long budget = budgetAdapters * REGISTRY.get(Fixture.id(3)).orElseThrow().residentBytes();
         AdapterCache cache = AdapterCache.builder(REGISTRY).budgetBytes(budget).build();
         List<GenerationHandle> handles = new ArrayList<>();
         try (LoraServer server = LoraServer.builder(F.model, cache)
+                .weights(format)
                 .threads(2)
                 .maxBatch(maxBatch)
                 .prefillChunk(prefillChunk)
@@ -152,7 +161,9 @@ class BatchingProperties {
             }
             for (int i = 0; i < reqs.size(); i++) {
                 GenerationResult res = handles.get(i).result().join();
-                assertThat(res.tokens()).as("request %d %s", i, reqs.get(i)).isEqualTo(alone(reqs.get(i)));
+                assertThat(res.tokens())
+                        .as("request %d %s (%s)", i, reqs.get(i), format)
+                        .isEqualTo(alone(reqs.get(i), format));
                 assertThat(res.reason()).isEqualTo(FinishReason.LENGTH);
                 assertThat(res.record().adapter())
                         .isEqualTo(
