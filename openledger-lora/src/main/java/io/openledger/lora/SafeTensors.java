@@ -49,6 +49,7 @@ public final class SafeTensors implements AutoCloseable {
             .build();
     private static final ValueLayout.OfFloat F32_LE =
             ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt I32_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort I16_LE =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -359,10 +360,17 @@ public final class SafeTensors implements AutoCloseable {
         switch (info.dtype()) {
             case F32 -> MemorySegment.copy(s, F32_LE, 0, out, 0, n);
             case BF16 -> {
-                short[] raw = new short[n];
-                MemorySegment.copy(s, I16_LE, 0, raw, 0, n);
-                for (int i = 0; i < n; i++) {
-                    out[i] = Float.intBitsToFloat((raw[i] & 0xFFFF) << 16);
+                // bfloat16 is the top half of a float32: read pairs as one int each, split by shifts
+                int pairs = n >>> 1;
+                int[] raw = new int[pairs];
+                MemorySegment.copy(s, I32_LE, 0, raw, 0, pairs);
+                for (int k = 0; k < pairs; k++) {
+                    int w = raw[k];
+                    out[2 * k] = Float.intBitsToFloat(w << 16);
+                    out[2 * k + 1] = Float.intBitsToFloat(w & 0xFFFF0000);
+                }
+                if ((n & 1) != 0) {
+                    out[n - 1] = Float.intBitsToFloat((s.get(I16_LE, 2L * (n - 1)) & 0xFFFF) << 16);
                 }
             }
             case F16 -> {

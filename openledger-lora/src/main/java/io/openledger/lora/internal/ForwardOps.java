@@ -75,9 +75,14 @@ public final class ForwardOps {
      * the same bits alone and in a batch.
      */
     public void loraShrink(LoraAdapter.Delta d, float[] in, int inDim, int[] rows, float[] ax) {
+        loraShrink(d, in, inDim, rows, 0, rows.length, ax);
+    }
+
+    /** {@link #loraShrink(LoraAdapter.Delta, float[], int, int[], float[])} for rows[from..to) only. */
+    public void loraShrink(LoraAdapter.Delta d, float[] in, int inDim, int[] rows, int from, int to, float[] ax) {
         int r = d.rank();
         float[] a = d.a();
-        for (int i = 0; i < rows.length; i++) {
+        for (int i = from; i < to; i++) {
             int xOff = rows[i] * inDim;
             int j = 0;
             for (; j + 4 <= r; j += 4) {

@@ -8,8 +8,10 @@ import io.openledger.core.ModelId;
 import io.openledger.core.store.InMemoryKeyValueStore;
 import io.openledger.lora.AdapterConfig;
 import io.openledger.lora.DType;
+import io.openledger.lora.LoraAdapter;
 import io.openledger.lora.ModelConfig;
 import io.openledger.lora.TestModels;
+import io.openledger.lora.WeightFormat;
 import io.openledger.lora.serving.AdapterCache;
 import io.openledger.lora.serving.AdapterRecord;
 import io.openledger.lora.serving.AdapterRegistry;
@@ -55,7 +57,8 @@ public final class LoraServeBench {
      *
      * @param layers decoder layers
      * @param hidden hidden size
-     * @param heads attention heads (= KV heads)
+     * @param heads attention heads
+     * @param kvHeads key/value heads (grouped-query attention when fewer than heads)
      * @param intermediate MLP width
      * @param vocab vocabulary size
      * @param adapters adapters registered and served
@@ -63,12 +66,14 @@ public final class LoraServeBench {
      * @param genTokens tokens generated per request in the throughput runs
      * @param budgetBytes adapter cache budget
      * @param threads kernel threads
+     * @param weights in-memory form of the base weights
      * @param workDir where the model and adapters are written
      */
     public record Options(
             int layers,
             int hidden,
             int heads,
+            int kvHeads,
             int intermediate,
             int vocab,
             int adapters,
@@ -76,6 +81,7 @@ public final class LoraServeBench {
             int genTokens,
             long budgetBytes,
             int threads,
+            WeightFormat weights,
             Path workDir) {}
 
     /** Runs the benchmark; {@code log} receives progress lines. Returns the metrics, in print order. */
@@ -87,11 +93,15 @@ public final class LoraServeBench {
                 o.layers(),
                 o.hidden(),
                 o.heads(),
-                o.heads(),
+                o.kvHeads(),
                 o.intermediate(),
                 o.vocab());
         Path base = o.workDir().resolve("base");
-        TestModels.writeModel(base, cfg, 1, DType.BF16, 1);
+        // a --work-dir kept from an earlier run with the same shape is reused (generation is seeded)
+        if (!Files.exists(base.resolve("config.json"))
+                || !ModelConfig.read(base).equals(cfg)) {
+            TestModels.writeModel(base, cfg, 1, DType.BF16, 1);
+        }
         log.accept(String.format(
                 "base: %,d parameters (%d layers, hidden %d)", cfg.parameterCount(), o.layers(), o.hidden()));
         AdapterRegistry reg =
@@ -100,7 +110,9 @@ public final class LoraServeBench {
         for (int i = 0; i < o.adapters(); i++) {
             int r = ranks[i % 3];
             Path d = o.workDir().resolve("adapters/a" + i);
-            TestModels.writeAdapter(d, cfg, AdapterConfig.of(r, 2 * r, ALL_LINEAR), i, DType.BF16);
+            if (!Files.exists(d.resolve(LoraAdapter.WEIGHTS_FILE))) {
+                TestModels.writeAdapter(d, cfg, AdapterConfig.of(r, 2 * r, ALL_LINEAR), i, DType.BF16);
+            }
             reg.register(id(i), d, Address.ZERO, Map.of("rank", Integer.toString(r)));
             if ((i + 1) % 100 == 0) {
                 log.accept(String.format("registered %d/%d adapters", i + 1, o.adapters()));
@@ -109,6 +121,7 @@ public final class LoraServeBench {
         long adapterBytes =
                 reg.list().stream().mapToLong(AdapterRecord::residentBytes).sum();
         out.put("params", cfg.parameterCount());
+        out.put("weights", o.weights().name());
         out.put("adapters", o.adapters());
         out.put("adapter_ranks", "8,16,32 all-linear");
         out.put("adapters_total_bytes", adapterBytes);
@@ -123,22 +136,39 @@ public final class LoraServeBench {
         int b = o.batch();
         SplittableRandom rnd = new SplittableRandom(7);
         try (LoraServer server = LoraServer.builder(base, cache)
+                .weights(o.weights())
                 .threads(o.threads())
                 .maxBatch(b)
                 .maxQueued(Math.max(4096, 2 * o.adapters()))
                 .kvCacheBytes(256L << 20)
                 .build()) {
-            // cold loads of rank-16 adapters (not resident; files in the page cache)
+            log.accept("measuring cold loads of rank-16 adapters");
+            // cold loads of rank-16 adapters (not resident; files in the page cache). A few loads of
+            // other ranks first, so that class loading and the JIT are not counted as adapter loads.
+            for (int i = 0; i < Math.min(o.adapters(), 30); i++) {
+                if (i % 3 != 1) {
+                    cache.acquire(id(i)).close();
+                }
+            }
             List<Double> cold = new ArrayList<>();
-            for (int i = 1; i < Math.min(o.adapters(), 3 * 60); i += 3) {
+            for (int i = 31; i < o.adapters() && cold.size() < 150; i += 3) {
                 long t0 = System.nanoTime();
                 cache.acquire(id(i)).close();
                 cold.add((System.nanoTime() - t0) / 1e6);
             }
+            if (cold.isEmpty()) {
+                for (int i = 1; i < o.adapters(); i += 3) {
+                    long t0 = System.nanoTime();
+                    cache.acquire(id(i)).close();
+                    cold.add((System.nanoTime() - t0) / 1e6);
+                }
+            }
+            out.put("cold_load_samples", cold.size());
             cold.sort(Comparator.naturalOrder());
             out.put("cold_load_ms_p50", round(pct(cold, 0.50)));
             out.put("cold_load_ms_p99", round(pct(cold, 0.99)));
 
+            log.accept("measuring batched throughput: distinct adapters vs one adapter");
             // throughput: b requests on b distinct adapters vs all on one adapter, resident
             List<AdapterId> distinct = new ArrayList<>();
             for (int i = 0; i < b; i++) {
@@ -210,6 +240,7 @@ public final class LoraServeBench {
             out.put("decode_gbps", round(stepBytes / stepS / 1e9));
             out.put("bandwidth_fraction", round(stepBytes / stepS / bw));
 
+            log.accept("serving every adapter once through the budget");
             // every adapter served once, through a budget far smaller than all of them
             long a0 = System.nanoTime();
             List<GenerationHandle> all = new ArrayList<>();
@@ -342,19 +373,22 @@ public final class LoraServeBench {
         @Option(names = "--json", description = "Print only one JSON line.")
         boolean json;
 
-        @Option(names = "--layers", defaultValue = "6")
+        @Option(names = "--layers", defaultValue = "12")
         int layers;
 
-        @Option(names = "--hidden", defaultValue = "384")
+        @Option(names = "--hidden", defaultValue = "768")
         int hidden;
 
-        @Option(names = "--heads", defaultValue = "6")
+        @Option(names = "--heads", defaultValue = "12")
         int heads;
 
-        @Option(names = "--intermediate", defaultValue = "1024")
+        @Option(names = "--kv-heads", defaultValue = "4")
+        int kvHeads;
+
+        @Option(names = "--intermediate", defaultValue = "2048")
         int intermediate;
 
-        @Option(names = "--vocab", defaultValue = "8192")
+        @Option(names = "--vocab", defaultValue = "32000")
         int vocab;
 
         @Option(names = "--adapters", defaultValue = "1000")
@@ -366,11 +400,14 @@ public final class LoraServeBench {
         @Option(names = "--gen-tokens", defaultValue = "32")
         int genTokens;
 
-        @Option(names = "--budget-mib", defaultValue = "256")
+        @Option(names = "--budget-mib", defaultValue = "2048")
         long budgetMib;
 
         @Option(names = "--threads", defaultValue = "0", description = "0 = all processors.")
         int threads;
+
+        @Option(names = "--weights", defaultValue = "F32", description = "Base weights in memory: F32, BF16, Q8.")
+        WeightFormat weights;
 
         @Option(
                 names = "--work-dir",
@@ -389,6 +426,7 @@ public final class LoraServeBench {
                                 layers,
                                 hidden,
                                 heads,
+                                kvHeads,
                                 intermediate,
                                 vocab,
                                 adapters,
@@ -396,12 +434,13 @@ public final class LoraServeBench {
                                 genTokens,
                                 budgetMib << 20,
                                 t,
+                                weights,
                                 dir),
                         line -> {
-                            if (!json) {
-                                out.println(line);
-                                out.flush();
-                            }
+                            // progress goes to stderr with --json, so stdout stays one JSON line
+                            var to = json ? spec.commandLine().getErr() : out;
+                            to.println(line);
+                            to.flush();
                         });
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("bench", "lora-serve");

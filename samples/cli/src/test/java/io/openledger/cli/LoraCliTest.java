@@ -113,6 +113,8 @@ class LoraCliTest {
                 "64",
                 "--heads",
                 "4",
+                "--kv-heads",
+                "2",
                 "--intermediate",
                 "128",
                 "--vocab",

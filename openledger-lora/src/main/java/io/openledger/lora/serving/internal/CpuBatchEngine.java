@@ -328,11 +328,18 @@ public final class CpuBatchEngine implements BatchEngine {
         if (shrinkWork == 0) {
             return;
         }
-        // shrink: one job per group (the group's A is read once for all its rows)
-        parallel.range(groups, Math.max(1, shrinkWork / groups), (from, to) -> {
-            for (int gi = from; gi < to; gi++) {
-                if (d[gi] != null) {
-                    ops.loraShrink(d[gi], in, inDim, g.rows()[gi], ax[gi]);
+        // shrink: over all (group, row) pairs, so that one adapter shared by the whole batch is
+        // split over the threads as well as many adapters are
+        int[] first = new int[groups + 1];
+        for (int gi = 0; gi < groups; gi++) {
+            first[gi + 1] = first[gi] + g.rows()[gi].length;
+        }
+        parallel.range(first[groups], Math.max(1, shrinkWork / first[groups]), (from, to) -> {
+            for (int gi = 0; gi < groups; gi++) {
+                int lo = Math.max(from, first[gi]);
+                int hi = Math.min(to, first[gi + 1]);
+                if (d[gi] != null && lo < hi) {
+                    ops.loraShrink(d[gi], in, inDim, g.rows()[gi], lo - first[gi], hi - first[gi], ax[gi]);
                 }
             }
         });
