@@ -5,6 +5,9 @@ import io.openledger.lora.LlamaModel;
 import io.openledger.lora.ModelConfig;
 import io.openledger.lora.TestModels;
 import io.openledger.lora.WeightFormat;
+import io.openledger.lora.internal.KernelSelector;
+import io.openledger.lora.internal.Kernels;
+import io.openledger.lora.internal.Matrix;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -212,6 +215,13 @@ public final class LoraDecodeBenchmark {
                         round(best.get(key(WeightFormat.F32, t)) / best.get("djl_pytorch_f32_" + t + "t")));
             }
             out.put("f32_best_vs_djl_pytorch_best", round(javaF32Best / torchBest));
+            // the kernels' compute ceiling: weights in L2, every core, against the DRAM bandwidth
+            for (WeightFormat f : WeightFormat.values()) {
+                double rate = inCacheRate(f, threads);
+                String name = f.name().toLowerCase(Locale.ROOT);
+                out.put(name + "_kernel_in_l2_gbs", round(rate / 1e9));
+                out.put(name + "_kernel_in_l2_over_bandwidth", round(rate / bw));
+            }
             out.put("bf16_vs_djl_pytorch_best", round(best.get(key(WeightFormat.BF16, threads)) / torchBest));
             out.put("q8_vs_djl_pytorch_best", round(best.get(key(WeightFormat.Q8, threads)) / torchBest));
             StringBuilder json = new StringBuilder("{");
@@ -225,6 +235,56 @@ public final class LoraDecodeBenchmark {
             try (Stream<Path> s = Files.walk(dir)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    /**
+     * The rate (weight bytes/s) at which the matrix-vector kernels of one format can run when their
+     * weights sit in L2, on {@code threads} threads at once, each over its own 1 MiB-class matrix:
+     * the compute ceiling of a decode step. Where it is near the DRAM bandwidth, the kernel's
+     * arithmetic (not memory) caps the fraction of the bandwidth bound that decode can reach.
+     */
+    static double inCacheRate(WeightFormat f, int threads) throws Exception {
+        Kernels k = KernelSelector.best();
+        int rows = 256;
+        int cols = 1024;
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            Matrix[] ms = new Matrix[threads];
+            for (int t = 0; t < threads; t++) {
+                float[] v = new float[rows * cols];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) rnd.nextGaussian() * 0.02f;
+                }
+                ms[t] = Matrix.of(f.name(), v, rows, cols);
+            }
+            double best = 0;
+            for (int round = 0; round < 5; round++) {
+                Future<?>[] parts = new Future<?>[threads];
+                long[] nanos = new long[threads];
+                for (int t = 0; t < threads; t++) {
+                    int id = t;
+                    parts[t] = pool.submit(() -> {
+                        float[] x = new float[cols];
+                        float[] out = new float[rows];
+                        java.util.Arrays.fill(x, 0.5f);
+                        long t0 = System.nanoTime();
+                        for (int rep = 0; rep < 400; rep++) {
+                            ms[id].rows(k, 0, rows, x, out, 1);
+                        }
+                        nanos[id] = System.nanoTime() - t0;
+                    });
+                }
+                for (Future<?> p : parts) {
+                    p.get();
+                }
+                double rate = 0;
+                for (int t = 0; t < threads; t++) {
+                    rate += 400.0 * ms[t].bytes() / (nanos[t] / 1e9);
+                }
+                best = Math.max(best, rate);
+            }
+            return best;
         }
     }
 

@@ -17,8 +17,12 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -34,8 +38,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves many LoRA adapters on one base model with continuous (iteration-level) batching. Every
- * iteration the scheduler admits queued requests in arrival order (a request whose adapter is still
- * loading is skipped, not waited for, while its load runs in the background), then runs one batched
+ * iteration the scheduler admits queued requests taking turns between adapters, in arrival order for
+ * each adapter (a request whose adapter is still loading is skipped, not waited for, while its load
+ * runs in the background), then runs one batched
  * pass: one decode row for each running request plus prompt chunks of at most {@code prefillChunk}
  * tokens for requests still in prefill, up to {@code maxBatchTokens} rows. Requests for different
  * adapters and base-only requests share the pass over the base weights; each row adds its own
@@ -55,6 +60,7 @@ public final class LoraServer implements AutoCloseable {
     private final int maxBatchTokens;
     private final int prefillChunk;
     private final int maxQueued;
+    private final boolean fair;
     private final ConcurrentLinkedQueue<Active> incoming = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
@@ -71,6 +77,7 @@ public final class LoraServer implements AutoCloseable {
         this.maxBatchTokens = Math.max(b.maxBatchTokens, b.maxBatch);
         this.prefillChunk = b.prefillChunk;
         this.maxQueued = b.maxQueued;
+        this.fair = b.fair;
         this.scheduler = Thread.ofPlatform().name("lora-scheduler").daemon().unstarted(this::loop);
         scheduler.start();
         LOG.info(
@@ -100,6 +107,7 @@ public final class LoraServer implements AutoCloseable {
         private int maxBatchTokens = 256;
         private int prefillChunk = 64;
         private int maxQueued = 4096;
+        private boolean fair = true;
         private Clock clock = Clock.system();
 
         private Builder(Path baseDir, AdapterCache cache) {
@@ -173,6 +181,18 @@ public final class LoraServer implements AutoCloseable {
          */
         public Builder prefillChunk(int n) {
             this.prefillChunk = check("prefillChunk", n, 1, 65536);
+            return this;
+        }
+
+        /**
+         * Whether admission takes turns between adapters (default true): start-time fair queuing
+         * with one unit per request, base-only requests counting as one more adapter, arrival order
+         * within an adapter. A burst on one adapter cannot starve the others, and an adapter that was
+         * idle joins at the current turn rather than being owed past turns. False admits in plain
+         * arrival order.
+         */
+        public Builder fairAcrossAdapters(boolean fair) {
+            this.fair = fair;
             return this;
         }
 
@@ -358,6 +378,7 @@ public final class LoraServer implements AutoCloseable {
 
         AdapterCache.@Nullable Lease lease;
         boolean admitted;
+        long tag;
         int prefilled;
         long admitNanos;
         long firstTokenNanos;
@@ -373,6 +394,7 @@ public final class LoraServer implements AutoCloseable {
         }
     }
 
+    private static final Object BASE_ONLY = new Object();
     private final ArrayDeque<Active> waiting = new ArrayDeque<>();
     private final List<Active> running = new ArrayList<>();
 
@@ -380,6 +402,7 @@ public final class LoraServer implements AutoCloseable {
         while (true) {
             Active a;
             while ((a = incoming.poll()) != null) {
+                tag(a);
                 waiting.add(a);
             }
             if (closed) {
@@ -427,13 +450,14 @@ public final class LoraServer implements AutoCloseable {
         }
     }
 
-    // FIFO admission. A request whose adapter is not resident starts (or joins) its load and is
-    // skipped until the load finishes; loads for the queue head start first (prefetch). A request that
-    // does not fit in the KV cache stops admission, so later small requests cannot starve it.
+    // Admission in turn order (fairOrder), FIFO within an adapter. A request whose adapter is not
+    // resident starts (or joins) its load and is skipped until the load finishes; loads for the
+    // first requests in that order start first (prefetch). A request that does not fit in the KV
+    // cache stops admission, so later small requests cannot starve it.
     private void admit(long now) {
         int prefetch = 0;
-        for (Iterator<Active> it = waiting.iterator(); it.hasNext(); ) {
-            Active w = it.next();
+        Collection<Active> order = fair && waiting.size() > 1 ? fairOrder() : List.copyOf(waiting);
+        for (Active w : order) {
             AdapterId id = w.req.adapter();
             if (id != null && w.lease == null) {
                 if (w.leaseFuture == null && prefetch < 2 * maxBatch) {
@@ -452,7 +476,7 @@ public final class LoraServer implements AutoCloseable {
                     if (c instanceof AdapterBudgetException) {
                         continue; // retried once running requests release their adapters
                     }
-                    it.remove();
+                    waiting.remove(w);
                     queued.decrementAndGet();
                     fail(w, c);
                     continue;
@@ -464,13 +488,37 @@ public final class LoraServer implements AutoCloseable {
             if (!engine.kv().reserve(w.seq, w.req.promptLength() + w.req.maxTokens())) {
                 break;
             }
-            it.remove();
+            waiting.remove(w);
             queued.decrementAndGet();
             w.admitted = true;
             w.admitNanos = now;
+            admittedTag = Math.max(admittedTag, w.tag);
             stats.queueNanos.add(now - w.submitNanos);
             running.add(w);
         }
+    }
+
+    // Start-time fair queuing with unit cost per request: a request's tag is one more than the later
+    // of the last tag given to its adapter and the tag of the last admitted request, so adapters
+    // take turns and an adapter that was idle joins at the current turn instead of catching up.
+    private final Map<Object, Long> lastTag = new HashMap<>();
+    private long admittedTag;
+
+    private void tag(Active w) {
+        Object key = w.req.adapter() == null ? BASE_ONLY : w.req.adapter();
+        long t = Math.max(admittedTag, lastTag.getOrDefault(key, 0L)) + 1;
+        w.tag = t;
+        lastTag.put(key, t);
+        if (lastTag.size() > 4 * (waiting.size() + running.size()) + 64) {
+            lastTag.values().removeIf(v -> v <= admittedTag); // the same as no entry
+        }
+    }
+
+    // Waiting requests by tag, arrival order among equal tags (the sort is stable).
+    private List<Active> fairOrder() {
+        List<Active> list = new ArrayList<>(waiting);
+        list.sort(Comparator.comparingLong(w -> w.tag));
+        return list;
     }
 
     private void iterate() {

@@ -99,6 +99,43 @@ class LoraServerTest {
     }
 
     @Test
+    void aBurstOnOneAdapterDoesNotStarveAnotherAdapter() {
+        for (boolean fair : new boolean[] {true, false}) {
+            AdapterCache cache =
+                    AdapterCache.builder(REGISTRY).budgetBytes(1 << 20).build();
+            cache.preload(List.of(Fixture.id(0), Fixture.id(1)));
+            try (LoraServer one = LoraServer.builder(F.model, cache)
+                    .threads(1)
+                    .maxBatch(1)
+                    .fairAcrossAdapters(fair)
+                    .build()) {
+                // one batch row at a time: completion order is admission order
+                List<AdapterId> finished = java.util.Collections.synchronizedList(new ArrayList<>());
+                List<GenerationHandle> hs = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    AdapterId id = i < 5 ? Fixture.id(0) : Fixture.id(1);
+                    // the first request holds the only batch slot long enough for the rest to queue
+                    GenerationHandle h = one.submit(GenerationRequest.builder(1, 2, 3)
+                            .adapter(id)
+                            .maxTokens(i == 0 ? 300 : 3)
+                            .build());
+                    h.result().thenRun(() -> finished.add(id));
+                    hs.add(h);
+                }
+                hs.forEach(h -> h.result().join());
+                int position = finished.indexOf(Fixture.id(1));
+                if (fair) {
+                    // after the running request, the other adapter's first request has the same turn
+                    // as the burst's second and arrived later: it runs third at the latest
+                    assertThat(position).as("fair order %s", finished).isLessThanOrEqualTo(2);
+                } else {
+                    assertThat(position).as("arrival order %s", finished).isEqualTo(5);
+                }
+            }
+        }
+    }
+
+    @Test
     void fullQueueRefusesWithBackpressure() {
         AdapterCache cache = AdapterCache.builder(REGISTRY).budgetBytes(1 << 20).build();
         try (LoraServer small = LoraServer.builder(F.model, cache)
