@@ -12,6 +12,9 @@ import io.openledger.lora.LoraAdapter;
 import io.openledger.lora.ModelConfig;
 import io.openledger.lora.TestModels;
 import io.openledger.lora.WeightFormat;
+import io.openledger.lora.internal.KernelSelector;
+import io.openledger.lora.internal.Kernels;
+import io.openledger.lora.internal.Matrix;
 import io.openledger.lora.serving.AdapterCache;
 import io.openledger.lora.serving.AdapterRecord;
 import io.openledger.lora.serving.AdapterRegistry;
@@ -237,6 +240,11 @@ public final class LoraServeBench {
             long kvBytes = (long) b * (8 + g / 2) * kvPerToken;
             double stepBytes = server.decodeBytes() + distinctBytes + kvBytes;
             out.put("decode_bytes_per_step", (long) stepBytes);
+            // the arithmetic side: what the batched base kernel does with its weights in L2 on every
+            // core, against what batched_over_sequential >= 8 would need at this sequential speed
+            double kernelFlops = batchedKernelFlops(o.weights(), o.threads(), b);
+            out.put("batched_kernel_in_l2_gflops", round(kernelFlops / 1e9));
+            out.put("gflops_needed_for_8x", round(8 * seq * 2.0 * cfg.parameterCount() / 1e9));
             out.put("decode_gbps", round(stepBytes / stepS / 1e9));
             out.put("bandwidth_fraction", round(stepBytes / stepS / bw));
 
@@ -301,6 +309,57 @@ public final class LoraServeBench {
 
     // Streaming read bandwidth: two equal 256 MiB arrays compared by `threads` threads with
     // Arrays.mismatch (a vectorized JDK intrinsic that only reads), best of 7 passes.
+    /**
+     * Floating-point operations per second of the base model's batched matrix pass ({@code batch}
+     * inputs per weight row, the kernels the server runs) with each thread's weights in L2, all
+     * threads at once: the arithmetic ceiling of a batched decode step.
+     */
+    static double batchedKernelFlops(WeightFormat f, int threads, int batch) {
+        Kernels k = KernelSelector.best();
+        int rows = 256;
+        int cols = 768;
+        SplittableRandom rnd = new SplittableRandom(5);
+        Matrix[] ms = new Matrix[threads];
+        for (int t = 0; t < threads; t++) {
+            float[] v = new float[rows * cols];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (rnd.nextDouble() - 0.5) * 0.05f;
+            }
+            ms[t] = Matrix.of(f.name(), v, rows, cols);
+        }
+        int reps = 40;
+        double best = 0;
+        for (int round = 0; round < 4; round++) {
+            long[] nanos = new long[threads];
+            Thread[] ts = new Thread[threads];
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                ts[t] = Thread.ofPlatform().start(() -> {
+                    float[] x = new float[batch * cols];
+                    Arrays.fill(x, 0.25f);
+                    float[] y = new float[batch * rows];
+                    long t0 = System.nanoTime();
+                    for (int r = 0; r < reps; r++) {
+                        ms[id].rows(k, 0, rows, x, y, batch);
+                    }
+                    nanos[id] = System.nanoTime() - t0;
+                });
+            }
+            double flops = 0;
+            for (int t = 0; t < threads; t++) {
+                try {
+                    ts[t].join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+                flops += 2.0 * rows * cols * batch * reps / (nanos[t] / 1e9);
+            }
+            best = Math.max(best, flops);
+        }
+        return best;
+    }
+
     private static double memoryBandwidth(int threads) {
         long[] a = new long[32 << 20];
         long[] b = new long[32 << 20];
