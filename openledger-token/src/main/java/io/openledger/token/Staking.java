@@ -146,6 +146,17 @@ public final class Staking {
         return bal(TOTAL_STAKED);
     }
 
+    /**
+     * All bonded stake recorded in {@code ledger}, read without building a {@code Staking} (which
+     * creates its accounts): zero if staking never ran there. For hot read paths such as deciding
+     * whether an inference fee has stakers to reward.
+     */
+    public static Amount totalStakedIn(Ledger ledger) {
+        return ledger.lookupAccount(TOTAL_STAKED)
+                .map(a -> Amount.of(a.netCredit().max(BigInteger.ZERO)))
+                .orElse(Amount.ZERO);
+    }
+
     private long entries(Address staker) {
         return bal(countOf(staker)).longValueExact();
     }
