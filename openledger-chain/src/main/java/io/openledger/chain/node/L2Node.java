@@ -59,22 +59,33 @@ public final class L2Node implements AutoCloseable {
         this.devKeys = b.dev ? DevAccounts.standard(20) : List.of();
         Map<Address, Amount> alloc = new LinkedHashMap<>();
         Address liquidity = null;
+        Address firstFree = null;
+        Amount vesting = Amount.ZERO;
         for (Allocation a : b.genesis.allocations()) {
+            if (a.vesting() != null) { // escrowed in the L2 ledger by the executor, released by Vesting
+                vesting = vesting.add(a.amount());
+                continue;
+            }
             alloc.merge(a.beneficiary(), a.amount(), Amount::add);
+            if (firstFree == null) {
+                firstFree = a.beneficiary();
+            }
             if (a.name().equals("liquidity")) {
                 liquidity = a.beneficiary();
             }
         }
         if (b.dev) {
-            Address from = liquidity != null
-                    ? liquidity
-                    : b.genesis.allocations().getFirst().beneficiary();
+            if (firstFree == null) {
+                throw new IllegalArgumentException(
+                        "dev mode needs a genesis bucket that does not vest to fund the dev accounts");
+            }
+            Address from = liquidity != null ? liquidity : firstFree;
             for (PrivateKey k : devKeys) {
                 alloc.put(from, alloc.get(from).sub(b.devBalance));
                 alloc.merge(k.address(), b.devBalance, Amount::add);
             }
         }
-        this.genesisSupply = alloc.values().stream().reduce(Amount.ZERO, Amount::add);
+        this.genesisSupply = alloc.values().stream().reduce(vesting, Amount::add);
         if (b.store != null) {
             this.store = b.store;
             this.ownsStore = false;
@@ -87,7 +98,13 @@ public final class L2Node implements AutoCloseable {
         }
         TokenParameters tp = b.tokenParameters;
         Executor executor = new Executor(
-                b.chainId, tp.feeSchedule(), tp.splitRatios(), tp.remainderPolicy(), b.stakingParams, b.governorParams);
+                b.chainId,
+                tp.feeSchedule(),
+                tp.splitRatios(),
+                tp.remainderPolicy(),
+                b.stakingParams,
+                b.governorParams,
+                b.genesis);
         Sequencer.Config config = new Sequencer.Config(
                 b.chainId,
                 b.gasLimit,

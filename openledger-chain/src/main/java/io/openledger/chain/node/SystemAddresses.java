@@ -28,6 +28,8 @@ public final class SystemAddresses {
     public static final Address STAKING = Address.fromHex("0x4200000000000000000000000000000000000103");
     /** Governance: proposals voted with staked OPEN (the token module's Governor), executed as calls. */
     public static final Address GOVERNANCE = Address.fromHex("0x4200000000000000000000000000000000000104");
+    /** Vesting: releases the genesis buckets escrowed in the L2 ledger (the token module's Vesting). */
+    public static final Address VESTING = Address.fromHex("0x4200000000000000000000000000000000000106");
     /**
      * The token module's ledger on L2: its storage holds the ledger (staking, votes, governance), and
      * its native balance is the OPEN that has been moved into the ledger (the ledger's escrow). It has

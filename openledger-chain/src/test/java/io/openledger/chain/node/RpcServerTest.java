@@ -202,6 +202,7 @@ class RpcServerTest {
                 "InferenceSettlement",
                 "Staking",
                 "Governance",
+                "Vesting",
                 "L2ToL1MessagePasser",
                 "L1Block")) {
             JsonNode abi;
@@ -215,6 +216,7 @@ class RpcServerTest {
                         case "InferenceSettlement" -> SystemAddresses.INFERENCE_SETTLEMENT;
                         case "Staking" -> SystemAddresses.STAKING;
                         case "Governance" -> SystemAddresses.GOVERNANCE;
+                        case "Vesting" -> SystemAddresses.VESTING;
                         case "L2ToL1MessagePasser" -> SystemAddresses.L2_TO_L1_MESSAGE_PASSER;
                         default -> SystemAddresses.L1_BLOCK;
                     };

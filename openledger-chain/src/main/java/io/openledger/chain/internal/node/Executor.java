@@ -16,8 +16,10 @@ import io.openledger.chain.tx.Transactions;
 import io.openledger.core.Address;
 import io.openledger.core.Amount;
 import io.openledger.core.Bytes;
+import io.openledger.token.Allocation;
 import io.openledger.token.FeeSchedule;
 import io.openledger.token.FeeSplit;
+import io.openledger.token.Genesis;
 import io.openledger.token.GovernorParams;
 import io.openledger.token.SplitRatios;
 import io.openledger.token.StakingParams;
@@ -54,21 +56,33 @@ public final class Executor {
 
     private final StakingParams stakingParams;
 
-    /** An executor for chain {@code chainId} with the token module's fee parameters and default staking and governance. */
-    public Executor(long chainId, FeeSchedule schedule, SplitRatios ratios, FeeSplit.RemainderPolicy policy) {
-        this(chainId, schedule, ratios, policy, StakingParams.defaults(), GovernorParams.defaults());
+    private final Genesis genesis;
+
+    /**
+     * An executor for chain {@code chainId} with the token module's fee parameters, default staking
+     * and governance, and {@code genesis}'s vesting buckets.
+     */
+    public Executor(
+            long chainId, FeeSchedule schedule, SplitRatios ratios, FeeSplit.RemainderPolicy policy, Genesis genesis) {
+        this(chainId, schedule, ratios, policy, StakingParams.defaults(), GovernorParams.defaults(), genesis);
     }
 
-    /** An executor for chain {@code chainId} with the token module's fee, staking and governance parameters. */
+    /**
+     * An executor for chain {@code chainId} with the token module's fee, staking and governance
+     * parameters; {@code genesis}'s vesting buckets are escrowed in the L2 ledger at genesis and
+     * released by the Vesting contract.
+     */
     public Executor(
             long chainId,
             FeeSchedule schedule,
             SplitRatios ratios,
             FeeSplit.RemainderPolicy policy,
             StakingParams stakingParams,
-            GovernorParams governorParams) {
+            GovernorParams governorParams,
+            Genesis genesis) {
         this.chainId = chainId;
         this.stakingParams = stakingParams;
+        this.genesis = genesis;
         StakingContract staking = new StakingContract(stakingParams);
         for (SystemContract c : List.of(
                 new ModelRegistryContract(),
@@ -76,6 +90,7 @@ public final class Executor {
                 new SettlementContract(schedule, ratios, policy, staking),
                 staking,
                 new GovernanceContract(governorParams, stakingParams),
+                new VestingContract(genesis, stakingParams),
                 new MessagePasserContract(),
                 new L1BlockContract())) {
             contracts.put(c.address(), c);
@@ -84,16 +99,29 @@ public final class Executor {
 
     /**
      * Writes the genesis part of the L2 ledger into {@code s}: the accounts of the token module's
-     * OpenToken, Votes and Staking, and the native-escrow bridge account (no money moves). Also
-     * installs the system-contract code markers, including on the TOKEN_LEDGER account.
+     * OpenToken, Votes and Staking, the native-escrow bridge account, and every vesting bucket of the
+     * genesis allocation escrowed in the ledger (its OPEN minted natively to TOKEN_LEDGER and credited
+     * to the bucket's {@link io.openledger.token.Vesting#escrowAddress escrow wallet}); the caller
+     * credits the other buckets natively (see {@link #vestingAllocations}). Also installs the
+     * system-contract code markers, including on the TOKEN_LEDGER account.
      */
     public void initGenesis(WorldState s, long timestamp) {
         for (Address a : systemContracts()) {
             s.setCode(a, SYSTEM_CODE);
         }
         s.setCode(SystemAddresses.TOKEN_LEDGER, SYSTEM_CODE);
-        new L2Ledger(
+        L2Ledger l = new L2Ledger(
                 s, gas -> {}, timestamp, TransferIds.sequence("openledger/l2/genesis", Bytes.EMPTY), stakingParams);
+        for (Allocation a : vestingAllocations(genesis)) {
+            Address escrow = io.openledger.token.Vesting.escrowAddress(a.name());
+            s.addBalance(escrow, a.amount());
+            l.depositFrom(escrow, escrow, a.amount());
+        }
+    }
+
+    /** The buckets of {@code genesis} that vest (escrowed in the L2 ledger at genesis), in order. */
+    public static List<Allocation> vestingAllocations(Genesis genesis) {
+        return genesis.allocations().stream().filter(a -> a.vesting() != null).toList();
     }
 
     /**
