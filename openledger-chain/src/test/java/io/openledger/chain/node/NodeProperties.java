@@ -73,8 +73,24 @@ class NodeProperties {
                     Amount.ZERO,
                     Txs.registerModel("m", Hash.ZERO, List.of()),
                     300_000));
+            // one staker from the start, so settlements pay rewards through the ledger in every try
+            node.submit(Txs.call(
+                    CHAIN,
+                    keys.get(1),
+                    nonces[1]++,
+                    SystemAddresses.STAKING,
+                    Amount.tokens(5),
+                    Abi.encodeCall("stake()", List.of()),
+                    300_000));
+            node.submit(staking(
+                    keys.get(1),
+                    nonces[1]++,
+                    Abi.encodeCall(
+                            "delegate(address)",
+                            List.of(new AbiValue.AddressValue(keys.get(1).address())))));
             List<L2Block> blocks = new ArrayList<>();
             blocks.add(node.seal());
+            assertThat(blocks.getFirst().receipts()).allMatch(io.openledger.chain.block.Receipt::success);
             int step = 0;
             for (Action a : actions) {
                 step++;
@@ -172,6 +188,15 @@ class NodeProperties {
             blocks.add(last);
             assertThat(node.pendingCount()).isZero();
             checkSupply(node, last, minted);
+            long stakingOk = blocks.stream()
+                    .mapToLong(b -> java.util.stream.IntStream.range(
+                                    0, b.transactions().size())
+                            .filter(i -> b.receipts().get(i).success()
+                                    && b.transactions().get(i).to().equals(Optional.of(SystemAddresses.STAKING)))
+                            .count())
+                    .sum();
+            net.jqwik.api.statistics.Statistics.label("successful staking calls")
+                    .collect(stakingOk == 0 ? "none" : stakingOk < 5 ? "1-4" : "5+");
             assertThat(L2Node.replay(cfg, blocks))
                     .containsExactlyElementsOf(
                             blocks.stream().map(b -> b.header().stateRoot()).toList());

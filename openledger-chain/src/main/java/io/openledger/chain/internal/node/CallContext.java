@@ -7,8 +7,12 @@ import io.openledger.core.Amount;
 import io.openledger.core.Bytes;
 import io.openledger.core.Hash;
 import io.openledger.core.crypto.Hashing;
+import io.openledger.token.TransferId;
+import io.openledger.token.TransferIds;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /** One call into a system contract: who, what, how much, and where its logs and gas go. Not thread-safe. */
 final class CallContext {
@@ -17,11 +21,11 @@ final class CallContext {
      * token module makes up, so that replicas and replays record the same ids) and the next counter.
      */
     static final class TxScope {
-        private final java.util.function.Supplier<Hash> hash;
-        private @org.jspecify.annotations.Nullable Hash cached;
+        private final Supplier<Hash> hash;
+        private @Nullable Hash cached;
         private long next;
 
-        TxScope(java.util.function.Supplier<Hash> hash) {
+        TxScope(Supplier<Hash> hash) {
             this.hash = hash;
         }
 
@@ -35,8 +39,8 @@ final class CallContext {
         }
 
         /** Transfer ids keccak("openledger/l2/transfer" ‖ tx hash ‖ uint64 k) for k = 0, 1, … across the transaction. */
-        io.openledger.token.TransferIds transferIds() {
-            return () -> io.openledger.token.TransferId.derive(
+        TransferIds transferIds() {
+            return () -> TransferId.derive(
                     "openledger/l2/transfer", hash().bytes(), Amount.of(next++).toBytes32());
         }
     }

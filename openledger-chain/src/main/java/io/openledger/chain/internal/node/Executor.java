@@ -16,14 +16,21 @@ import io.openledger.chain.tx.Transactions;
 import io.openledger.core.Address;
 import io.openledger.core.Amount;
 import io.openledger.core.Bytes;
+import io.openledger.core.Clock;
+import io.openledger.core.crypto.Hashing;
+import io.openledger.token.Account;
 import io.openledger.token.Allocation;
 import io.openledger.token.FeeSchedule;
 import io.openledger.token.FeeSplit;
 import io.openledger.token.Genesis;
 import io.openledger.token.GovernorParams;
+import io.openledger.token.Ledger;
+import io.openledger.token.OpenToken;
 import io.openledger.token.SplitRatios;
 import io.openledger.token.StakingParams;
 import io.openledger.token.TransferIds;
+import io.openledger.token.Vesting;
+import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +98,7 @@ public final class Executor {
                 staking,
                 new GovernanceContract(governorParams, stakingParams),
                 new VestingContract(genesis, stakingParams),
+                new TokenLedgerContract(),
                 new MessagePasserContract(),
                 new L1BlockContract())) {
             contracts.put(c.address(), c);
@@ -103,17 +111,16 @@ public final class Executor {
      * genesis allocation escrowed in the ledger (its OPEN minted natively to TOKEN_LEDGER and credited
      * to the bucket's {@link io.openledger.token.Vesting#escrowAddress escrow wallet}); the caller
      * credits the other buckets natively (see {@link #vestingAllocations}). Also installs the
-     * system-contract code markers, including on the TOKEN_LEDGER account.
+     * system-contract code markers.
      */
     public void initGenesis(WorldState s, long timestamp) {
         for (Address a : systemContracts()) {
             s.setCode(a, SYSTEM_CODE);
         }
-        s.setCode(SystemAddresses.TOKEN_LEDGER, SYSTEM_CODE);
         L2Ledger l = new L2Ledger(
                 s, gas -> {}, timestamp, TransferIds.sequence("openledger/l2/genesis", Bytes.EMPTY), stakingParams);
         for (Allocation a : vestingAllocations(genesis)) {
-            Address escrow = io.openledger.token.Vesting.escrowAddress(a.name());
+            Address escrow = Vesting.escrowAddress(a.name());
             s.addBalance(escrow, a.amount());
             l.depositFrom(escrow, escrow, a.amount());
         }
@@ -129,12 +136,11 @@ public final class Executor {
      * debit) in state {@code s}; equals the native balance of {@link SystemAddresses#TOKEN_LEDGER}.
      */
     public static Amount ledgerHoldings(WorldState s) {
-        io.openledger.token.Ledger ledger = io.openledger.token.Ledger.openUncached(
-                L2Ledger.store(s, gas -> {}), io.openledger.core.Clock.system());
+        Ledger ledger = Ledger.openUncached(L2Ledger.store(s, gas -> {}), Clock.system());
         Amount bridged = L2Ledger.bridged(ledger);
-        java.math.BigInteger wallets = java.math.BigInteger.ZERO;
-        for (io.openledger.token.Account a : ledger.accounts()) {
-            if (a.ledger() == io.openledger.token.OpenToken.LEDGER && !a.id().equals(L2Ledger.BRIDGE)) {
+        BigInteger wallets = BigInteger.ZERO;
+        for (Account a : ledger.accounts()) {
+            if (a.ledger() == OpenToken.LEDGER && !a.id().equals(L2Ledger.BRIDGE)) {
                 wallets = wallets.add(a.netCredit());
             }
         }
@@ -381,7 +387,7 @@ public final class Executor {
                     tx.value(),
                     tx.data(),
                     env,
-                    new CallContext.TxScope(() -> io.openledger.core.crypto.Hashing.keccak256(encoded)));
+                    new CallContext.TxScope(() -> Hashing.keccak256(encoded)));
             gas = Math.max(gas + ctx.gasUsed, floor);
             logs = ctx.logs;
             out = ctx.output;
@@ -431,8 +437,8 @@ public final class Executor {
                     value,
                     data,
                     env,
-                    new CallContext.TxScope(() -> io.openledger.core.crypto.Hashing.keccak256(
-                            Bytes.utf8("openledger/l2/call"), from.bytes(), to.bytes(), data)));
+                    new CallContext.TxScope(
+                            () -> Hashing.keccak256(Bytes.utf8("openledger/l2/call"), from.bytes(), to.bytes(), data)));
             return new CallResult(true, Math.max(gas + ctx.gasUsed, floor), ctx.output, null);
         } catch (Revert r) {
             return new CallResult(false, gas, r.data(), r.getMessage());

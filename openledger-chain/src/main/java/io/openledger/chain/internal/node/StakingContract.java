@@ -6,6 +6,7 @@ import io.openledger.chain.node.SystemAddresses;
 import io.openledger.core.Address;
 import io.openledger.core.Amount;
 import io.openledger.core.Bytes;
+import io.openledger.token.Ledger;
 import io.openledger.token.Staking;
 import io.openledger.token.StakingParams;
 import io.openledger.token.TokenException;
@@ -91,8 +92,7 @@ final class StakingContract extends SystemContract {
     boolean hasStakers(CallContext c) {
         // one account read, not the services' set-up: every settlement asks this
         Instant now = Instant.ofEpochSecond(c.timestamp);
-        return !Staking.totalStakedIn(
-                        io.openledger.token.Ledger.openUncached(L2Ledger.store(c.state, c::gas), () -> now))
+        return !Staking.totalStakedIn(Ledger.openUncached(L2Ledger.store(c.state, c::gas), () -> now))
                 .isZero();
     }
 
@@ -127,7 +127,7 @@ final class StakingContract extends SystemContract {
         c.requireNoValue();
         Amount amount = c.args().uint256(0);
         if (amount.isZero()) {
-            throw new Revert("Staking: unbond amount is zero or above the stake");
+            throw new Revert("Staking: unbond amount is zero");
         }
         Instant at = guarded(() -> l(c).staking.unbond(c.sender, amount));
         long release = at.getEpochSecond();
