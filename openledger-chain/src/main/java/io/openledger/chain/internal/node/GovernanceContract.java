@@ -28,7 +28,11 @@ import java.util.function.Function;
  * storage ({@link Governor.ProposalStore#over}), so they are chain state. A proposal's action is a
  * list of calls to system contracts (no value), stored as {@code rlp([[target, calldata], …])} and
  * made with Governance as the sender when the proposal is executed; if one reverts, the whole
- * execution reverts.
+ * execution reverts. Unlike OpenZeppelin's {@code hashProposal}, a proposal id is the token module's
+ * {@link Governor#proposalId}: keccak256(proposer ‖ description), so a proposer cannot reuse a
+ * description. Voting power is read with {@code getPastVotes}, which scans the delegate's vote
+ * history in the ledger: its gas grows with the number of vote changes of that delegate (and the
+ * quorum's with all stake changes).
  */
 final class GovernanceContract extends SystemContract {
     static final int MAX_ACTIONS = 16;
