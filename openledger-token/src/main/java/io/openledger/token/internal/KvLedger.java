@@ -69,13 +69,15 @@ public final class KvLedger implements Ledger {
 
     private final java.util.concurrent.ConcurrentLinkedQueue<Submission> submissions =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private IdFilter transferIds = new IdFilter(20);
+    private IdFilter transferIds;
     private long lastTimestamp;
 
     private KvLedger(KeyValueStore store, Clock clock, boolean cached) {
         this.store = store;
         this.clock = clock;
         this.cached = cached;
+        // 128 KiB for the cached ledger's id filter; the uncached one (built per L2 call) never uses it
+        this.transferIds = new IdFilter(cached ? 20 : 6);
     }
 
     /**
