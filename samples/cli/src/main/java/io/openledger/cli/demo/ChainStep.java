@@ -345,7 +345,7 @@ public final class ChainStep implements DemoStep {
             return "protocol treasury";
         }
         if (a.equals(InferenceSettlement.defaultDust())) {
-            return "dust (no stakers yet)";
+            return "dust";
         }
         if (a.equals(SystemAddresses.BASE_FEE_VAULT)) {
             return "BaseFeeVault";
