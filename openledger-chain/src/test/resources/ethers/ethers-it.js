@@ -10,6 +10,8 @@ const MODEL_REGISTRY = '0x4200000000000000000000000000000000000100';
 const DATANET_REGISTRY = '0x4200000000000000000000000000000000000101';
 const INFERENCE_SETTLEMENT = '0x4200000000000000000000000000000000000102';
 const MESSAGE_PASSER = '0x4200000000000000000000000000000000000016';
+const STAKING = '0x4200000000000000000000000000000000000103';
+const GOVERNANCE = '0x4200000000000000000000000000000000000104';
 const abi = (n) => JSON.parse(fs.readFileSync(path.join(abiDir, n + '.json'), 'utf8'));
 function check(cond, what) {
   if (!cond) throw new Error('check failed: ' + what);
@@ -88,6 +90,42 @@ async function expectError(promise, fragment, what) {
   const rw = await (await passer.initiateWithdrawal(user.address, 100000, '0x', { value: ethers.parseEther('1') })).wait();
   const passed = rw.logs.map((l) => passer.interface.parseLog(l)).find((e) => e && e.name === 'MessagePassed');
   check(passed && (await passer.sentMessages(passed.args.withdrawalHash)) === true, 'withdrawal recorded');
+
+  // staking and governance (the token module's Staking, Votes and Governor over L2 state); the node
+  // runs with a 1 s voting delay, 20 s voting period and 2 s timelock, and every block is >= 1 s later
+  const staking = new ethers.Contract(STAKING, abi('Staking'), c1);
+  const governance = new ethers.Contract(GOVERNANCE, abi('Governance'), c1);
+  check((await (await staking.stake({ value: ethers.parseEther('5') })).wait()).status === 1, 'stake');
+  await (await staking.delegate(c1.address)).wait();
+  check((await staking.stakeOf(c1.address)) === ethers.parseEther('5'), 'stakeOf');
+  check((await staking.getVotes(c1.address)) === ethers.parseEther('5'), 'getVotes after delegate');
+  const filler = async () => (await c2.sendTransaction({ to: c2.address, value: 1n })).wait();
+  const until = async (cond, what) => {
+    for (let i = 0; i < 60; i++) {
+      if (await cond()) return;
+      await filler();
+    }
+    throw new Error('timed out waiting for ' + what);
+  };
+  await filler(); // the proposer's votes are read at the previous second
+  const action = staking.interface.encodeFunctionData('totalStaked', []);
+  const rp = await (await governance.propose([STAKING], [0], [action], 'ethers: a no-op proposal')).wait();
+  const created = rp.logs.map((l) => governance.interface.parseLog(l)).find((e) => e && e.name === 'ProposalCreated');
+  check(created && created.args.proposer === c1.address && created.args.description === 'ethers: a no-op proposal', 'ProposalCreated event');
+  const pid = created.args.proposalId;
+  await until(async () => (await governance.state(pid)) === 1n, 'Active');
+  const rv = await (await governance.castVote(pid, 1)).wait();
+  const cast = rv.logs.map((l) => governance.interface.parseLog(l)).find((e) => e && e.name === 'VoteCast');
+  check(cast && cast.args.voter === c1.address && cast.args.weight === ethers.parseEther('5'), 'VoteCast event');
+  await expectError(governance.castVote(pid, 1), 'already voted', 'double vote');
+  await until(async () => (await governance.state(pid)) === 4n, 'Succeeded');
+  await (await governance.queue(pid)).wait();
+  const eta = await governance.proposalEta(pid);
+  await until(async () => BigInt((await provider.getBlock('latest')).timestamp) + 1n >= eta, 'eta');
+  const rx = await (await governance.execute(pid)).wait();
+  check(rx.logs.map((l) => governance.interface.parseLog(l)).some((e) => e && e.name === 'ProposalExecuted'), 'ProposalExecuted event');
+  check((await governance.state(pid)) === 7n, 'Executed');
+  out.proposal = pid.toString(16);
 
   // logs, blocks, fees, proofs
   const logs = await provider.getLogs({ address: MODEL_REGISTRY, fromBlock: 0, toBlock: 'latest' });

@@ -39,6 +39,20 @@ public interface Ledger {
         return KvLedger.open(store, clock);
     }
 
+    /**
+     * A ledger stored in {@code store} (keys under {@code "tl/"}, the same layout as {@link #open})
+     * that keeps nothing in memory between calls: every request reads the accounts, the pending-expiry
+     * index and the last timestamp it needs from the store. So the store's owner may roll back what
+     * the ledger wrote (an L2 chain reverting a failed transaction together with the rest of its
+     * state), and ledgers opened one after another on the same store see each other's writes. Opening
+     * reads and checks nothing. The store must answer {@code get} and {@code write}, and {@code scan}
+     * over exactly the prefixes {@code tl/a/}, {@code tl/e/} and {@code tl/h/} followed by a 16-byte
+     * account id, in unsigned key order; no other scan is made.
+     */
+    static Ledger openUncached(KeyValueStore store, Clock clock) {
+        return KvLedger.openUncached(store, clock);
+    }
+
     /** Creates accounts; returns one result per account, in order. Atomic. */
     List<AccountResult> createAccounts(List<Account> accounts);
 

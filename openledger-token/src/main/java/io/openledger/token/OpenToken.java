@@ -62,11 +62,22 @@ public final class OpenToken {
     private static final AccountId ALLOWANCE_SOURCE = AccountId.derive("open/allowance-source");
 
     private final Ledger ledger;
+    private final TransferIds ids;
     private final List<Consumer<TokenEvent>> listeners = new CopyOnWriteArrayList<>();
 
-    /** The token over {@code ledger}; creates the issuance account if missing. */
+    /** The token over {@code ledger} with random ids for the transfers it makes up; creates the issuance account if missing. */
     public OpenToken(Ledger ledger) {
+        this(ledger, TransferIds.random());
+    }
+
+    /**
+     * The token over {@code ledger}, taking the ids of the transfers it makes up (plain {@link
+     * #transfer(Address, Address, Amount)}, allowance moves, {@link #transferFrom}) from {@code ids};
+     * creates the issuance account if missing.
+     */
+    public OpenToken(Ledger ledger, TransferIds ids) {
         this.ledger = ledger;
+        this.ids = ids;
         Accounts.ensure(
                 ledger,
                 List.of(
@@ -178,9 +189,14 @@ public final class OpenToken {
         }
     }
 
-    /** ERC-20 transfer with a fresh random transfer id. */
+    /** The source of the ids of transfers this token makes up (shared with services built on it). */
+    public TransferIds transferIds() {
+        return ids;
+    }
+
+    /** ERC-20 transfer with a fresh id from the token's {@link TransferIds} (random by default). */
     public TransferId transfer(Address from, Address to, Amount value) {
-        return transfer(TransferId.random(), from, to, value);
+        return transfer(ids.next(), from, to, value);
     }
 
     /**
@@ -288,7 +304,7 @@ public final class OpenToken {
             return;
         }
         boolean up = target.greaterThan(cur);
-        legs.add(Transfer.builder(TransferId.random())
+        legs.add(Transfer.builder(ids.next())
                 .debit(up ? ALLOWANCE_SOURCE : acct)
                 .credit(up ? acct : ALLOWANCE_SOURCE)
                 .amount(up ? target.sub(cur) : cur.sub(target))
@@ -313,7 +329,7 @@ public final class OpenToken {
                     spender + " may move " + allowed + " of " + from + "'s base units, needs " + value);
         }
         AccountId dst = ensureWallet(to);
-        TransferId id = TransferId.random();
+        TransferId id = ids.next();
         Transfer move = Transfer.builder(id)
                 .debit(walletOf(from))
                 .credit(dst)
@@ -323,7 +339,7 @@ public final class OpenToken {
                 .build();
         List<Transfer> legs = new ArrayList<>();
         if (!allowed.equals(Amount.MAX)) {
-            legs.add(Transfer.builder(TransferId.random())
+            legs.add(Transfer.builder(ids.next())
                     .debit(allowanceAccount(from, spender))
                     .credit(ALLOWANCE_SOURCE)
                     .amount(value)

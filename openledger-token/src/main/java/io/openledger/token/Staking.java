@@ -52,12 +52,26 @@ public final class Staking {
     private final StakingParams params;
     private final @Nullable Votes votes;
 
+    private final TransferIds ids;
+
     /**
-     * Staking on {@code token}; creates its book accounts if missing.
+     * Staking on {@code token}, taking the ids of its legs from the token's {@link
+     * OpenToken#transferIds()}; creates its book accounts if missing.
      *
      * @param votes if not null, bonded stake counts as voting units there, moved in the same chains
      */
     public Staking(OpenToken token, Clock clock, StakingParams params, @Nullable Votes votes) {
+        this(token, clock, params, votes, token.transferIds());
+    }
+
+    /**
+     * Staking on {@code token}, taking the ids of its legs from {@code ids}; creates its book
+     * accounts if missing.
+     *
+     * @param votes if not null, bonded stake counts as voting units there, moved in the same chains
+     */
+    public Staking(OpenToken token, Clock clock, StakingParams params, @Nullable Votes votes, TransferIds ids) {
+        this.ids = ids;
         this.token = token;
         this.ledger = token.ledger();
         this.clock = clock;
@@ -132,6 +146,17 @@ public final class Staking {
         return bal(TOTAL_STAKED);
     }
 
+    /**
+     * All bonded stake recorded in {@code ledger}, read without building a {@code Staking} (which
+     * creates its accounts): zero if staking never ran there. For hot read paths such as deciding
+     * whether an inference fee has stakers to reward.
+     */
+    public static Amount totalStakedIn(Ledger ledger) {
+        return ledger.lookupAccount(TOTAL_STAKED)
+                .map(a -> Amount.of(a.netCredit().max(BigInteger.ZERO)))
+                .orElse(Amount.ZERO);
+    }
+
     private long entries(Address staker) {
         return bal(countOf(staker)).longValueExact();
     }
@@ -162,8 +187,8 @@ public final class Staking {
         Accounts.ensure(ledger, List.of(book(paidOf(s)), book(owedOf(s)), book(countOf(s))));
     }
 
-    private static Transfer move(AccountId from, AccountId to, Amount amount, int ledgerNo) {
-        return Transfer.builder(TransferId.random())
+    private Transfer move(AccountId from, AccountId to, Amount amount, int ledgerNo) {
+        return Transfer.builder(ids.next())
                 .debit(from)
                 .credit(to)
                 .amount(amount)
@@ -172,13 +197,13 @@ public final class Staking {
                 .build();
     }
 
-    private static void book(List<Transfer> legs, AccountId from, AccountId to, Amount amount) {
+    private void book(List<Transfer> legs, AccountId from, AccountId to, Amount amount) {
         if (!amount.isZero()) {
             legs.add(move(from, to, amount, BOOKS_LEDGER));
         }
     }
 
-    private static void money(List<Transfer> legs, AccountId from, AccountId to, Amount amount) {
+    private void money(List<Transfer> legs, AccountId from, AccountId to, Amount amount) {
         if (!amount.isZero()) {
             legs.add(move(from, to, amount, OpenToken.LEDGER));
         }

@@ -33,11 +33,21 @@ public final class Votes {
 
     private final Ledger ledger;
     private final Clock clock;
+    private final TransferIds ids;
 
-    /** Votes kept in {@code ledger}, timed by {@code clock} (the ledger's clock). */
+    /** Votes kept in {@code ledger}, timed by {@code clock} (the ledger's clock), with random transfer ids. */
     public Votes(Ledger ledger, Clock clock) {
+        this(ledger, clock, TransferIds.random());
+    }
+
+    /**
+     * Votes kept in {@code ledger}, timed by {@code clock} (the ledger's clock), taking the ids of
+     * its unit and vote moves from {@code ids}.
+     */
+    public Votes(Ledger ledger, Clock clock, TransferIds ids) {
         this.ledger = ledger;
         this.clock = clock;
+        this.ids = ids;
         Accounts.ensure(
                 ledger,
                 List.of(
@@ -173,8 +183,8 @@ public final class Votes {
         }
     }
 
-    private static Transfer leg(AccountId from, AccountId to, Amount amount) {
-        return Transfer.builder(TransferId.random())
+    private Transfer leg(AccountId from, AccountId to, Amount amount) {
+        return Transfer.builder(ids.next())
                 .debit(from)
                 .credit(to)
                 .amount(amount)

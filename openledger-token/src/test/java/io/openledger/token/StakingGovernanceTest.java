@@ -70,6 +70,7 @@ class StakingGovernanceTest {
         assertThat(again.stakeOf(bob)).isEqualTo(Amount.tokens(70));
         assertThat(again.unbondingOf(bob)).isEqualTo(Amount.tokens(30));
         assertThat(again.totalStaked()).isEqualTo(Amount.tokens(70));
+        assertThat(Staking.totalStakedIn(token.ledger())).isEqualTo(Amount.tokens(70));
         assertThat(again.earned(bob)).isEqualTo(Amount.tokens(7));
         clock.advance(Duration.ofDays(21));
         assertThat(again.withdraw(bob)).isEqualTo(Amount.tokens(30));

@@ -18,6 +18,8 @@ import io.openledger.core.store.KeyValueStore;
 import io.openledger.core.store.RocksDbKeyValueStore;
 import io.openledger.token.Allocation;
 import io.openledger.token.Genesis;
+import io.openledger.token.GovernorParams;
+import io.openledger.token.StakingParams;
 import io.openledger.token.TokenParameters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,22 +59,33 @@ public final class L2Node implements AutoCloseable {
         this.devKeys = b.dev ? DevAccounts.standard(20) : List.of();
         Map<Address, Amount> alloc = new LinkedHashMap<>();
         Address liquidity = null;
+        Address firstFree = null;
+        Amount vesting = Amount.ZERO;
         for (Allocation a : b.genesis.allocations()) {
+            if (a.vesting() != null) { // escrowed in the L2 ledger by the executor, released by Vesting
+                vesting = vesting.add(a.amount());
+                continue;
+            }
             alloc.merge(a.beneficiary(), a.amount(), Amount::add);
+            if (firstFree == null) {
+                firstFree = a.beneficiary();
+            }
             if (a.name().equals("liquidity")) {
                 liquidity = a.beneficiary();
             }
         }
         if (b.dev) {
-            Address from = liquidity != null
-                    ? liquidity
-                    : b.genesis.allocations().getFirst().beneficiary();
+            if (firstFree == null) {
+                throw new IllegalArgumentException(
+                        "dev mode needs a genesis bucket that does not vest to fund the dev accounts");
+            }
+            Address from = liquidity != null ? liquidity : firstFree;
             for (PrivateKey k : devKeys) {
                 alloc.put(from, alloc.get(from).sub(b.devBalance));
                 alloc.merge(k.address(), b.devBalance, Amount::add);
             }
         }
-        this.genesisSupply = alloc.values().stream().reduce(Amount.ZERO, Amount::add);
+        this.genesisSupply = alloc.values().stream().reduce(vesting, Amount::add);
         if (b.store != null) {
             this.store = b.store;
             this.ownsStore = false;
@@ -84,7 +97,14 @@ public final class L2Node implements AutoCloseable {
             this.ownsStore = true;
         }
         TokenParameters tp = b.tokenParameters;
-        Executor executor = new Executor(b.chainId, tp.feeSchedule(), tp.splitRatios(), tp.remainderPolicy());
+        Executor executor = new Executor(
+                b.chainId,
+                tp.feeSchedule(),
+                tp.splitRatios(),
+                tp.remainderPolicy(),
+                b.stakingParams,
+                b.governorParams,
+                b.genesis);
         Sequencer.Config config = new Sequencer.Config(
                 b.chainId,
                 b.gasLimit,
@@ -261,6 +281,17 @@ public final class L2Node implements AutoCloseable {
     }
 
     /**
+     * The OPEN moved into the token module's ledger on L2 (staked, unbonding, unclaimed rewards,
+     * slashed) after block {@code number}, by the ledger's own books; it equals the native balance of
+     * {@link SystemAddresses#TOKEN_LEDGER}, which holds it in escrow.
+     *
+     * @throws IllegalStateException if the ledger's wallets and its escrow books disagree
+     */
+    public Amount ledgerHoldings(long number) {
+        return Executor.ledgerHoldings(sequencer.stateAt(number));
+    }
+
+    /**
      * Re-executes {@code blocks} on a fresh in-memory copy of this node's genesis and returns the
      * state root after each; equal to the headers' roots when execution is deterministic.
      */
@@ -305,6 +336,8 @@ public final class L2Node implements AutoCloseable {
         private Instant genesisTime = Instant.parse("2025-09-08T00:00:00Z");
         private Amount devBalance = Amount.tokens(10_000);
         private TokenParameters tokenParameters = new TokenParameters();
+        private StakingParams stakingParams = StakingParams.defaults();
+        private GovernorParams governorParams = GovernorParams.defaults();
         private int mempoolPerSender = 64;
         private int mempoolCapacity = 20_000;
         private int maxRequestBytes = 5 * 1024 * 1024;
@@ -321,6 +354,8 @@ public final class L2Node implements AutoCloseable {
             c.genesisTime = genesisTime;
             c.devBalance = devBalance;
             c.tokenParameters = tokenParameters;
+            c.stakingParams = stakingParams;
+            c.governorParams = governorParams;
             c.blockTime = Duration.ZERO;
             return c;
         }
@@ -433,6 +468,21 @@ public final class L2Node implements AutoCloseable {
         /** Fee schedule, split ratios and remainder policy of InferenceSettlement. */
         public Builder tokenParameters(TokenParameters p) {
             this.tokenParameters = Objects.requireNonNull(p, "tokenParameters");
+            return this;
+        }
+
+        /** Unbonding delay and slash destination of the Staking system contract (default {@link StakingParams#defaults()}). */
+        public Builder stakingParams(StakingParams p) {
+            this.stakingParams = Objects.requireNonNull(p, "stakingParams");
+            return this;
+        }
+
+        /**
+         * Voting delay and period, quorum, threshold, timelock and grace period of the Governance
+         * system contract, in seconds of block time (default {@link GovernorParams#defaults()}).
+         */
+        public Builder governorParams(GovernorParams p) {
+            this.governorParams = Objects.requireNonNull(p, "governorParams");
             return this;
         }
 

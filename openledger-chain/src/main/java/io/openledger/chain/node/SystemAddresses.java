@@ -26,6 +26,16 @@ public final class SystemAddresses {
     public static final Address INFERENCE_SETTLEMENT = Address.fromHex("0x4200000000000000000000000000000000000102");
     /** Staking of OPEN; receives the stakers' share of fees. */
     public static final Address STAKING = Address.fromHex("0x4200000000000000000000000000000000000103");
+    /** Governance: proposals voted with staked OPEN (the token module's Governor), executed as calls. */
+    public static final Address GOVERNANCE = Address.fromHex("0x4200000000000000000000000000000000000104");
+    /** Vesting: releases the genesis buckets escrowed in the L2 ledger (the token module's Vesting). */
+    public static final Address VESTING = Address.fromHex("0x4200000000000000000000000000000000000106");
+    /**
+     * The token module's ledger on L2: its storage holds the ledger (staking, votes, governance), and
+     * its native balance is the OPEN that has been moved into the ledger (the ledger's escrow). It has
+     * no callable functions.
+     */
+    public static final Address TOKEN_LEDGER = Address.fromHex("0x4200000000000000000000000000000000000105");
 
     private SystemAddresses() {}
 }

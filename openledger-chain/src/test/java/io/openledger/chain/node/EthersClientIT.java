@@ -2,6 +2,7 @@ package io.openledger.chain.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.openledger.token.GovernorParams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -65,8 +66,13 @@ class EthersClientIT {
     void ethersTalksToTheNode() throws Exception {
         Path abi = DIR.resolve("abi");
         Files.createDirectories(abi);
-        for (String name :
-                List.of("ModelRegistry", "DatanetRegistry", "InferenceSettlement", "Staking", "L2ToL1MessagePasser")) {
+        for (String name : List.of(
+                "ModelRegistry",
+                "DatanetRegistry",
+                "InferenceSettlement",
+                "Staking",
+                "Governance",
+                "L2ToL1MessagePasser")) {
             try (InputStream in = L2Node.class.getResourceAsStream("/io/openledger/chain/abi/" + name + ".json")) {
                 assertThat(in).as(name + " ABI resource").isNotNull();
                 Files.copy(in, abi.resolve(name + ".json"), StandardCopyOption.REPLACE_EXISTING);
@@ -75,7 +81,18 @@ class EthersClientIT {
         try (InputStream in = EthersClientIT.class.getResourceAsStream("/ethers/ethers-it.js")) {
             Files.copy(in, DIR.resolve("ethers-it.js"), StandardCopyOption.REPLACE_EXISTING);
         }
-        try (L2Node auto = L2Node.builder().dev(true).rpcPort(0).build();
+        GovernorParams quick = new GovernorParams(
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(20),
+                4,
+                io.openledger.core.Amount.ZERO,
+                Duration.ofSeconds(2),
+                Duration.ofHours(1));
+        try (L2Node auto = L2Node.builder()
+                        .dev(true)
+                        .governorParams(quick)
+                        .rpcPort(0)
+                        .build();
                 L2Node pool = L2Node.builder()
                         .dev(true)
                         .blockTime(Duration.ofHours(1))

@@ -23,18 +23,23 @@ import net.jqwik.api.Tuple;
 
 /**
  * Against a simple model (genesis supply plus minted deposits): after every block the sum of all
- * balances, fee vaults and contract-held OPEN included (nothing is burned on this L2), equals the
- * supply; and replaying the sealed blocks on a fresh genesis gives the same state roots.
+ * balances, fee vaults, contract-held OPEN and the token ledger's native escrow included (nothing is
+ * burned on this L2), equals the supply, and the escrow equals what the L2 ledger's books hold; and
+ * replaying the sealed blocks (staking, delegation, rewards and claims included) on a fresh genesis
+ * gives the same state roots.
  */
 class NodeProperties {
     private static final long CHAIN = 31337;
 
-    /** kind 0 transfer, 1 settlement, 2 deposit, 3 withdrawal, 4 stake, 5 failing call, 6 seal. */
+    /**
+     * kind 0 transfer, 1 settlement, 2 deposit, 3 withdrawal, 4 stake, 5 failing call, 6 seal, 7 unbond,
+     * 8 claim, 9 delegate, 10 withdraw unbonded stake.
+     */
     record Action(int kind, int from, int to, long amount) {}
 
     @Provide
     Arbitrary<List<Action>> actions() {
-        Arbitrary<Action> a = Arbitraries.integers().between(0, 6).flatMap(k -> Arbitraries.integers()
+        Arbitrary<Action> a = Arbitraries.integers().between(0, 10).flatMap(k -> Arbitraries.integers()
                 .between(0, 9)
                 .tuple3()
                 .map(t -> Tuple.of(t.get1(), t.get2(), t.get3()))
@@ -42,6 +47,15 @@ class NodeProperties {
                         .between(0, 3_000_000_000_000_000_000L)
                         .map(v -> new Action(k, t.get1(), t.get2(), v))));
         return a.list().ofMinSize(1).ofMaxSize(40);
+    }
+
+    private static Bytes staking(PrivateKey from, long nonce, Bytes data) {
+        return Txs.call(CHAIN, from, nonce, SystemAddresses.STAKING, Amount.ZERO, data, 600_000);
+    }
+
+    private static void checkSupply(L2Node node, L2Block b, Amount minted) {
+        assertThat(node.totalBalance(b.number())).isEqualTo(node.genesisSupply().add(minted));
+        assertThat(node.ledgerHoldings(b.number())).isEqualTo(node.balanceAt(SystemAddresses.TOKEN_LEDGER, b.number()));
     }
 
     @Property(tries = 12)
@@ -59,8 +73,24 @@ class NodeProperties {
                     Amount.ZERO,
                     Txs.registerModel("m", Hash.ZERO, List.of()),
                     300_000));
+            // one staker from the start, so settlements pay rewards through the ledger in every try
+            node.submit(Txs.call(
+                    CHAIN,
+                    keys.get(1),
+                    nonces[1]++,
+                    SystemAddresses.STAKING,
+                    Amount.tokens(5),
+                    Abi.encodeCall("stake()", List.of()),
+                    300_000));
+            node.submit(staking(
+                    keys.get(1),
+                    nonces[1]++,
+                    Abi.encodeCall(
+                            "delegate(address)",
+                            List.of(new AbiValue.AddressValue(keys.get(1).address())))));
             List<L2Block> blocks = new ArrayList<>();
             blocks.add(node.seal());
+            assertThat(blocks.getFirst().receipts()).allMatch(io.openledger.chain.block.Receipt::success);
             int step = 0;
             for (Action a : actions) {
                 step++;
@@ -128,19 +158,45 @@ class NodeProperties {
                                 value,
                                 Bytes.fromHex("0xdeadbeef"),
                                 100_000));
+                    case 7 ->
+                        node.submit(Txs.call(
+                                CHAIN,
+                                from,
+                                nonces[a.from()]++,
+                                SystemAddresses.STAKING,
+                                Amount.ZERO,
+                                Abi.encodeCall("unbond(uint256)", List.of(AbiValue.Uint.of(a.amount() / 2 + 1))),
+                                300_000));
+                    case 8 -> node.submit(staking(from, nonces[a.from()]++, Abi.encodeCall("claim()", List.of())));
+                    case 9 ->
+                        node.submit(staking(
+                                from,
+                                nonces[a.from()]++,
+                                Abi.encodeCall(
+                                        "delegate(address)",
+                                        List.of(new AbiValue.AddressValue(
+                                                keys.get(a.to() % 10).address())))));
+                    case 10 -> node.submit(staking(from, nonces[a.from()]++, Abi.encodeCall("withdraw()", List.of())));
                     default -> {
                         L2Block b = node.seal();
                         blocks.add(b);
-                        assertThat(node.totalBalance(b.number()))
-                                .isEqualTo(node.genesisSupply().add(minted));
+                        checkSupply(node, b, minted);
                     }
                 }
             }
             L2Block last = node.seal();
             blocks.add(last);
             assertThat(node.pendingCount()).isZero();
-            assertThat(node.totalBalance(last.number()))
-                    .isEqualTo(node.genesisSupply().add(minted));
+            checkSupply(node, last, minted);
+            long stakingOk = blocks.stream()
+                    .mapToLong(b -> java.util.stream.IntStream.range(
+                                    0, b.transactions().size())
+                            .filter(i -> b.receipts().get(i).success()
+                                    && b.transactions().get(i).to().equals(Optional.of(SystemAddresses.STAKING)))
+                            .count())
+                    .sum();
+            net.jqwik.api.statistics.Statistics.label("successful staking calls")
+                    .collect(stakingOk == 0 ? "none" : stakingOk < 5 ? "1-4" : "5+");
             assertThat(L2Node.replay(cfg, blocks))
                     .containsExactlyElementsOf(
                             blocks.stream().map(b -> b.header().stateRoot()).toList());

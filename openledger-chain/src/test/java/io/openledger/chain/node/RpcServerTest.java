@@ -201,6 +201,8 @@ class RpcServerTest {
                 "DatanetRegistry",
                 "InferenceSettlement",
                 "Staking",
+                "Governance",
+                "Vesting",
                 "L2ToL1MessagePasser",
                 "L1Block")) {
             JsonNode abi;
@@ -213,6 +215,8 @@ class RpcServerTest {
                         case "DatanetRegistry" -> SystemAddresses.DATANET_REGISTRY;
                         case "InferenceSettlement" -> SystemAddresses.INFERENCE_SETTLEMENT;
                         case "Staking" -> SystemAddresses.STAKING;
+                        case "Governance" -> SystemAddresses.GOVERNANCE;
+                        case "Vesting" -> SystemAddresses.VESTING;
                         case "L2ToL1MessagePasser" -> SystemAddresses.L2_TO_L1_MESSAGE_PASSER;
                         default -> SystemAddresses.L1_BLOCK;
                     };

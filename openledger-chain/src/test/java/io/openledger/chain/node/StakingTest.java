@@ -1,6 +1,7 @@
 package io.openledger.chain.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openledger.chain.abi.Abi;
 import io.openledger.chain.abi.AbiValue;
@@ -126,6 +127,64 @@ class StakingTest {
                     .isEqualTo(mid.add(Amount.tokens(40)).sub(gas2));
             assertThat(view(node, "stakeOf(address)", staker.address())).isEqualTo(Amount.tokens(60));
             assertThat(node.totalBalance(w.number())).isEqualTo(node.genesisSupply());
+            // the 60 still bonded are escrowed natively by the ledger account and booked in the ledger
+            assertThat(node.ledgerHoldings(w.number()))
+                    .isEqualTo(node.balanceAt(SystemAddresses.TOKEN_LEDGER, w.number()))
+                    .isGreaterThanOrEqualTo(node.ledgerHoldings(0).add(Amount.tokens(60)));
+        }
+    }
+
+    @Test
+    void aFailedStakingCallLeavesTheLedgerAsItWas() {
+        try (L2Node node = L2Node.builder().dev(true).build()) {
+            PrivateKey staker = node.devKeys().get(5);
+            node.submit(Txs.call(
+                    CHAIN,
+                    staker,
+                    0,
+                    SystemAddresses.STAKING,
+                    Amount.tokens(100),
+                    Abi.encodeCall("stake()", List.of()),
+                    200_000));
+            L2Block b = node.seal();
+            assertThat(b.receipts().get(1).success()).isTrue();
+            assertThat(b.gasUsed(1)).isLessThan(200_000);
+            Amount vestingEscrow = node.ledgerHoldings(0); // the genesis vesting buckets
+            assertThat(node.ledgerHoldings(b.number()))
+                    .isEqualTo(vestingEscrow.add(Amount.tokens(100)))
+                    .isEqualTo(node.balanceAt(SystemAddresses.TOKEN_LEDGER, b.number()));
+            Bytes tooMuch = Abi.encodeCall(
+                    "unbond(uint256)",
+                    List.of(new AbiValue.Uint(256, Amount.tokens(101).toBigInteger())));
+            assertThatThrownBy(() -> node.call(staker.address(), SystemAddresses.STAKING, tooMuch))
+                    .hasMessageContaining("execution reverted: Staking: ")
+                    .hasMessageContaining("bonded, not");
+            // a stake and an over-unbond in one transaction each: the second fails and the ledger keeps the first
+            node.submit(Txs.call(
+                    CHAIN,
+                    staker,
+                    1,
+                    SystemAddresses.STAKING,
+                    Amount.tokens(5),
+                    Abi.encodeCall("stake()", List.of()),
+                    200_000));
+            node.submit(Txs.call(
+                    CHAIN,
+                    staker,
+                    2,
+                    SystemAddresses.STAKING,
+                    Amount.ZERO,
+                    Abi.encodeCall(
+                            "unbond(uint256)",
+                            List.of(new AbiValue.Uint(256, Amount.tokens(200).toBigInteger()))),
+                    200_000));
+            L2Block c = node.seal();
+            assertThat(c.receipts().get(1).success()).isTrue();
+            assertThat(c.receipts().get(2).success()).isFalse();
+            assertThat(view(node, "stakeOf(address)", staker.address())).isEqualTo(Amount.tokens(105));
+            assertThat(view(node, "unbondingOf(address)", staker.address())).isEqualTo(Amount.ZERO);
+            assertThat(node.ledgerHoldings(c.number())).isEqualTo(vestingEscrow.add(Amount.tokens(105)));
+            assertThat(node.totalBalance(c.number())).isEqualTo(node.genesisSupply());
         }
     }
 }

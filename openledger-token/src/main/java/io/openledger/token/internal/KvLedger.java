@@ -59,6 +59,9 @@ public final class KvLedger implements Ledger {
 
     private final KeyValueStore store;
     private final Clock clock;
+    /** False: nothing is kept between calls; every read goes to the store (see {@link #openUncached}). */
+    private final boolean cached;
+
     private final Map<AccountId, Account> accounts = new HashMap<>();
     private final TreeSet<Expiry> expiries = new TreeSet<>();
     /** Most transfers applied in one group commit (TigerBeetle's batch limit is 8,190 events). */
@@ -66,12 +69,15 @@ public final class KvLedger implements Ledger {
 
     private final java.util.concurrent.ConcurrentLinkedQueue<Submission> submissions =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private IdFilter transferIds = new IdFilter(20);
+    private IdFilter transferIds;
     private long lastTimestamp;
 
-    private KvLedger(KeyValueStore store, Clock clock) {
+    private KvLedger(KeyValueStore store, Clock clock, boolean cached) {
         this.store = store;
         this.clock = clock;
+        this.cached = cached;
+        // 128 KiB for the cached ledger's id filter; the uncached one (built per L2 call) never uses it
+        this.transferIds = new IdFilter(cached ? 20 : 6);
     }
 
     /**
@@ -80,9 +86,55 @@ public final class KvLedger implements Ledger {
      * @throws LedgerCorruptionException if a record is damaged or the double-entry sums do not close
      */
     public static KvLedger open(KeyValueStore store, Clock clock) {
-        KvLedger l = new KvLedger(store, clock);
+        KvLedger l = new KvLedger(store, clock, true);
         l.load();
         return l;
+    }
+
+    /**
+     * A ledger over {@code store} that keeps nothing in memory between calls: accounts, the expiry
+     * index and the last timestamp are read from the store on every request, so whoever owns the
+     * store may roll its writes back (a reverted L2 transaction) and several such ledgers may work
+     * on the same store one after another. Opening reads nothing and checks no sums. The store must
+     * support {@code get}, {@code write} and {@code scan} over the account, expiry and per-account
+     * history prefixes ({@code tl/a/}, {@code tl/e/}, {@code tl/h/{account16}}), returning keys in
+     * unsigned byte order.
+     */
+    public static KvLedger openUncached(KeyValueStore store, Clock clock) {
+        return new KvLedger(store, clock, false);
+    }
+
+    /** The committed account {@code id} (from the cache, or the store when uncached). */
+    private @Nullable Account committedAccount(AccountId id) {
+        if (cached) {
+            return accounts.get(id);
+        }
+        Bytes key = LedgerCodec.accountKey(id);
+        Optional<Bytes> v = store.get(key);
+        return v.isEmpty() ? null : decode(() -> LedgerCodec.decodeAccount(key, v.get()), key);
+    }
+
+    /** Re-reads the last timestamp from the store when uncached (it is kept in memory otherwise). */
+    private void refresh() {
+        if (!cached) {
+            Optional<Bytes> ts = store.get(LedgerCodec.META_TIMESTAMP);
+            lastTimestamp = ts.isPresent() ? LedgerCodec.decodeLong(LedgerCodec.META_TIMESTAMP, ts.get()) : 0;
+        }
+    }
+
+    /** The expiry index in order (the cache, or a scan of the store when uncached). */
+    private java.util.NavigableSet<Expiry> expiryIndex() {
+        if (cached) {
+            return expiries;
+        }
+        TreeSet<Expiry> out = new TreeSet<>();
+        try (KeyValueIterator it = store.scan(Bytes.wrap(LedgerCodec.EXPIRY_PREFIX))) {
+            while (it.hasNext()) {
+                long[] e = LedgerCodec.parseExpiryKey(it.next().key());
+                out.add(new Expiry(e[0], new TransferId(e[1], e[2])));
+            }
+        }
+        return out;
     }
 
     private void load() {
@@ -151,12 +203,13 @@ public final class KvLedger implements Ledger {
     public synchronized List<AccountResult> createAccounts(List<Account> list) {
         List<AccountResult> results = new ArrayList<>(list.size());
         Map<AccountId, Account> created = new LinkedHashMap<>();
+        refresh();
         long ts = lastTimestamp;
         long now = nowNanos();
         for (Account a : list) {
             AccountResult r = validateAccount(a);
             if (r == AccountResult.OK) {
-                Account existing = created.containsKey(a.id()) ? created.get(a.id()) : accounts.get(a.id());
+                Account existing = created.containsKey(a.id()) ? created.get(a.id()) : committedAccount(a.id());
                 if (existing != null) {
                     r = existing.ledger() == a.ledger()
                                     && existing.code() == a.code()
@@ -190,7 +243,9 @@ public final class KvLedger implements Ledger {
             }
             batch.put(LedgerCodec.META_TIMESTAMP, LedgerCodec.encodeLong(ts));
             store.write(batch);
-            accounts.putAll(created);
+            if (cached) {
+                accounts.putAll(created);
+            }
             lastTimestamp = ts;
         }
         return results;
@@ -269,6 +324,7 @@ public final class KvLedger implements Ledger {
             size += s.transfers.size();
         }
         long now = nowNanos();
+        refresh();
         Work w = new Work();
         expireInto(w, now);
         for (Submission s : group) {
@@ -332,6 +388,7 @@ public final class KvLedger implements Ledger {
 
     @Override
     public synchronized int expirePendingTransfers() {
+        refresh();
         Work w = new Work();
         int n = expireInto(w, nowNanos());
         w.commit();
@@ -340,7 +397,7 @@ public final class KvLedger implements Ledger {
 
     private int expireInto(Work w, long now) {
         int n = 0;
-        for (Expiry e : expiries) {
+        for (Expiry e : expiryIndex()) {
             if (e.at > now) {
                 break;
             }
@@ -365,7 +422,7 @@ public final class KvLedger implements Ledger {
 
     @Override
     public synchronized Optional<Account> lookupAccount(AccountId id) {
-        return Optional.ofNullable(accounts.get(id));
+        return Optional.ofNullable(committedAccount(id));
     }
 
     @Override
@@ -386,7 +443,18 @@ public final class KvLedger implements Ledger {
 
     @Override
     public synchronized List<Account> accounts() {
-        return List.copyOf(new TreeMap<>(accounts).values());
+        if (cached) {
+            return List.copyOf(new TreeMap<>(accounts).values());
+        }
+        TreeMap<AccountId, Account> all = new TreeMap<>();
+        try (KeyValueIterator it = store.scan(Bytes.wrap(LedgerCodec.ACCOUNT_PREFIX))) {
+            while (it.hasNext()) {
+                KeyValue kv = it.next();
+                Account a = decode(() -> LedgerCodec.decodeAccount(kv.key(), kv.value()), kv.key());
+                all.put(a.id(), a);
+            }
+        }
+        return List.copyOf(all.values());
     }
 
     @Override
@@ -423,7 +491,7 @@ public final class KvLedger implements Ledger {
         @Nullable
         Account account(AccountId id) {
             Account a = touched.get(id);
-            return a != null ? a : accounts.get(id);
+            return a != null ? a : committedAccount(id);
         }
 
         @Nullable
@@ -752,6 +820,10 @@ public final class KvLedger implements Ledger {
             }
             batch.put(LedgerCodec.META_TIMESTAMP, LedgerCodec.encodeLong(ts));
             store.write(batch); // throws without changing the cache if the store refuses
+            lastTimestamp = ts;
+            if (!cached) {
+                return;
+            }
             accounts.putAll(touched);
             for (TransferId id : transfers.keySet()) {
                 transferIds.add(id.hi(), id.lo());

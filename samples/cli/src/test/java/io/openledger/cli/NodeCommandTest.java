@@ -54,6 +54,8 @@ class NodeCommandTest {
                 .contains("(idempotent per request hash)")
                 .contains("reverted")
                 .contains("= genesis supply: conserved")
+                .contains("bonded 100 OPEN and earned")
+                .contains("= its native escrow: matches")
                 .doesNotContain("BUG")
                 .doesNotContain("NOT CONSERVED");
         assertThat(ctx.require(AnchorReceipt.class).version()).isEqualTo(v);

@@ -113,6 +113,21 @@ final class AbiReader {
         return out;
     }
 
+    /** A {@code bytes[]} argument: a length, then offsets (from the first offset word) of each element. */
+    List<Bytes> bytesArray(int index, int max) {
+        int at = offset(index, 0);
+        BigInteger len = uint(at);
+        if (len.bitLength() > 31 || len.intValue() > max || at + 32 + 32L * len.intValue() > data.size()) {
+            throw new Revert("argument " + index + " has an array length outside the calldata or above " + max);
+        }
+        AbiReader elements = new AbiReader(data.slice(at + 32));
+        List<Bytes> out = new ArrayList<>();
+        for (int i = 0; i < len.intValue(); i++) {
+            out.add(elements.bytes(i));
+        }
+        return out;
+    }
+
     List<Amount> uint256Array(int index, int max) {
         return array(index, max).stream().map(Amount::fromBytes32).toList();
     }

@@ -7,11 +7,50 @@ import io.openledger.core.Amount;
 import io.openledger.core.Bytes;
 import io.openledger.core.Hash;
 import io.openledger.core.crypto.Hashing;
+import io.openledger.token.TransferId;
+import io.openledger.token.TransferIds;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /** One call into a system contract: who, what, how much, and where its logs and gas go. Not thread-safe. */
 final class CallContext {
+    /**
+     * What all calls of one transaction share: its hash (the seed of the ids of ledger transfers the
+     * token module makes up, so that replicas and replays record the same ids) and the next counter.
+     */
+    static final class TxScope {
+        private final Supplier<Hash> hash;
+        private @Nullable Hash cached;
+        private long next;
+
+        TxScope(Supplier<Hash> hash) {
+            this.hash = hash;
+        }
+
+        Hash hash() {
+            Hash h = cached;
+            if (h == null) {
+                h = hash.get();
+                cached = h;
+            }
+            return h;
+        }
+
+        /** Transfer ids keccak("openledger/l2/transfer" ‖ tx hash ‖ uint64 k) for k = 0, 1, … across the transaction. */
+        TransferIds transferIds() {
+            return () -> TransferId.derive(
+                    "openledger/l2/transfer", hash().bytes(), Amount.of(next++).toBytes32());
+        }
+    }
+
+    /** Runs a nested call from a system contract (Governance executing a proposal's calls). */
+    interface NestedCalls {
+        /** Calls {@code to} with {@code data} as {@code from} within {@code parent}'s transaction; reverts propagate. */
+        Bytes call(CallContext parent, Address from, Address to, Bytes data);
+    }
+
     final WorldState state;
     final Address sender;
     final Address self;
@@ -20,6 +59,8 @@ final class CallContext {
     final long blockNumber;
     final long timestamp;
     final List<Log> logs = new ArrayList<>();
+    final TxScope tx;
+    final NestedCalls nested;
     long gasUsed;
     Bytes output = Bytes.EMPTY;
 
@@ -30,7 +71,11 @@ final class CallContext {
             Amount value,
             Bytes data,
             long blockNumber,
-            long timestamp) {
+            long timestamp,
+            TxScope tx,
+            NestedCalls nested) {
+        this.tx = tx;
+        this.nested = nested;
         this.state = state;
         this.sender = sender;
         this.self = self;

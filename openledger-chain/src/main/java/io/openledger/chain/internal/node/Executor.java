@@ -16,10 +16,21 @@ import io.openledger.chain.tx.Transactions;
 import io.openledger.core.Address;
 import io.openledger.core.Amount;
 import io.openledger.core.Bytes;
+import io.openledger.core.Clock;
+import io.openledger.core.crypto.Hashing;
+import io.openledger.token.Account;
+import io.openledger.token.Allocation;
 import io.openledger.token.FeeSchedule;
 import io.openledger.token.FeeSplit;
+import io.openledger.token.Genesis;
+import io.openledger.token.GovernorParams;
+import io.openledger.token.Ledger;
+import io.openledger.token.OpenToken;
 import io.openledger.token.SplitRatios;
 import io.openledger.token.StakingParams;
+import io.openledger.token.TransferIds;
+import io.openledger.token.Vesting;
+import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,18 +61,94 @@ public final class Executor {
     private final long chainId;
     private final Map<Address, SystemContract> contracts = new HashMap<>();
 
-    /** An executor for chain {@code chainId} with the token module's fee parameters. */
-    public Executor(long chainId, FeeSchedule schedule, SplitRatios ratios, FeeSplit.RemainderPolicy policy) {
+    private final StakingParams stakingParams;
+
+    private final Genesis genesis;
+
+    /**
+     * An executor for chain {@code chainId} with the token module's fee parameters, default staking
+     * and governance, and {@code genesis}'s vesting buckets.
+     */
+    public Executor(
+            long chainId, FeeSchedule schedule, SplitRatios ratios, FeeSplit.RemainderPolicy policy, Genesis genesis) {
+        this(chainId, schedule, ratios, policy, StakingParams.defaults(), GovernorParams.defaults(), genesis);
+    }
+
+    /**
+     * An executor for chain {@code chainId} with the token module's fee, staking and governance
+     * parameters; {@code genesis}'s vesting buckets are escrowed in the L2 ledger at genesis and
+     * released by the Vesting contract.
+     */
+    public Executor(
+            long chainId,
+            FeeSchedule schedule,
+            SplitRatios ratios,
+            FeeSplit.RemainderPolicy policy,
+            StakingParams stakingParams,
+            GovernorParams governorParams,
+            Genesis genesis) {
         this.chainId = chainId;
+        this.stakingParams = stakingParams;
+        this.genesis = genesis;
+        StakingContract staking = new StakingContract(stakingParams);
         for (SystemContract c : List.of(
                 new ModelRegistryContract(),
                 new DatanetRegistryContract(),
-                new SettlementContract(schedule, ratios, policy),
-                new StakingContract(StakingParams.defaults()),
+                new SettlementContract(schedule, ratios, policy, staking),
+                staking,
+                new GovernanceContract(governorParams, stakingParams),
+                new VestingContract(genesis, stakingParams),
+                new TokenLedgerContract(),
                 new MessagePasserContract(),
                 new L1BlockContract())) {
             contracts.put(c.address(), c);
         }
+    }
+
+    /**
+     * Writes the genesis part of the L2 ledger into {@code s}: the accounts of the token module's
+     * OpenToken, Votes and Staking, the native-escrow bridge account, and every vesting bucket of the
+     * genesis allocation escrowed in the ledger (its OPEN minted natively to TOKEN_LEDGER and credited
+     * to the bucket's {@link io.openledger.token.Vesting#escrowAddress escrow wallet}); the caller
+     * credits the other buckets natively (see {@link #vestingAllocations}). Also installs the
+     * system-contract code markers.
+     */
+    public void initGenesis(WorldState s, long timestamp) {
+        for (Address a : systemContracts()) {
+            s.setCode(a, SYSTEM_CODE);
+        }
+        L2Ledger l = new L2Ledger(
+                s, gas -> {}, timestamp, TransferIds.sequence("openledger/l2/genesis", Bytes.EMPTY), stakingParams);
+        for (Allocation a : vestingAllocations(genesis)) {
+            Address escrow = Vesting.escrowAddress(a.name());
+            s.addBalance(escrow, a.amount());
+            l.depositFrom(escrow, escrow, a.amount());
+        }
+    }
+
+    /** The buckets of {@code genesis} that vest (escrowed in the L2 ledger at genesis), in order. */
+    public static List<Allocation> vestingAllocations(Genesis genesis) {
+        return genesis.allocations().stream().filter(a -> a.vesting() != null).toList();
+    }
+
+    /**
+     * The OPEN held in the L2 ledger's wallets according to the ledger's own books (the bridge's net
+     * debit) in state {@code s}; equals the native balance of {@link SystemAddresses#TOKEN_LEDGER}.
+     */
+    public static Amount ledgerHoldings(WorldState s) {
+        Ledger ledger = Ledger.openUncached(L2Ledger.store(s, gas -> {}), Clock.system());
+        Amount bridged = L2Ledger.bridged(ledger);
+        BigInteger wallets = BigInteger.ZERO;
+        for (Account a : ledger.accounts()) {
+            if (a.ledger() == OpenToken.LEDGER && !a.id().equals(L2Ledger.BRIDGE)) {
+                wallets = wallets.add(a.netCredit());
+            }
+        }
+        if (!wallets.equals(bridged.toBigInteger())) {
+            throw new IllegalStateException(
+                    "L2 ledger books do not close: wallets hold " + wallets + ", bridged " + bridged.toBigInteger());
+        }
+        return bridged;
     }
 
     /** The system contract addresses (their accounts get a code marker at genesis). */
@@ -79,13 +166,15 @@ public final class Executor {
      *
      * @throws RpcException naming the first rule broken
      */
-    public void checkAgainstState(WorldState s, Transaction tx, Address sender, Amount baseFee) {
+    public void checkAgainstState(WorldState s, Transaction tx, Bytes raw, Address sender, Amount baseFee) {
         long nonce = s.nonce(sender);
         if (Long.compareUnsigned(tx.nonce(), nonce) < 0) {
             throw new RpcException(
                     RpcException.SERVER_ERROR, "nonce too low: next nonce " + nonce + ", tx nonce " + tx.nonce());
         }
-        Amount cost = feeCap(tx).mul(Amount.of(tx.gasLimit())).add(tx.value());
+        // the L1 data fee is charged up front by applySigned, so a sender who cannot pay it would be
+        // dropped at sealing without a receipt: refuse it here with the same wording
+        Amount cost = feeCap(tx).mul(Amount.of(tx.gasLimit())).add(tx.value()).add(l1Fee(s, raw));
         if (s.balance(sender).lessThan(cost)) {
             throw new RpcException(
                     RpcException.SERVER_ERROR,
@@ -189,7 +278,8 @@ public final class Executor {
             if (d.to().isEmpty()) {
                 throw new Revert("contract creation is not supported");
             }
-            CallContext ctx = run(s, d.from(), d.to().get(), d.value(), d.data(), env);
+            CallContext ctx =
+                    run(s, d.from(), d.to().get(), d.value(), d.data(), env, new CallContext.TxScope(d::hash));
             gas += ctx.gasUsed;
             logs = ctx.logs;
             out = ctx.output;
@@ -212,13 +302,15 @@ public final class Executor {
                 reason);
     }
 
-    private CallContext run(WorldState s, Address from, Address to, Amount value, Bytes data, BlockEnv env) {
+    private CallContext run(
+            WorldState s, Address from, Address to, Amount value, Bytes data, BlockEnv env, CallContext.TxScope scope) {
         if (s.balance(from).lessThan(value)) {
             throw new Revert("insufficient balance for transfer");
         }
         s.subBalance(from, value);
         s.addBalance(to, value);
-        CallContext ctx = new CallContext(s, from, to, value, data, env.number(), env.timestamp());
+        CallContext ctx =
+                new CallContext(s, from, to, value, data, env.number(), env.timestamp(), scope, this::nestedCall);
         SystemContract c = contracts.get(to);
         if (c != null) {
             ctx.output = c.call(ctx);
@@ -226,6 +318,28 @@ public final class Executor {
             throw new Revert("calls to EVM bytecode are not supported");
         }
         return ctx;
+    }
+
+    /** A call from one system contract to another within the same transaction (no value). */
+    private Bytes nestedCall(CallContext parent, Address from, Address to, Bytes data) {
+        SystemContract c = contracts.get(to);
+        if (c == null) {
+            throw new Revert("call target " + to.toChecksumHex() + " is not a system contract");
+        }
+        CallContext child = new CallContext(
+                parent.state,
+                from,
+                to,
+                Amount.ZERO,
+                data,
+                parent.blockNumber,
+                parent.timestamp,
+                parent.tx,
+                this::nestedCall);
+        Bytes out = c.call(child);
+        parent.logs.addAll(child.logs);
+        parent.gas(child.gasUsed);
+        return out;
     }
 
     /**
@@ -266,7 +380,14 @@ public final class Executor {
         Bytes out = Bytes.EMPTY;
         List<Log> logs = List.of();
         try {
-            CallContext ctx = run(s, sender, tx.to().orElseThrow(), tx.value(), tx.data(), env);
+            CallContext ctx = run(
+                    s,
+                    sender,
+                    tx.to().orElseThrow(),
+                    tx.value(),
+                    tx.data(),
+                    env,
+                    new CallContext.TxScope(() -> Hashing.keccak256(encoded)));
             gas = Math.max(gas + ctx.gasUsed, floor);
             logs = ctx.logs;
             out = ctx.output;
@@ -309,7 +430,15 @@ public final class Executor {
             if (!value.isZero() && s.balance(from).lessThan(value)) {
                 s.addBalance(from, value); // eth_call may run from an unfunded account
             }
-            CallContext ctx = run(s, from, to, value, data, env);
+            CallContext ctx = run(
+                    s,
+                    from,
+                    to,
+                    value,
+                    data,
+                    env,
+                    new CallContext.TxScope(
+                            () -> Hashing.keccak256(Bytes.utf8("openledger/l2/call"), from.bytes(), to.bytes(), data)));
             return new CallResult(true, Math.max(gas + ctx.gasUsed, floor), ctx.output, null);
         } catch (Revert r) {
             return new CallResult(false, gas, r.data(), r.getMessage());

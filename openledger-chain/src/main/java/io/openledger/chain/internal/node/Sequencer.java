@@ -78,9 +78,7 @@ public final class Sequencer {
             for (Map.Entry<Address, Amount> e : alloc.entrySet()) {
                 state.addBalance(e.getKey(), e.getValue());
             }
-            for (Address a : executor.systemContracts()) {
-                state.setCode(a, Executor.SYSTEM_CODE);
-            }
+            executor.initGenesis(state, config.genesisTimestamp());
             Hash root = state.commit();
             BlockHeader header = header(
                     Hash.ZERO,
@@ -191,7 +189,7 @@ public final class Sequencer {
     /** Adds an already checked transaction (see {@link Executor#checkStatic}). */
     public synchronized Hash admit(Transaction tx, Bytes raw, Address sender) {
         Hash h = Hashing.keccak256(raw);
-        executor.checkAgainstState(state, tx, sender, nextBaseFee());
+        executor.checkAgainstState(state, tx, raw, sender, nextBaseFee());
         mempool.add(new Mempool.Pending(tx, raw, sender, h));
         return h;
     }

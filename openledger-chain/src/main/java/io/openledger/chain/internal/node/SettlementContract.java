@@ -22,15 +22,19 @@ import java.util.TreeMap;
  * returned) and the fee is split by the token module's {@link FeeSplit#compute} with its {@link
  * FeeSchedule} and {@link SplitRatios} to the model's owner, the stakers (through {@link
  * StakingContract}), the contributors by attribution weight and the protocol treasury, with anything
- * unattributable to the token module's dust address. Each request hash settles once.
+ * unattributable to the token module's dust address. The stakers' part moves into the L2 ledger's
+ * reward pool and is accounted by the token module's {@code Staking}. Each request hash settles once.
  */
 final class SettlementContract extends SystemContract {
     static final int MAX_CONTRIBUTORS = 256;
     private final FeeSchedule schedule;
     private final SplitRatios ratios;
     private final FeeSplit.RemainderPolicy policy;
+    private final StakingContract staking;
 
-    SettlementContract(FeeSchedule schedule, SplitRatios ratios, FeeSplit.RemainderPolicy policy) {
+    SettlementContract(
+            FeeSchedule schedule, SplitRatios ratios, FeeSplit.RemainderPolicy policy, StakingContract staking) {
+        this.staking = staking;
         this.schedule = schedule;
         this.ratios = ratios;
         this.policy = policy;
@@ -103,13 +107,12 @@ final class SettlementContract extends SystemContract {
             throw new Revert("InferenceSettlement: bad attribution weights: " + e.getMessage());
         }
         c.store(doneSlot(request), Bytes.of((byte) 1));
-        boolean stakers = !StakingContract.totalStaked(c.state).isZero();
+        boolean stakers = staking.hasStakers(c);
         FeeSplit split = FeeSplit.compute(fee, ratios, w, stakers, policy);
         c.pay(c.sender, c.value.sub(fee));
         c.pay(developer, split.modelDeveloper());
         if (!split.stakers().isZero()) {
-            c.pay(SystemAddresses.STAKING, split.stakers());
-            StakingContract.notifyReward(c, split.stakers());
+            staking.reward(c, split.stakers()); // into the ledger's reward pool, through the token module's Staking
         }
         for (Map.Entry<ContributorId, Amount> e : split.contributors().entrySet()) {
             c.pay(e.getKey().address(), e.getValue());

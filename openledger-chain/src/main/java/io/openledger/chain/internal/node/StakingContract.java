@@ -6,38 +6,52 @@ import io.openledger.chain.node.SystemAddresses;
 import io.openledger.core.Address;
 import io.openledger.core.Amount;
 import io.openledger.core.Bytes;
-import io.openledger.core.Hash;
+import io.openledger.token.Ledger;
+import io.openledger.token.Staking;
 import io.openledger.token.StakingParams;
+import io.openledger.token.TokenException;
+import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 
 /**
- * Staking: OPEN staked as native value; rewards (the stakers' share of inference fees) are spread
- * over the stake present when they arrive with the reward-per-token accumulator (Synthetix
- * StakingRewards): {@code earned = stake × (acc − paid[staker]) / 1e18 + owed[staker]}. Unbonded
- * stake stops earning at once and can be withdrawn after the token module's {@link
- * StakingParams#unbondingDelay()} (block time), as the token module's {@code Staking} does.
+ * Staking: the token module's {@link Staking} (with {@link io.openledger.token.Votes} for voting
+ * power) run unchanged over the L2 ledger ({@link L2Ledger}). Staked OPEN arrives as the call's native
+ * value and is moved into the ledger escrow, credited to the staker's ledger wallet and bonded there;
+ * withdrawn stake and claimed rewards leave the ledger the same way, back to native balance. Rewards
+ * (the stakers' share of inference fees, paid in by {@link SettlementContract}) follow the token
+ * module's reward-per-token accumulator; unbonding waits {@link StakingParams#unbondingDelay()} of
+ * block time. Bonded stake counts as voting units once delegated ({@code delegate}), which is what
+ * {@link GovernanceContract} counts; only Governance may {@code slash}.
  */
 final class StakingContract extends SystemContract {
-    private static final Amount SCALE = Amount.ONE_TOKEN;
-    private static final Hash TOTAL = CallContext.slot("staking/total");
-    private static final Hash ACC = CallContext.slot("staking/acc");
-    private static final Hash UNDISTRIBUTED = CallContext.slot("staking/undistributed");
-
-    private final long unbondingSeconds;
+    private final StakingParams params;
 
     StakingContract(StakingParams params) {
-        this.unbondingSeconds = params.unbondingDelay().toSeconds();
+        this.params = params;
         function("stake()", this::stake);
         function("unbond(uint256)", this::unbond);
         function("withdraw()", this::withdraw);
-        function(
-                "unbondingOf(address)", c -> unbondingOf(c, c.args().address(0)).toBytes32());
         function("claim()", this::claim);
+        function("delegate(address)", this::delegate);
+        function("slash(address,uint256,uint256)", this::slash);
+        function("unbondingOf(address)", view(c -> l(c).staking
+                .unbondingOf(c.args().address(0))));
+        function("stakeOf(address)", view(c -> l(c).staking.stakeOf(c.args().address(0))));
+        function("totalStaked()", view(c -> l(c).staking.totalStaked()));
+        function("earned(address)", view(c -> l(c).staking.earned(c.args().address(0))));
+        function("getVotes(address)", view(c -> l(c).votes.getVotes(c.args().address(0))));
+        function("getPastVotes(address,uint256)", view(c -> {
+            AbiReader a = c.args();
+            return l(c).votes.getPastVotes(a.address(0), a.uint64(1));
+        }));
+        function("getPastTotalSupply(uint256)", view(c -> l(c).votes
+                .getPastTotalSupply(c.args().uint64(0))));
         function(
-                "stakeOf(address)",
-                c -> amountOf(c, CallContext.slot("stake", c.args().address(0).bytes())));
-        function("totalStaked()", c -> amountOf(c, TOTAL));
-        function("earned(address)", c -> earned(c, c.args().address(0)).toBytes32());
+                "delegates(address)",
+                c -> CallContext.word(l(c).votes.delegates(c.args().address(0)).orElse(Address.ZERO)));
+        function("clock()", c -> CallContext.word(c.timestamp));
+        function("CLOCK_MODE()", c -> Abi.encode(new AbiValue.Text("mode=timestamp")));
     }
 
     @Override
@@ -50,52 +64,58 @@ final class StakingContract extends SystemContract {
         return "Staking";
     }
 
-    private static Bytes amountOf(CallContext c, Hash slot) {
-        return CallContext.asAmount(c.storage(slot)).toBytes32();
+    StakingParams params() {
+        return params;
     }
 
-    static Amount totalStaked(WorldState s) {
-        return CallContext.asAmount(s.storage(SystemAddresses.STAKING, TOTAL));
+    private L2Ledger l(CallContext c) {
+        return L2Ledger.of(c, params);
     }
 
-    /** Credits {@code amount} (already paid to this contract) to the stakers. */
-    static void notifyReward(CallContext c, Amount amount) {
-        Amount total = CallContext.asAmount(c.state.storage(SystemAddresses.STAKING, TOTAL));
-        if (total.isZero()) {
-            Amount u = CallContext.asAmount(c.state.storage(SystemAddresses.STAKING, UNDISTRIBUTED));
-            c.state.setStorage(
-                    SystemAddresses.STAKING, UNDISTRIBUTED, u.add(amount).toMinimalBytes());
-            return;
+    private static Function<CallContext, Bytes> view(Function<CallContext, Amount> f) {
+        return c -> {
+            c.requireNoValue();
+            return guarded(() -> f.apply(c)).toBytes32();
+        };
+    }
+
+    /** Runs token-module code, turning its refusals into reverts with the token module's message. */
+    static <T> T guarded(java.util.function.Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (TokenException | IllegalArgumentException | IllegalStateException e) {
+            throw new Revert("Staking: " + e.getMessage());
         }
-        Amount acc = CallContext.asAmount(c.state.storage(SystemAddresses.STAKING, ACC));
-        c.state.setStorage(
-                SystemAddresses.STAKING,
-                ACC,
-                acc.add(amount.mulDiv(SCALE, total)).toMinimalBytes());
     }
 
-    private static Amount earned(CallContext c, Address who) {
-        Amount stake = CallContext.asAmount(c.storage(CallContext.slot("stake", who.bytes())));
-        Amount acc = CallContext.asAmount(c.storage(ACC));
-        Amount paid = CallContext.asAmount(c.storage(CallContext.slot("paid", who.bytes())));
-        Amount owed = CallContext.asAmount(c.storage(CallContext.slot("owed", who.bytes())));
-        return stake.mulDiv(acc.sub(paid), SCALE).add(owed);
+    /** Whether anyone has stake bonded (rewards go to dust otherwise). */
+    boolean hasStakers(CallContext c) {
+        // one account read, not the services' set-up: every settlement asks this
+        Instant now = Instant.ofEpochSecond(c.timestamp);
+        return !Staking.totalStakedIn(Ledger.openUncached(L2Ledger.store(c.state, c::gas), () -> now))
+                .isZero();
     }
 
-    private static void checkpoint(CallContext c, Address who) {
-        Amount e = earned(c, who);
-        c.store(CallContext.slot("owed", who.bytes()), e.toMinimalBytes());
-        c.store(CallContext.slot("paid", who.bytes()), c.storage(ACC));
+    /** Pays {@code amount}, held natively by the calling contract, into the reward pool for current stakers. */
+    void reward(CallContext c, Amount amount) {
+        L2Ledger l = l(c);
+        l.depositFrom(c.self, Staking.rewardPool(), amount);
+        guarded(() -> {
+            l.staking.notifyReward(amount);
+            return null;
+        });
     }
 
     private Bytes stake(CallContext c) {
         if (c.value.isZero()) {
             throw new Revert("Staking: stake is zero");
         }
-        checkpoint(c, c.sender);
-        Hash s = CallContext.slot("stake", c.sender.bytes());
-        c.store(s, CallContext.asAmount(c.storage(s)).add(c.value).toMinimalBytes());
-        c.store(TOTAL, CallContext.asAmount(c.storage(TOTAL)).add(c.value).toMinimalBytes());
+        L2Ledger l = l(c);
+        l.depositFrom(c.self, c.sender, c.value);
+        guarded(() -> {
+            l.staking.stake(c.sender, c.value);
+            return null;
+        });
         c.emit(
                 "Staked(address,uint256)",
                 List.of(CallContext.topic(c.sender)),
@@ -103,42 +123,14 @@ final class StakingContract extends SystemContract {
         return Bytes.EMPTY;
     }
 
-    private static Hash entries(Address who) {
-        return CallContext.slot("unbonding/count", who.bytes());
-    }
-
-    private static Hash entryAmount(Address who, long k) {
-        return CallContext.slot("unbonding/amount", who.bytes(), CallContext.word(k));
-    }
-
-    private static Hash entryRelease(Address who, long k) {
-        return CallContext.slot("unbonding/release", who.bytes(), CallContext.word(k));
-    }
-
-    private static Amount unbondingOf(CallContext c, Address who) {
-        Amount sum = Amount.ZERO;
-        for (long k = 0, n = CallContext.asLong(c.storage(entries(who))); k < n; k++) {
-            sum = sum.add(CallContext.asAmount(c.storage(entryAmount(who, k))));
-        }
-        return sum;
-    }
-
     private Bytes unbond(CallContext c) {
         c.requireNoValue();
         Amount amount = c.args().uint256(0);
-        Hash s = CallContext.slot("stake", c.sender.bytes());
-        Amount stake = CallContext.asAmount(c.storage(s));
-        if (amount.isZero() || stake.lessThan(amount)) {
-            throw new Revert("Staking: unbond amount is zero or above the stake");
+        if (amount.isZero()) {
+            throw new Revert("Staking: unbond amount is zero");
         }
-        checkpoint(c, c.sender);
-        c.store(s, stake.sub(amount).toMinimalBytes());
-        c.store(TOTAL, CallContext.asAmount(c.storage(TOTAL)).sub(amount).toMinimalBytes());
-        long k = CallContext.asLong(c.storage(entries(c.sender)));
-        long release = c.timestamp + unbondingSeconds;
-        c.store(entries(c.sender), Rlpish.minimal(k + 1));
-        c.store(entryAmount(c.sender, k), amount.toMinimalBytes());
-        c.store(entryRelease(c.sender, k), Rlpish.minimal(release));
+        Instant at = guarded(() -> l(c).staking.unbond(c.sender, amount));
+        long release = at.getEpochSecond();
         c.emit(
                 "Unbonding(address,uint256,uint64)",
                 List.of(CallContext.topic(c.sender)),
@@ -148,15 +140,9 @@ final class StakingContract extends SystemContract {
 
     private Bytes withdraw(CallContext c) {
         c.requireNoValue();
-        Amount due = Amount.ZERO;
-        for (long k = 0, n = CallContext.asLong(c.storage(entries(c.sender))); k < n; k++) {
-            Amount a = CallContext.asAmount(c.storage(entryAmount(c.sender, k)));
-            if (!a.isZero() && CallContext.asLong(c.storage(entryRelease(c.sender, k))) <= c.timestamp) {
-                c.store(entryAmount(c.sender, k), Bytes.EMPTY);
-                due = due.add(a);
-            }
-        }
-        c.pay(c.sender, due);
+        L2Ledger l = l(c);
+        Amount due = guarded(() -> l.staking.withdraw(c.sender));
+        l.withdrawTo(c.sender, c.sender, due);
         c.emit(
                 "Withdrawn(address,uint256)",
                 List.of(CallContext.topic(c.sender)),
@@ -166,15 +152,49 @@ final class StakingContract extends SystemContract {
 
     private Bytes claim(CallContext c) {
         c.requireNoValue();
-        checkpoint(c, c.sender);
-        Hash o = CallContext.slot("owed", c.sender.bytes());
-        Amount owed = CallContext.asAmount(c.storage(o));
-        c.store(o, Bytes.EMPTY);
-        c.pay(c.sender, owed);
+        L2Ledger l = l(c);
+        Amount owed = guarded(() -> l.staking.claim(c.sender));
+        l.withdrawTo(c.sender, c.sender, owed);
         c.emit(
                 "RewardClaimed(address,uint256)",
                 List.of(CallContext.topic(c.sender)),
                 Abi.encode(new AbiValue.Uint(256, owed.toBigInteger())));
         return owed.toBytes32();
+    }
+
+    private Bytes delegate(CallContext c) {
+        c.requireNoValue();
+        Address to = c.args().address(0);
+        L2Ledger l = l(c);
+        Address from = l.votes.delegates(c.sender).orElse(Address.ZERO);
+        guarded(() -> {
+            l.votes.delegate(c.sender, to);
+            return null;
+        });
+        c.emit(
+                "DelegateChanged(address,address,address)",
+                List.of(CallContext.topic(c.sender), CallContext.topic(from), CallContext.topic(to)),
+                Bytes.EMPTY);
+        return Bytes.EMPTY;
+    }
+
+    private Bytes slash(CallContext c) {
+        c.requireNoValue();
+        if (!c.sender.equals(SystemAddresses.GOVERNANCE)) {
+            throw new Revert("Staking: only Governance may slash");
+        }
+        AbiReader a = c.args();
+        Address staker = a.address(0);
+        long num = a.uint64(1);
+        long den = a.uint64(2);
+        if (num < 0 || den < 0) {
+            throw new Revert("Staking: slash fraction above 2^63-1");
+        }
+        Amount total = guarded(() -> l(c).staking.slash(staker, num, den));
+        c.emit(
+                "Slashed(address,uint256)",
+                List.of(CallContext.topic(staker)),
+                Abi.encode(new AbiValue.Uint(256, total.toBigInteger())));
+        return total.toBytes32();
     }
 }

@@ -168,6 +168,7 @@ public final class ChainStep implements DemoStep {
             PrivateKey developer = keys.get(0);
             PrivateKey curator = keys.get(1);
             PrivateKey payer = keys.get(2);
+            PrivateKey staker = keys.get(3);
             ctx.say(
                     "L2 node started in-process: chain id %d, JSON-RPC %s, genesis = token module allocation (%s OPEN), state root %s",
                     node.chainId(),
@@ -206,6 +207,14 @@ public final class ChainStep implements DemoStep {
                             new AbiValue.Text(
                                     "openledger://model/" + record.model().value())));
             node.submit(call(node, developer, SystemAddresses.MODEL_REGISTRY, Amount.ZERO, register, 400_000));
+            // a staker bonds OPEN with the token module's Staking, run over the token ledger kept in L2 state
+            node.submit(call(
+                    node,
+                    staker,
+                    SystemAddresses.STAKING,
+                    Amount.tokens(100),
+                    Abi.encodeCall("stake()", List.of()),
+                    400_000));
             L2Block registered = node.seal();
             long modelId = Amount.fromBytes32(registered
                             .receipts()
@@ -299,6 +308,20 @@ public final class ChainStep implements DemoStep {
                                     new AbiValue.DynamicArray(ws))),
                     2_000_000));
             L2Block again = node.seal();
+            Amount earned = Amount.fromBytes32(node.call(
+                    staker.address(),
+                    SystemAddresses.STAKING,
+                    Abi.encodeCall("earned(address)", List.of(new AbiValue.AddressValue(staker.address())))));
+            Amount escrow = node.ledgerHoldings(again.number());
+            ctx.say(
+                    "staker %s bonded 100 OPEN and earned %s OPEN of the stakers' share (token Staking on the L2 ledger);"
+                            + " OPEN in the ledger %s = its native escrow: %s",
+                    staker.address(),
+                    earned.toDecimalString(),
+                    escrow.toDecimalString(),
+                    escrow.equals(node.balanceAt(SystemAddresses.TOKEN_LEDGER, again.number()))
+                            ? "matches"
+                            : "MISMATCH");
             ctx.say(
                     "settling request %s again: receipt status %s (idempotent per request hash)",
                     first, again.receipts().get(1).success() ? "success (BUG)" : "reverted");
@@ -322,7 +345,7 @@ public final class ChainStep implements DemoStep {
             return "protocol treasury";
         }
         if (a.equals(InferenceSettlement.defaultDust())) {
-            return "dust (no stakers yet)";
+            return "dust";
         }
         if (a.equals(SystemAddresses.BASE_FEE_VAULT)) {
             return "BaseFeeVault";
