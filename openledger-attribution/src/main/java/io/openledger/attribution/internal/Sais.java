@@ -4,8 +4,32 @@ import java.util.Arrays;
 
 /**
  * Suffix-array construction by induced sorting (SA-IS; Nong, Zhang and Chan, "Two Efficient
- * Algorithms for Linear Time Suffix Array Construction", IEEE Trans. Computers 60(10), 2011). Linear
- * time; memory at most {@code n} ints for the reduced problem besides the input and output arrays. Written from the paper's description.
+ * Algorithms for Linear Time Suffix Array Construction", IEEE Trans. Computers 60(10), 2011), written
+ * from the paper's description and tuned for large texts over large alphabets, where every pass is
+ * bound by cache misses:
+ *
+ * <ul>
+ *   <li>The L/S type of each position lives in the sign bit of its symbol, and every suffix-array
+ *       entry carries in its sign bit whether the current scan must induce its predecessor, so a
+ *       scan reads the text only for the entries it actually induces from (once per placed suffix,
+ *       not once per scanned one).
+ *   <li>The LMS substrings are named while they are induce-sorted: each scan counts the groups of
+ *       equal prefixes it passes, and a suffix placed into a bucket starts a new group exactly when
+ *       its inducer's group differs from that of the bucket's previous placement (the idea behind
+ *       the naming in Yuta Mori's sais and in libsais). This replaces the pass that compares the
+ *       substrings symbol by symbol at random text positions.
+ *   <li>The reduced problem reuses the suffix-array space; before recursing, its groups of equal
+ *       names are refined by a bounded number of prefix-doubling rounds (Larsson and Sadakane,
+ *       "Faster suffix sorting", Theoretical Computer Science 387(3), 2007) on those groups only.
+ *       On natural text nearly every name is unique after the first step, so one or two rounds
+ *       finish the reduced problem; if groups remain (repetitive text), SA-IS recurses on the
+ *       refined names, which sort the reduced suffixes exactly as the original names do.
+ * </ul>
+ *
+ * Time is linear: the refinement does at most {@value #REFINE_ROUNDS} rounds, each a scan of the
+ * reduced problem plus sorts of groups of at most {@value #REFINE_GROUP_CAP} members (a larger group
+ * sends the problem to the recursion). Memory besides the text and the result: a few arrays of the
+ * alphabet size, a bit per position, and one int per LMS suffix.
  */
 public final class Sais {
     private Sais() {}
@@ -31,131 +55,112 @@ public final class Sais {
         }
         int[] sa = new int[n];
         sais(s, sa, n, k);
+        for (int i = 0; i < n; i++) {
+            s[i] &= SYMBOL;
+        }
         return sa;
     }
 
-    // The type of each suffix (S: smaller than the next suffix) lives in the sign bit of its symbol,
-    // so the induce loops touch one array instead of two at random positions; it is cleared again
-    // before returning. Symbols are below 2^31 - 1, so the bit is free.
+    // In the text: the sign bit marks an S-type position (its suffix is smaller than the next one).
+    // Symbols are below 2^31 - 1, so the bit is free.
     private static final int S_TYPE = Integer.MIN_VALUE;
     private static final int SYMBOL = Integer.MAX_VALUE;
-    private static final int PREFETCH = 32;
+    // In the suffix array: the sign bit flags an entry whose predecessor the current scan induces;
+    // positions are below 2^31 - 1, so EMPTY is never a position.
+    private static final int FLAG = Integer.MIN_VALUE;
+    private static final int EMPTY = Integer.MAX_VALUE;
+    // How far ahead a scan touches the text for the entry it will induce from, so that the cache
+    // misses of several iterations overlap (Java has no prefetch instruction; a stale entry only
+    // wastes the load).
+    private static final int AHEAD = 32;
+    static final int REFINE_ROUNDS = 8;
+    static final int REFINE_GROUP_CAP = 1 << 20;
 
     // Keeps the look-ahead loads alive; never read.
     @SuppressWarnings("unused")
     private static int sink;
 
+    /** Sorts the suffixes of {@code s[0, n)} into {@code sa[0, n)}; {@code sa} may be longer. */
     private static void sais(int[] s, int[] sa, int n, int k) {
         if (n == 1) {
             sa[0] = 0;
             return;
         }
-        s[n - 1] |= S_TYPE;
-        for (int i = n - 2; i >= 0; i--) {
-            int a = s[i];
-            int b = s[i + 1] & SYMBOL;
-            if (a < b || (a == b && s[i + 1] < 0)) {
-                s[i] = a | S_TYPE;
-            }
-        }
-        int[] bkt = new int[k];
         int[] counts = new int[k];
-        for (int i = 0; i < n; i++) {
-            counts[s[i] & SYMBOL]++;
-        }
-        // Step 1: place LMS suffixes at their bucket ends and induce-sort the LMS substrings.
-        bucketEnds(counts, bkt, k);
-        Arrays.fill(sa, 0, n, -1);
-        for (int i = 1; i < n; i++) {
-            if (isLms(s, i)) {
-                sa[--bkt[s[i] & SYMBOL]] = i;
-            }
-        }
-        induceL(s, sa, n, counts, bkt, k);
-        induceS(s, sa, n, counts, bkt, k);
+        int[] lmsCounts = new int[k];
+        int n1 = classify(s, n, counts, lmsCounts);
+        // bkt[2c] is bucket c's moving pointer, bkt[2c + 1] the group of its latest placement: one
+        // cache line for both.
+        int[] bkt = new int[2 * k];
+        long[] groupStarts = new long[(n >>> 6) + 1];
 
-        // Compact the sorted LMS substrings into the front of sa.
-        int n1 = 0;
-        for (int i = 0; i < n; i++) {
-            int p = sa[i];
-            if (p > 0 && isLms(s, p)) {
-                sa[n1++] = p;
+        // Step 1: sort the LMS substrings, naming them on the way.
+        placeSeeds(s, sa, n, k, counts, lmsCounts, bkt, groupStarts);
+        int groups = induceSubstringsLeft(s, sa, n, k, counts, bkt, groupStarts);
+        induceSubstringsRight(s, sa, n, k, counts, bkt, groupStarts, groups, n1);
+        groupStarts = null;
+
+        // Step 2: sort the LMS suffixes; afterwards sa[0, n1) holds their ordinals in suffix order.
+        sortReduced(sa, n, n1);
+
+        // Step 3: induce every suffix from the sorted LMS suffixes.
+        int base = n - n1;
+        int prev = s[0];
+        for (int i = 1, j = base; i < n; i++) {
+            int cur = s[i];
+            if (cur < 0 && prev >= 0) {
+                sa[j++] = i;
             }
+            prev = cur;
         }
-        // Name the LMS substrings; equal substrings (symbols and types) get equal names. Their
-        // lengths go first into the free slots sa[n1 + p/2] (LMS positions are at least two apart),
-        // so that substrings of different lengths are told apart without reading the text; each
-        // slot is read before its name overwrites it.
-        Arrays.fill(sa, n1, n, -1);
-        for (int i = n - 1, next = n - 1; i >= 1; i--) {
-            if (isLms(s, i)) {
-                sa[n1 + i / 2] = next - i + 1;
-                next = i;
+        for (int t = 0; t < n1; t++) {
+            sa[t] = sa[base + sa[t]];
+        }
+        Arrays.fill(sa, n1, n, EMPTY);
+        // The sorted LMS suffixes come in runs by first symbol, so they move to their bucket ends in
+        // one descending sweep without reading the text. Their predecessors are L-type: flagged.
+        for (int c = k - 1, t = n1 - 1, end = n; c >= 0; c--) {
+            for (int m = lmsCounts[c], e = end; m > 0; m--) {
+                int p = sa[t];
+                sa[t--] = EMPTY;
+                sa[--e] = p | FLAG;
             }
+            end -= counts[c];
         }
-        sa[n1 + (n - 1) / 2] = 1; // the sentinel's substring is itself
-        int name = 0;
-        int prev = -1;
-        int prevLength = 0;
-        for (int i = 0; i < n1; i++) {
-            int pos = sa[i];
-            int length = sa[n1 + pos / 2];
-            boolean diff = prev == -1 || length != prevLength;
-            for (int d = 0; !diff && d < length; d++) {
-                diff = s[pos + d] != s[prev + d];
-            }
-            if (diff) {
-                name++;
-                prev = pos;
-                prevLength = length;
-            }
-            sa[n1 + pos / 2] = name - 1;
-        }
-        int[] s1 = new int[n1];
-        for (int i = n - 1, j = n1 - 1; i >= n1; i--) {
-            if (sa[i] >= 0) {
-                s1[j--] = sa[i];
-            }
-        }
-        // Step 2: sort the reduced string, recursing only if names are not yet unique.
-        int[] sa1 = new int[n1];
-        if (name < n1) {
-            sais(s1, sa1, n1, name);
-        } else {
-            for (int i = 0; i < n1; i++) {
-                sa1[s1[i]] = i;
-            }
-        }
-        // Step 3: induce the full suffix array from the sorted LMS suffixes.
-        for (int i = 1, j = 0; i < n; i++) {
-            if (isLms(s, i)) {
-                s1[j++] = i;
-            }
-        }
-        for (int i = 0; i < n1; i++) {
-            sa1[i] = s1[sa1[i]];
-        }
-        Arrays.fill(sa, 0, n, -1);
-        bucketEnds(counts, bkt, k);
-        for (int i = n1 - 1; i >= 0; i--) {
-            int j = sa1[i];
-            sa[--bkt[s[j] & SYMBOL]] = j;
-        }
-        induceL(s, sa, n, counts, bkt, k);
-        induceS(s, sa, n, counts, bkt, k);
-        for (int i = 0; i < n; i++) {
-            s[i] &= SYMBOL;
-        }
+        induceFinalLeft(s, sa, n, k, counts, bkt);
+        induceFinalRight(s, sa, n, k, counts, bkt);
     }
 
-    private static boolean isLms(int[] s, int i) {
-        return i > 0 && s[i] < 0 && s[i - 1] >= 0;
+    /**
+     * Marks S-type positions in the sign bit and counts symbols and LMS positions per symbol; returns
+     * the number of LMS positions (the sentinel included).
+     */
+    private static int classify(int[] s, int n, int[] counts, int[] lmsCounts) {
+        int n1 = 0;
+        s[n - 1] = S_TYPE; // the sentinel 0
+        counts[0] = 1;
+        int next = 0;
+        boolean nextS = true;
+        for (int i = n - 2; i >= 0; i--) {
+            int a = s[i];
+            boolean isS = a < next || (a == next && nextS);
+            if (isS) {
+                s[i] = a | S_TYPE;
+            } else if (nextS) { // i + 1 is LMS
+                lmsCounts[next]++;
+                n1++;
+            }
+            counts[a]++;
+            next = a;
+            nextS = isS;
+        }
+        return n1;
     }
 
     private static void bucketStarts(int[] counts, int[] bkt, int k) {
         int sum = 0;
         for (int c = 0; c < k; c++) {
-            bkt[c] = sum;
+            bkt[2 * c] = sum;
             sum += counts[c];
         }
     }
@@ -164,45 +169,287 @@ public final class Sais {
         int sum = 0;
         for (int c = 0; c < k; c++) {
             sum += counts[c];
-            bkt[c] = sum;
+            bkt[2 * c] = sum;
         }
     }
 
-    private static void induceL(int[] s, int[] sa, int n, int[] counts, int[] bkt, int k) {
+    private static boolean isGroupStart(long[] bits, int i) {
+        return (bits[i >>> 6] & (1L << i)) != 0;
+    }
+
+    private static void setGroupStart(long[] bits, int i) {
+        bits[i >>> 6] |= 1L << i;
+    }
+
+    /**
+     * Puts the LMS positions at their bucket ends (flagged: their predecessors are L-type). All LMS
+     * seeds of one bucket form one group for the left scan, which sees only their first symbol.
+     */
+    private static void placeSeeds(
+            int[] s, int[] sa, int n, int k, int[] counts, int[] lmsCounts, int[] bkt, long[] groupStarts) {
+        bucketEnds(counts, bkt, k);
+        Arrays.fill(sa, 0, n, EMPTY);
+        int prev = s[0];
+        for (int i = 1; i < n; i++) {
+            int cur = s[i];
+            if (cur < 0 && prev >= 0) {
+                sa[--bkt[2 * (cur & SYMBOL)]] = i | FLAG;
+            }
+            prev = cur;
+        }
+        for (int c = 0; c < k; c++) {
+            if (lmsCounts[c] != 0) {
+                setGroupStart(groupStarts, bkt[2 * c]);
+            }
+        }
+    }
+
+    /**
+     * Left-to-right scan of step 1: induces the L-type suffixes from the seeds and from each other.
+     * An L-type entry placed here is flagged when its predecessor is L-type too; after it has been
+     * scanned it is no longer needed unless its predecessor is S-type, in which case it is flagged
+     * for the right scan; everything else becomes EMPTY. Returns the group counter.
+     */
+    private static int induceSubstringsLeft(
+            int[] s, int[] sa, int n, int k, int[] counts, int[] bkt, long[] groupStarts) {
+        bucketStarts(counts, bkt, k);
+        int group = 0;
+        int touched = 0;
+        for (int i = 0; i < n; i++) {
+            if (i + AHEAD < n) {
+                int a = sa[i + AHEAD];
+                if (a < 0) {
+                    touched += s[(a & SYMBOL) - 1];
+                }
+            }
+            if (isGroupStart(groupStarts, i)) {
+                group++;
+            }
+            int v = sa[i];
+            if (v < 0) {
+                int j = (v & SYMBOL) - 1;
+                int c = s[j]; // L-type: no sign bit
+                int b = bkt[2 * c]++;
+                if (bkt[2 * c + 1] != group) {
+                    bkt[2 * c + 1] = group;
+                    setGroupStart(groupStarts, b);
+                }
+                sa[b] = j == 0 ? EMPTY : s[j - 1] >= 0 ? j | FLAG : j;
+                sa[i] = EMPTY;
+            } else if (v != EMPTY) {
+                sa[i] = v | FLAG;
+            }
+        }
+        sink += touched;
+        return group;
+    }
+
+    /**
+     * Right-to-left scan of step 1: induces the S-type suffixes, which overwrite the seeds, and
+     * collects the LMS suffixes in sorted order at the top of {@code sa}, each flagged when its LMS
+     * substring differs from the next one's. Group starts of S-type entries are written as they are
+     * placed: each placement marks itself and clears the mark of the entry above it in the same
+     * bucket when both have the same inducing group.
+     */
+    private static void induceSubstringsRight(
+            int[] s, int[] sa, int n, int k, int[] counts, int[] bkt, long[] groupStarts, int groups, int n1) {
+        bucketEnds(counts, bkt, k);
+        int group = groups + 1; // above every group the left scan recorded in bkt
+        int top = n;
+        int lastLmsGroup = -1;
+        int touched = 0;
+        for (int i = n - 1; i >= 1; i--) {
+            if (i - AHEAD > 0) {
+                int a = sa[i - AHEAD];
+                if (a < 0) {
+                    touched += s[(a & SYMBOL) - 1];
+                }
+            }
+            if (isGroupStart(groupStarts, i + 1)) {
+                group++;
+            }
+            int v = sa[i];
+            if (v < 0) {
+                int j = (v & SYMBOL) - 1;
+                int c = s[j] & SYMBOL;
+                int b = --bkt[2 * c];
+                setGroupStart(groupStarts, b);
+                if (bkt[2 * c + 1] == group) {
+                    int above = b + 1;
+                    groupStarts[above >>> 6] &= ~(1L << above);
+                } else {
+                    bkt[2 * c + 1] = group;
+                }
+                sa[b] = j == 0 ? EMPTY : s[j - 1] < 0 ? j | FLAG : j;
+            } else if (v != EMPTY) { // an LMS suffix; top > i, so only scanned slots are reused
+                sa[--top] = group != lastLmsGroup ? v | FLAG : v;
+                lastLmsGroup = group;
+            }
+        }
+        sa[--top] = (n - 1) | FLAG; // the sentinel: smallest, and alone in its group
+        if (n - top != n1) {
+            throw new IllegalStateException("SA-IS found " + (n - top) + " LMS suffixes, expected " + n1);
+        }
+        sink += touched;
+    }
+
+    /**
+     * Step 2. On entry {@code sa[n - n1, n)} holds the LMS positions in the order of their LMS
+     * substrings, each flagged when its substring differs from the next one's. On exit {@code sa[0,
+     * n1)} holds the LMS ordinals (their indices in text order) in the order of their suffixes.
+     */
+    private static void sortReduced(int[] sa, int n, int n1) {
+        int base = n - n1;
+        // Name each LMS substring by the rank of its group's first member, stored at position/2
+        // (LMS positions are at least two apart; the region lies below base since n1 <= n/2).
+        int half = ((n - 1) >>> 1) + 1;
+        Arrays.fill(sa, 0, half, EMPTY);
+        int groupStart = 0;
+        boolean unique = true;
+        for (int t = base; t < n; t++) {
+            int v = sa[t];
+            sa[(v & SYMBOL) >>> 1] = groupStart;
+            if (v < 0) {
+                groupStart = t - base + 1;
+            } else {
+                unique = false;
+            }
+        }
+        // The reduced string in text order; the name slots now take the LMS ordinals.
+        int[] reduced = new int[n1];
+        for (int i = 0, r = 0; i < half; i++) {
+            int v = sa[i];
+            if (v != EMPTY) {
+                reduced[r] = v;
+                sa[i] = r++;
+            }
+        }
+        if (unique) {
+            for (int r = 0; r < n1; r++) {
+                sa[reduced[r]] = r;
+            }
+            return;
+        }
+        // The ordinals in name order, flagged at the end of each group of equal names.
+        for (int t = base; t < n; t++) {
+            int v = sa[t];
+            sa[t] = sa[(v & SYMBOL) >>> 1] | (v & FLAG);
+        }
+        if (refine(reduced, sa, base, n1)) {
+            for (int t = 0; t < n1; t++) {
+                sa[t] = sa[base + t] & SYMBOL;
+            }
+        } else {
+            // The refined names are group ranks of prefixes: same suffix order, 0 still the
+            // unique last symbol.
+            sais(reduced, sa, n1, n1);
+        }
+    }
+
+    /**
+     * Prefix doubling (Larsson and Sadakane) restricted to the groups of equal names: {@code
+     * sa[off, off + n1)} holds ordinals grouped by name, the sign bit marking each group's last
+     * member, and {@code rank} the rank of each ordinal's group start. Each round sorts every open
+     * group by the rank {@code h} symbols further on and doubles {@code h}. Returns whether every
+     * group became a single suffix; otherwise {@code rank} holds valid refined names.
+     */
+    private static boolean refine(int[] rank, int[] sa, int off, int n1) {
+        long[] keyed = new long[64];
+        for (int round = 0, h = 1; round < REFINE_ROUNDS; round++, h <<= 1) {
+            boolean open = false;
+            long members = 0;
+            for (int t = off, end = off + n1; t < end; ) {
+                int e = t;
+                while (sa[e] >= 0) {
+                    e++;
+                }
+                int m = e - t + 1;
+                if (m > 1) {
+                    if (m > REFINE_GROUP_CAP) {
+                        return false;
+                    }
+                    members += m;
+                    if (keyed.length < m) {
+                        keyed = new long[Math.max(m, 2 * keyed.length)];
+                    }
+                    // r + h < n1: a group of two or more never reaches the unique sentinel
+                    for (int u = t; u <= e; u++) {
+                        int r = sa[u] & SYMBOL;
+                        keyed[u - t] = ((long) rank[r + h] << 32) | r;
+                    }
+                    Arrays.sort(keyed, 0, m);
+                    int start = t - off;
+                    for (int q = 0; q < m; q++) {
+                        int r = (int) keyed[q];
+                        boolean last = q == m - 1 || (keyed[q + 1] >>> 32) != (keyed[q] >>> 32);
+                        sa[t + q] = last ? r | FLAG : r;
+                        rank[r] = start;
+                        if (last) {
+                            start = t - off + q + 1;
+                        } else {
+                            open = true;
+                        }
+                    }
+                }
+                t = e + 1;
+            }
+            if (!open) {
+                return true;
+            }
+            if (members > n1 / 2) {
+                return false; // repetitive text: the recursion is cheaper
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Left-to-right scan of step 3: induces every L-type suffix. Flagged entries have an L-type
+     * predecessor; once scanned they are final. Unflagged entries (predecessor S-type) get the flag
+     * for the right scan; position 0 has no predecessor and keeps none.
+     */
+    private static void induceFinalLeft(int[] s, int[] sa, int n, int k, int[] counts, int[] bkt) {
         bucketStarts(counts, bkt, k);
         int touched = 0;
         for (int i = 0; i < n; i++) {
-            // Touch the symbol a few iterations ahead so that its cache miss overlaps this one (Java
-            // has no prefetch instruction; a stale value only wastes the load).
-            int ahead = i + PREFETCH < n ? sa[i + PREFETCH] - 1 : -1;
-            if (ahead >= 0) {
-                touched += s[ahead];
-            }
-            int j = sa[i] - 1;
-            if (j >= 0) {
-                int c = s[j];
-                if (c >= 0) { // L-type
-                    sa[bkt[c]++] = j;
+            if (i + AHEAD < n) {
+                int a = sa[i + AHEAD];
+                if (a < 0) {
+                    touched += s[(a & SYMBOL) - 1];
                 }
+            }
+            int v = sa[i];
+            if (v < 0) {
+                int p = v & SYMBOL;
+                sa[i] = p;
+                int j = p - 1;
+                int c = s[j]; // L-type: no sign bit
+                sa[bkt[2 * c]++] = j > 0 && s[j - 1] >= 0 ? j | FLAG : j;
+            } else if (v != EMPTY && v != 0) {
+                sa[i] = v | FLAG;
             }
         }
         sink += touched;
     }
 
-    private static void induceS(int[] s, int[] sa, int n, int[] counts, int[] bkt, int k) {
+    /** Right-to-left scan of step 3: induces every S-type suffix and clears the remaining flags. */
+    private static void induceFinalRight(int[] s, int[] sa, int n, int k, int[] counts, int[] bkt) {
         bucketEnds(counts, bkt, k);
         int touched = 0;
         for (int i = n - 1; i >= 0; i--) {
-            int ahead = i - PREFETCH >= 0 ? sa[i - PREFETCH] - 1 : -1;
-            if (ahead >= 0) {
-                touched += s[ahead];
-            }
-            int j = sa[i] - 1;
-            if (j >= 0) {
-                int c = s[j];
-                if (c < 0) { // S-type
-                    sa[--bkt[c & SYMBOL]] = j;
+            if (i - AHEAD >= 0) {
+                int a = sa[i - AHEAD];
+                if (a < 0) {
+                    touched += s[(a & SYMBOL) - 1];
                 }
+            }
+            int v = sa[i];
+            if (v < 0) {
+                int p = v & SYMBOL;
+                sa[i] = p;
+                int j = p - 1;
+                int c = s[j] & SYMBOL;
+                sa[--bkt[2 * c]] = j > 0 && s[j - 1] < 0 ? j | FLAG : j;
             }
         }
         sink += touched;

@@ -50,6 +50,7 @@ public final class SuffixArrayShard implements AutoCloseable {
     static final byte[] MAGIC = "OLSAIDX1".getBytes(StandardCharsets.US_ASCII);
     static final int HEADER = 64;
     static final int SEPARATOR = -1;
+    private static final int CHUNK = 1 << 16;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -112,40 +113,49 @@ public final class SuffixArrayShard implements AutoCloseable {
                             + " tokens with separators; one shard holds fewer than " + (Integer.MAX_VALUE - 1));
         }
         int n = (int) total;
-        int[] text = new int[n];
+        // the stream, then one slot for the sentinel that SA-IS needs
+        int[] s = new int[n + 1];
         long[] docStarts = new long[records.size()];
         int p = 0;
         for (int d = 0; d < records.size(); d++) {
             CorpusRecord r = records.get(d);
             docStarts[d] = p;
-            for (int i = 0; i < r.length(); i++) {
-                text[p++] = r.tokenAt(i);
+            for (int i = 0, len = r.length(); i < len; i++) {
+                s[p++] = r.tokenAt(i);
             }
-            text[p++] = SEPARATOR;
+            s[p++] = SEPARATOR;
         }
+        int[] tokenOf = rankInPlace(s, n);
         // sa[0] is the sentinel's suffix; the file holds sa[1..n]
-        int[] sa = suffixArrayWithSentinel(text);
-        write(file, text, sa, docStarts, fingerprint(version, records));
+        int[] sa = Sais.suffixArray(s, tokenOf.length);
+        write(file, s, tokenOf, sa, docStarts, fingerprint(version, records));
     }
 
     /** The suffix array of a stream of tokens (>= 0) and separators (-1), as sorted by {@link #compare}. */
     static int[] buildSuffixArray(int[] text) {
-        return Arrays.copyOfRange(suffixArrayWithSentinel(text), 1, text.length + 1);
+        int n = text.length;
+        int[] s = Arrays.copyOf(text, n + 1);
+        int[] tokenOf = rankInPlace(s, n);
+        return Arrays.copyOfRange(Sais.suffixArray(s, tokenOf.length), 1, n + 1);
     }
 
-    /** The suffix array of {@code text} plus a final sentinel, whose suffix comes first. */
-    private static int[] suffixArrayWithSentinel(int[] text) {
-        int n = text.length;
-        // Map tokens to dense ranks that keep their order: separator 1, tokens from 2, sentinel 0.
+    /**
+     * Replaces the tokens (>= 0) and separators (-1) of {@code s[0, n)} by dense ranks that keep their
+     * order (separator 1, tokens from 2) and puts the sentinel 0 at {@code s[n]}, so that SA-IS sorts
+     * the stream exactly as {@link #compare} does with small bucket arrays however sparse the token
+     * ids are. Returns the inverse: the token (or separator) of each rank; its length is the alphabet
+     * size.
+     */
+    static int[] rankInPlace(int[] s, int n) {
         int max = -1;
-        for (int t : text) {
-            max = Math.max(max, t);
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, s[i]);
         }
-        int[] s = new int[n + 1];
-        int k;
+        int[] tokenOf;
         if (max < (1 << 24)) {
             int[] rank = new int[max + 1];
-            for (int t : text) {
+            for (int i = 0; i < n; i++) {
+                int t = s[i];
                 if (t >= 0) {
                     rank[t] = 1;
                 }
@@ -156,27 +166,54 @@ public final class SuffixArrayShard implements AutoCloseable {
                     rank[t] = next++;
                 }
             }
-            for (int i = 0; i < n; i++) {
-                s[i] = text[i] < 0 ? 1 : rank[text[i]];
+            tokenOf = new int[next];
+            for (int t = 0; t <= max; t++) {
+                if (rank[t] != 0) {
+                    tokenOf[rank[t]] = t;
+                }
             }
-            k = next;
+            for (int i = 0; i < n; i++) {
+                int t = s[i];
+                s[i] = t < 0 ? 1 : rank[t];
+            }
         } else {
-            int[] distinct =
-                    Arrays.stream(text).filter(t -> t >= 0).sorted().distinct().toArray();
+            int count = 0;
             for (int i = 0; i < n; i++) {
-                s[i] = text[i] < 0 ? 1 : Arrays.binarySearch(distinct, text[i]) + 2;
+                if (s[i] >= 0) {
+                    count++;
+                }
             }
-            k = distinct.length + 2;
+            int[] sorted = new int[count];
+            for (int i = 0, j = 0; i < n; i++) {
+                if (s[i] >= 0) {
+                    sorted[j++] = s[i];
+                }
+            }
+            Arrays.sort(sorted);
+            int distinct = 0;
+            for (int i = 0; i < count; i++) {
+                if (i == 0 || sorted[i] != sorted[i - 1]) {
+                    sorted[distinct++] = sorted[i];
+                }
+            }
+            tokenOf = new int[distinct + 2];
+            System.arraycopy(sorted, 0, tokenOf, 2, distinct);
+            for (int i = 0; i < n; i++) {
+                int t = s[i];
+                s[i] = t < 0 ? 1 : Arrays.binarySearch(sorted, 0, distinct, t) + 2;
+            }
         }
+        tokenOf[1] = SEPARATOR;
         s[n] = 0;
-        return Sais.suffixArray(s, k);
+        return tokenOf;
     }
 
-    // sa holds the sentinel suffix first, then the n suffixes the file stores
-    private static void write(Path file, int[] text, int[] sa, long[] docStarts, byte[] fingerprint) {
-        long n = text.length;
-        long saOff = align8(HEADER + 4 * n);
-        long size = saOff + 8 * n + 8L * docStarts.length;
+    // s holds the ranked stream (tokenOf maps it back), sa the sentinel suffix first, then the n
+    // suffixes the file stores. Both regions are converted in chunks and copied in bulk.
+    private static void write(Path file, int[] s, int[] tokenOf, int[] sa, long[] docStarts, byte[] fingerprint) {
+        int n = s.length - 1;
+        long saOff = align8(HEADER + 4L * n);
+        long size = saOff + 8L * n + 8L * docStarts.length;
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -193,11 +230,18 @@ public final class SuffixArrayShard implements AutoCloseable {
                 m.set(LONG, 16, docStarts.length);
                 MemorySegment.copy(MemorySegment.ofArray(fingerprint), 0, m, 24, 32);
                 m.set(LONG, 56, 0);
-                MemorySegment.copy(text, 0, m, INT, HEADER, text.length);
-                for (int i = 0; i < n; i++) {
-                    m.set(LONG, saOff + 8L * i, sa[i + 1]);
+                int[] tokens = new int[Math.min(n, CHUNK)];
+                long[] positions = new long[Math.min(n, CHUNK)];
+                for (int from = 0; from < n; from += CHUNK) {
+                    int len = Math.min(CHUNK, n - from);
+                    for (int i = 0; i < len; i++) {
+                        tokens[i] = tokenOf[s[from + i]];
+                        positions[i] = sa[from + i + 1];
+                    }
+                    MemorySegment.copy(tokens, 0, m, INT, HEADER + 4L * from, len);
+                    MemorySegment.copy(positions, 0, m, LONG, saOff + 8L * from, len);
                 }
-                MemorySegment.copy(docStarts, 0, m, LONG, saOff + 8 * n, docStarts.length);
+                MemorySegment.copy(docStarts, 0, m, LONG, saOff + 8L * n, docStarts.length);
                 m.force();
             }
             try {
