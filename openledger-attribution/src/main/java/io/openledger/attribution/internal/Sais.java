@@ -97,7 +97,7 @@ public final class Sais {
         // Step 1: sort the LMS substrings, naming them on the way.
         placeSeeds(s, sa, n, k, counts, lmsCounts, bkt, groupStarts);
         int groups = induceSubstringsLeft(s, sa, n, k, counts, bkt, groupStarts);
-        induceSubstringsRight(s, sa, n, k, counts, bkt, groupStarts, groups, n1);
+        induceSubstringsRight(s, sa, n, k, counts, lmsCounts, bkt, groupStarts, groups, n1);
         groupStarts = null;
 
         // Step 2: sort the LMS suffixes; afterwards sa[0, n1) holds their ordinals in suffix order.
@@ -173,8 +173,14 @@ public final class Sais {
         }
     }
 
-    private static boolean isGroupStart(long[] bits, int i) {
-        return (bits[i >>> 6] & (1L << i)) != 0;
+    private static int groupStartBit(long[] bits, int i) {
+        return (int) (bits[i >>> 6] >>> i) & 1;
+    }
+
+    /** 1 if {@code a != b}, else 0, without a branch. */
+    private static long differs(int a, int b) {
+        long d = (long) a - b;
+        return (d | -d) >>> 63;
     }
 
     private static void setGroupStart(long[] bits, int i) {
@@ -222,19 +228,17 @@ public final class Sais {
                     touched += s[(a & SYMBOL) - 1];
                 }
             }
-            if (isGroupStart(groupStarts, i)) {
-                group++;
-            }
+            group += groupStartBit(groupStarts, i);
             int v = sa[i];
             if (v < 0) {
                 int j = (v & SYMBOL) - 1;
                 int c = s[j]; // L-type: no sign bit
                 int b = bkt[2 * c]++;
-                if (bkt[2 * c + 1] != group) {
-                    bkt[2 * c + 1] = group;
-                    setGroupStart(groupStarts, b);
-                }
-                sa[b] = j == 0 ? EMPTY : s[j - 1] >= 0 ? j | FLAG : j;
+                // branch-free: whether the inducing group differs from the bucket's last one is
+                // unpredictable
+                groupStarts[b >>> 6] |= differs(bkt[2 * c + 1], group) << b;
+                bkt[2 * c + 1] = group;
+                sa[b] = j == 0 ? EMPTY : j | (~s[j - 1] & FLAG);
                 sa[i] = EMPTY;
             } else if (v != EMPTY) {
                 sa[i] = v | FLAG;
@@ -247,12 +251,32 @@ public final class Sais {
     /**
      * Right-to-left scan of step 1: induces the S-type suffixes, which overwrite the seeds, and
      * collects the LMS suffixes in sorted order at the top of {@code sa}, each flagged when its LMS
-     * substring differs from the next one's. Group starts of S-type entries are written as they are
-     * placed: each placement marks itself and clears the mark of the entry above it in the same
-     * bucket when both have the same inducing group.
+     * substring differs from the next one's. The lowest S-type slot of each bucket starts a group;
+     * above it, a placement marks the entry above itself when their inducing groups differ.
      */
     private static void induceSubstringsRight(
-            int[] s, int[] sa, int n, int k, int[] counts, int[] bkt, long[] groupStarts, int groups, int n1) {
+            int[] s,
+            int[] sa,
+            int n,
+            int k,
+            int[] counts,
+            int[] lmsCounts,
+            int[] bkt,
+            long[] groupStarts,
+            int groups,
+            int n1) {
+        // The left scan left each pointer at its bucket's first S-type slot. The seeds' marks go; the
+        // first S-type slot of each bucket starts a group.
+        for (int c = 0, end = 0; c < k; c++) {
+            end += counts[c];
+            if (lmsCounts[c] != 0) {
+                int seed = end - lmsCounts[c];
+                groupStarts[seed >>> 6] &= ~(1L << seed);
+            }
+            if (bkt[2 * c] < end) {
+                setGroupStart(groupStarts, bkt[2 * c]);
+            }
+        }
         bucketEnds(counts, bkt, k);
         int group = groups + 1; // above every group the left scan recorded in bkt
         int top = n;
@@ -265,22 +289,18 @@ public final class Sais {
                     touched += s[(a & SYMBOL) - 1];
                 }
             }
-            if (isGroupStart(groupStarts, i + 1)) {
-                group++;
-            }
+            group += groupStartBit(groupStarts, i + 1);
             int v = sa[i];
             if (v < 0) {
                 int j = (v & SYMBOL) - 1;
                 int c = s[j] & SYMBOL;
                 int b = --bkt[2 * c];
-                setGroupStart(groupStarts, b);
-                if (bkt[2 * c + 1] == group) {
-                    int above = b + 1;
-                    groupStarts[above >>> 6] &= ~(1L << above);
-                } else {
-                    bkt[2 * c + 1] = group;
-                }
-                sa[b] = j == 0 ? EMPTY : s[j - 1] < 0 ? j | FLAG : j;
+                int last = bkt[2 * c + 1];
+                int above = b + 1;
+                // marks unless this is the bucket's first placement in this scan (last <= groups)
+                groupStarts[above >>> 6] |= (differs(last, group) & (((long) groups - last) >>> 63)) << above;
+                bkt[2 * c + 1] = group;
+                sa[b] = j == 0 ? EMPTY : j | (s[j - 1] & FLAG);
             } else if (v != EMPTY) { // an LMS suffix; top > i, so only scanned slots are reused
                 sa[--top] = group != lastLmsGroup ? v | FLAG : v;
                 lastLmsGroup = group;
@@ -424,7 +444,7 @@ public final class Sais {
                 sa[i] = p;
                 int j = p - 1;
                 int c = s[j]; // L-type: no sign bit
-                sa[bkt[2 * c]++] = j > 0 && s[j - 1] >= 0 ? j | FLAG : j;
+                sa[bkt[2 * c]++] = j == 0 ? 0 : j | (~s[j - 1] & FLAG);
             } else if (v != EMPTY && v != 0) {
                 sa[i] = v | FLAG;
             }
@@ -449,7 +469,7 @@ public final class Sais {
                 sa[i] = p;
                 int j = p - 1;
                 int c = s[j] & SYMBOL;
-                sa[--bkt[2 * c]] = j > 0 && s[j - 1] < 0 ? j | FLAG : j;
+                sa[--bkt[2 * c]] = j == 0 ? 0 : j | (s[j - 1] & FLAG);
             }
         }
         sink += touched;

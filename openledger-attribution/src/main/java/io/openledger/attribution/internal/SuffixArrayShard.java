@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -147,23 +148,26 @@ public final class SuffixArrayShard implements AutoCloseable {
      * size.
      */
     static int[] rankInPlace(int[] s, int n) {
+        // one pass: the largest id, and which ids below 2^24 occur
+        long[] present = new long[64];
         int max = -1;
         for (int i = 0; i < n; i++) {
-            max = Math.max(max, s[i]);
+            int t = s[i];
+            max = Math.max(max, t);
+            if (t >= 0 && t < (1 << 24)) {
+                if ((t >>> 6) >= present.length) {
+                    present = Arrays.copyOf(present, Math.max((t >>> 6) + 1, Math.min(2 * present.length, 1 << 18)));
+                }
+                present[t >>> 6] |= 1L << t;
+            }
         }
         int[] tokenOf;
         if (max < (1 << 24)) {
             int[] rank = new int[max + 1];
-            for (int i = 0; i < n; i++) {
-                int t = s[i];
-                if (t >= 0) {
-                    rank[t] = 1;
-                }
-            }
             int next = 2;
-            for (int t = 0; t <= max; t++) {
-                if (rank[t] != 0) {
-                    rank[t] = next++;
+            for (int w = 0; w <= (max >> 6); w++) {
+                for (long bits = present[w]; bits != 0; bits &= bits - 1) {
+                    rank[(w << 6) + Long.numberOfTrailingZeros(bits)] = next++;
                 }
             }
             tokenOf = new int[next];
@@ -209,11 +213,10 @@ public final class SuffixArrayShard implements AutoCloseable {
     }
 
     // s holds the ranked stream (tokenOf maps it back), sa the sentinel suffix first, then the n
-    // suffixes the file stores. Both regions are converted in chunks and copied in bulk.
+    // suffixes the file stores. The file is written sequentially through one native buffer rather
+    // than through a writable mapping: no page fault per 4 KiB page, one bulk copy per chunk.
     private static void write(Path file, int[] s, int[] tokenOf, int[] sa, long[] docStarts, byte[] fingerprint) {
         int n = s.length - 1;
-        long saOff = align8(HEADER + 4L * n);
-        long size = saOff + 8L * n + 8L * docStarts.length;
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -221,28 +224,42 @@ public final class SuffixArrayShard implements AutoCloseable {
                             tmp,
                             StandardOpenOption.CREATE,
                             StandardOpenOption.TRUNCATE_EXISTING,
-                            StandardOpenOption.READ,
                             StandardOpenOption.WRITE);
                     Arena a = Arena.ofConfined()) {
-                MemorySegment m = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, a);
-                MemorySegment.copy(MemorySegment.ofArray(MAGIC), 0, m, 0, 8);
-                m.set(LONG, 8, n);
-                m.set(LONG, 16, docStarts.length);
-                MemorySegment.copy(MemorySegment.ofArray(fingerprint), 0, m, 24, 32);
-                m.set(LONG, 56, 0);
+                MemorySegment buf = a.allocate(8L * CHUNK, 8);
+                MemorySegment.copy(MemorySegment.ofArray(MAGIC), 0, buf, 0, 8);
+                buf.set(LONG, 8, n);
+                buf.set(LONG, 16, docStarts.length);
+                MemorySegment.copy(MemorySegment.ofArray(fingerprint), 0, buf, 24, 32);
+                buf.set(LONG, 56, 0);
+                writeFully(ch, buf, HEADER);
                 int[] tokens = new int[Math.min(n, CHUNK)];
-                long[] positions = new long[Math.min(n, CHUNK)];
                 for (int from = 0; from < n; from += CHUNK) {
                     int len = Math.min(CHUNK, n - from);
                     for (int i = 0; i < len; i++) {
                         tokens[i] = tokenOf[s[from + i]];
+                    }
+                    MemorySegment.copy(tokens, 0, buf, INT, 0, len);
+                    writeFully(ch, buf, 4L * len);
+                }
+                long pad = align8(HEADER + 4L * n) - (HEADER + 4L * n);
+                buf.asSlice(0, 8).fill((byte) 0);
+                writeFully(ch, buf, pad);
+                long[] positions = new long[Math.min(n, CHUNK)];
+                for (int from = 0; from < n; from += CHUNK) {
+                    int len = Math.min(CHUNK, n - from);
+                    for (int i = 0; i < len; i++) {
                         positions[i] = sa[from + i + 1];
                     }
-                    MemorySegment.copy(tokens, 0, m, INT, HEADER + 4L * from, len);
-                    MemorySegment.copy(positions, 0, m, LONG, saOff + 8L * from, len);
+                    MemorySegment.copy(positions, 0, buf, LONG, 0, len);
+                    writeFully(ch, buf, 8L * len);
                 }
-                MemorySegment.copy(docStarts, 0, m, LONG, saOff + 8L * n, docStarts.length);
-                m.force();
+                for (int from = 0; from < docStarts.length; from += CHUNK) {
+                    int len = Math.min(CHUNK, docStarts.length - from);
+                    MemorySegment.copy(docStarts, from, buf, LONG, 0, len);
+                    writeFully(ch, buf, 8L * len);
+                }
+                ch.force(true);
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -251,6 +268,13 @@ public final class SuffixArrayShard implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write suffix-array shard " + file, e);
+        }
+    }
+
+    private static void writeFully(FileChannel ch, MemorySegment buf, long bytes) throws IOException {
+        ByteBuffer bb = buf.asSlice(0, bytes).asByteBuffer();
+        while (bb.hasRemaining()) {
+            ch.write(bb);
         }
     }
 
