@@ -1,6 +1,7 @@
 package io.openledger.attribution.internal;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Suffix-array construction by induced sorting (SA-IS; Nong, Zhang and Chan, "Two Efficient
@@ -100,22 +101,32 @@ public final class Sais {
         induceSubstringsRight(s, sa, n, k, counts, lmsCounts, bkt, groupStarts, groups, n1);
         groupStarts = null;
 
-        // Step 2: sort the LMS suffixes; afterwards sa[0, n1) holds their ordinals in suffix order.
-        sortReduced(sa, n, n1);
+        // Step 2: sort the LMS suffixes, then put their positions in that order into sa[0, n1).
+        int[] rankOf = sortReduced(sa, n, n1);
+        int prev = s[0];
+        if (rankOf != null) {
+            for (int i = 1, r = 0; i < n; i++) {
+                int cur = s[i];
+                if (cur < 0 && prev >= 0) {
+                    sa[rankOf[r++]] = i;
+                }
+                prev = cur;
+            }
+        } else {
+            int base = n - n1;
+            for (int i = 1, j = base; i < n; i++) {
+                int cur = s[i];
+                if (cur < 0 && prev >= 0) {
+                    sa[j++] = i;
+                }
+                prev = cur;
+            }
+            for (int t = 0; t < n1; t++) {
+                sa[t] = sa[base + sa[t]];
+            }
+        }
 
         // Step 3: induce every suffix from the sorted LMS suffixes.
-        int base = n - n1;
-        int prev = s[0];
-        for (int i = 1, j = base; i < n; i++) {
-            int cur = s[i];
-            if (cur < 0 && prev >= 0) {
-                sa[j++] = i;
-            }
-            prev = cur;
-        }
-        for (int t = 0; t < n1; t++) {
-            sa[t] = sa[base + sa[t]];
-        }
         Arrays.fill(sa, n1, n, EMPTY);
         // The sorted LMS suffixes come in runs by first symbol, so they move to their bucket ends in
         // one descending sweep without reading the text. Their predecessors are L-type: flagged.
@@ -315,10 +326,11 @@ public final class Sais {
 
     /**
      * Step 2. On entry {@code sa[n - n1, n)} holds the LMS positions in the order of their LMS
-     * substrings, each flagged when its substring differs from the next one's. On exit {@code sa[0,
-     * n1)} holds the LMS ordinals (their indices in text order) in the order of their suffixes.
+     * substrings, each flagged when its substring differs from the next one's. Returns the rank of
+     * each LMS suffix by ordinal (index in text order), or null after a recursion, which leaves the
+     * ordinals in suffix order in {@code sa[0, n1)}.
      */
-    private static void sortReduced(int[] sa, int n, int n1) {
+    private static int @Nullable [] sortReduced(int[] sa, int n, int n1) {
         int base = n - n1;
         // Name each LMS substring by the rank of its group's first member, stored at position/2
         // (LMS positions are at least two apart; the region lies below base since n1 <= n/2).
@@ -345,25 +357,24 @@ public final class Sais {
             }
         }
         if (unique) {
-            for (int r = 0; r < n1; r++) {
-                sa[reduced[r]] = r;
-            }
-            return;
+            return reduced;
         }
-        // The ordinals in name order, flagged at the end of each group of equal names.
-        for (int t = base; t < n; t++) {
+        // The ordinals in name order, flagged at the end of each group of equal names. A group of
+        // one is final (its rank is its name) and the refinement never reads its entry.
+        for (int t = base, previous = FLAG; t < n; t++) {
             int v = sa[t];
-            sa[t] = sa[(v & SYMBOL) >>> 1] | (v & FLAG);
+            if ((v & previous) >= 0) {
+                sa[t] = sa[(v & SYMBOL) >>> 1] | (v & FLAG);
+            }
+            previous = v;
         }
         if (refine(reduced, sa, base, n1)) {
-            for (int t = 0; t < n1; t++) {
-                sa[t] = sa[base + t] & SYMBOL;
-            }
-        } else {
-            // The refined names are group ranks of prefixes: same suffix order, 0 still the
-            // unique last symbol.
-            sais(reduced, sa, n1, n1);
+            return reduced;
         }
+        // The refined names are group ranks of prefixes: same suffix order, 0 still the unique
+        // last symbol.
+        sais(reduced, sa, n1, n1);
+        return null;
     }
 
     /**
@@ -375,47 +386,72 @@ public final class Sais {
      */
     private static boolean refine(int[] rank, int[] sa, int off, int n1) {
         long[] keyed = new long[64];
+        // the slots where open groups start; the first round finds them by a scan
+        int[] open = new int[64];
+        int openCount = 0;
+        for (int t = off, end = off + n1; t < end; ) {
+            int e = t;
+            while (sa[e] >= 0) {
+                e++;
+            }
+            if (e > t) {
+                if (openCount == open.length) {
+                    open = Arrays.copyOf(open, 2 * openCount);
+                }
+                open[openCount++] = t;
+            }
+            t = e + 1;
+        }
+        int[] next = new int[64];
         for (int round = 0, h = 1; round < REFINE_ROUNDS; round++, h <<= 1) {
-            boolean open = false;
             long members = 0;
-            for (int t = off, end = off + n1; t < end; ) {
+            int stillOpen = 0;
+            for (int g = 0; g < openCount; g++) {
+                int t = open[g];
                 int e = t;
                 while (sa[e] >= 0) {
                     e++;
                 }
                 int m = e - t + 1;
-                if (m > 1) {
-                    if (m > REFINE_GROUP_CAP) {
-                        return false;
-                    }
-                    members += m;
-                    if (keyed.length < m) {
-                        keyed = new long[Math.max(m, 2 * keyed.length)];
-                    }
-                    // r + h < n1: a group of two or more never reaches the unique sentinel
-                    for (int u = t; u <= e; u++) {
-                        int r = sa[u] & SYMBOL;
-                        keyed[u - t] = ((long) rank[r + h] << 32) | r;
-                    }
-                    Arrays.sort(keyed, 0, m);
-                    int start = t - off;
-                    for (int q = 0; q < m; q++) {
-                        int r = (int) keyed[q];
-                        boolean last = q == m - 1 || (keyed[q + 1] >>> 32) != (keyed[q] >>> 32);
-                        sa[t + q] = last ? r | FLAG : r;
-                        rank[r] = start;
-                        if (last) {
-                            start = t - off + q + 1;
-                        } else {
-                            open = true;
+                if (m > REFINE_GROUP_CAP) {
+                    return false;
+                }
+                members += m;
+                if (keyed.length < m) {
+                    keyed = new long[Math.max(m, 2 * keyed.length)];
+                }
+                // r + h < n1: a group of two or more never reaches the unique sentinel
+                for (int u = t; u <= e; u++) {
+                    int r = sa[u] & SYMBOL;
+                    keyed[u - t] = ((long) rank[r + h] << 32) | r;
+                }
+                Arrays.sort(keyed, 0, m);
+                int start = t - off;
+                int first = 0;
+                for (int q = 0; q < m; q++) {
+                    int r = (int) keyed[q];
+                    boolean last = q == m - 1 || (keyed[q + 1] >>> 32) != (keyed[q] >>> 32);
+                    sa[t + q] = last ? r | FLAG : r;
+                    rank[r] = start;
+                    if (last) {
+                        if (q > first) { // still two or more: open for the next round
+                            if (stillOpen == next.length) {
+                                next = Arrays.copyOf(next, 2 * stillOpen);
+                            }
+                            next[stillOpen++] = t + first;
                         }
+                        first = q + 1;
+                        start = t - off + q + 1;
                     }
                 }
-                t = e + 1;
             }
-            if (!open) {
+            if (stillOpen == 0) {
                 return true;
             }
+            int[] swap = open;
+            open = next;
+            next = swap;
+            openCount = stillOpen;
             if (members > n1 / 2) {
                 return false; // repetitive text: the recursion is cheaper
             }
