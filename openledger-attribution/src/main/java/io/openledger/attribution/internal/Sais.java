@@ -13,24 +13,25 @@ import org.jspecify.annotations.Nullable;
  *   <li>The L/S type of each position lives in the sign bit of its symbol, and every suffix-array
  *       entry carries in its sign bit whether the current scan must induce its predecessor, so a
  *       scan reads the text only for the entries it actually induces from (once per placed suffix,
- *       not once per scanned one).
- *   <li>The LMS substrings are named while they are induce-sorted: each scan counts the groups of
- *       equal prefixes it passes, and a suffix placed into a bucket starts a new group exactly when
- *       its inducer's group differs from that of the bucket's previous placement (the idea behind
- *       the naming in Yuta Mori's sais and in libsais). This replaces the pass that compares the
- *       substrings symbol by symbol at random text positions.
+ *       not once per scanned one). The flag is computed when the entry is placed, from the symbol
+ *       next to the one just read.
+ *   <li>The right scan of step 1 recognises the sorted LMS suffixes as the only unflagged entries and
+ *       collects them as it passes them, so no pass over the whole array looks for them in the
+ *       text. Equal LMS substrings are then adjacent and are named by comparing each with the next,
+ *       which costs about one cache miss per substring, taken ahead of time.
  *   <li>The reduced problem reuses the suffix-array space; before recursing, its groups of equal
  *       names are refined by a bounded number of prefix-doubling rounds (Larsson and Sadakane,
  *       "Faster suffix sorting", Theoretical Computer Science 387(3), 2007) on those groups only.
  *       On natural text nearly every name is unique after the first step, so one or two rounds
  *       finish the reduced problem; if groups remain (repetitive text), SA-IS recurses on the
- *       refined names, which sort the reduced suffixes exactly as the original names do.
+ *       refined names, which sort the reduced suffixes exactly as the original names do. When no
+ *       recursion was needed, step 3 puts each LMS position straight at its rank.
  * </ul>
  *
  * Time is linear: the refinement does at most {@value #REFINE_ROUNDS} rounds, each a scan of the
  * reduced problem plus sorts of groups of at most {@value #REFINE_GROUP_CAP} members (a larger group
  * sends the problem to the recursion). Memory besides the text and the result: a few arrays of the
- * alphabet size, a bit per position, and one int per LMS suffix.
+ * alphabet size and one int per LMS suffix.
  */
 public final class Sais {
     private Sais() {}
@@ -90,19 +91,15 @@ public final class Sais {
         int[] counts = new int[k];
         int[] lmsCounts = new int[k];
         int n1 = classify(s, n, counts, lmsCounts);
-        // bkt[2c] is bucket c's moving pointer, bkt[2c + 1] the group of its latest placement: one
-        // cache line for both.
-        int[] bkt = new int[2 * k];
-        long[] groupStarts = new long[(n >>> 6) + 1];
+        int[] bkt = new int[k];
 
-        // Step 1: sort the LMS substrings, naming them on the way.
-        placeSeeds(s, sa, n, k, counts, lmsCounts, bkt, groupStarts);
-        int groups = induceSubstringsLeft(s, sa, n, k, counts, bkt, groupStarts);
-        induceSubstringsRight(s, sa, n, k, counts, lmsCounts, bkt, groupStarts, groups, n1);
-        groupStarts = null;
+        // Step 1: sort the LMS substrings.
+        placeSeeds(s, sa, n, k, counts, bkt);
+        induceSubstringsLeft(s, sa, n, k, counts, bkt);
+        induceSubstringsRight(s, sa, n, k, counts, bkt, n1);
 
         // Step 2: sort the LMS suffixes, then put their positions in that order into sa[0, n1).
-        int[] rankOf = sortReduced(sa, n, n1);
+        int[] rankOf = sortReduced(s, sa, n, n1);
         int prev = s[0];
         if (rankOf != null) {
             for (int i = 1, r = 0; i < n; i++) {
@@ -171,7 +168,7 @@ public final class Sais {
     private static void bucketStarts(int[] counts, int[] bkt, int k) {
         int sum = 0;
         for (int c = 0; c < k; c++) {
-            bkt[2 * c] = sum;
+            bkt[c] = sum;
             sum += counts[c];
         }
     }
@@ -180,44 +177,21 @@ public final class Sais {
         int sum = 0;
         for (int c = 0; c < k; c++) {
             sum += counts[c];
-            bkt[2 * c] = sum;
+            bkt[c] = sum;
         }
     }
 
-    private static int groupStartBit(long[] bits, int i) {
-        return (int) (bits[i >>> 6] >>> i) & 1;
-    }
-
-    /** 1 if {@code a != b}, else 0, without a branch. */
-    private static long differs(int a, int b) {
-        long d = (long) a - b;
-        return (d | -d) >>> 63;
-    }
-
-    private static void setGroupStart(long[] bits, int i) {
-        bits[i >>> 6] |= 1L << i;
-    }
-
-    /**
-     * Puts the LMS positions at their bucket ends (flagged: their predecessors are L-type). All LMS
-     * seeds of one bucket form one group for the left scan, which sees only their first symbol.
-     */
-    private static void placeSeeds(
-            int[] s, int[] sa, int n, int k, int[] counts, int[] lmsCounts, int[] bkt, long[] groupStarts) {
+    /** Puts the LMS positions at their bucket ends, flagged: their predecessors are L-type. */
+    private static void placeSeeds(int[] s, int[] sa, int n, int k, int[] counts, int[] bkt) {
         bucketEnds(counts, bkt, k);
         Arrays.fill(sa, 0, n, EMPTY);
         int prev = s[0];
         for (int i = 1; i < n; i++) {
             int cur = s[i];
             if (cur < 0 && prev >= 0) {
-                sa[--bkt[2 * (cur & SYMBOL)]] = i | FLAG;
+                sa[--bkt[cur & SYMBOL]] = i | FLAG;
             }
             prev = cur;
-        }
-        for (int c = 0; c < k; c++) {
-            if (lmsCounts[c] != 0) {
-                setGroupStart(groupStarts, bkt[2 * c]);
-            }
         }
     }
 
@@ -225,12 +199,10 @@ public final class Sais {
      * Left-to-right scan of step 1: induces the L-type suffixes from the seeds and from each other.
      * An L-type entry placed here is flagged when its predecessor is L-type too; after it has been
      * scanned it is no longer needed unless its predecessor is S-type, in which case it is flagged
-     * for the right scan; everything else becomes EMPTY. Returns the group counter.
+     * for the right scan; everything else becomes EMPTY.
      */
-    private static int induceSubstringsLeft(
-            int[] s, int[] sa, int n, int k, int[] counts, int[] bkt, long[] groupStarts) {
+    private static void induceSubstringsLeft(int[] s, int[] sa, int n, int k, int[] counts, int[] bkt) {
         bucketStarts(counts, bkt, k);
-        int group = 0;
         int touched = 0;
         for (int i = 0; i < n; i++) {
             if (i + AHEAD < n) {
@@ -239,59 +211,27 @@ public final class Sais {
                     touched += s[(a & SYMBOL) - 1];
                 }
             }
-            group += groupStartBit(groupStarts, i);
             int v = sa[i];
             if (v < 0) {
                 int j = (v & SYMBOL) - 1;
                 int c = s[j]; // L-type: no sign bit
-                int b = bkt[2 * c]++;
-                // branch-free: whether the inducing group differs from the bucket's last one is
-                // unpredictable
-                groupStarts[b >>> 6] |= differs(bkt[2 * c + 1], group) << b;
-                bkt[2 * c + 1] = group;
-                sa[b] = j == 0 ? EMPTY : j | (~s[j - 1] & FLAG);
+                sa[bkt[c]++] = j == 0 ? EMPTY : j | (~s[j - 1] & FLAG);
                 sa[i] = EMPTY;
             } else if (v != EMPTY) {
                 sa[i] = v | FLAG;
             }
         }
         sink += touched;
-        return group;
     }
 
     /**
      * Right-to-left scan of step 1: induces the S-type suffixes, which overwrite the seeds, and
-     * collects the LMS suffixes in sorted order at the top of {@code sa}, each flagged when its LMS
-     * substring differs from the next one's. The lowest S-type slot of each bucket starts a group;
-     * above it, a placement marks the entry above itself when their inducing groups differ.
+     * collects the LMS suffixes, now sorted by their LMS substrings, at the top of {@code sa}: the
+     * unflagged entries it meets are exactly those (an S-type suffix with an L-type predecessor).
      */
-    private static void induceSubstringsRight(
-            int[] s,
-            int[] sa,
-            int n,
-            int k,
-            int[] counts,
-            int[] lmsCounts,
-            int[] bkt,
-            long[] groupStarts,
-            int groups,
-            int n1) {
-        // The left scan left each pointer at its bucket's first S-type slot. The seeds' marks go; the
-        // first S-type slot of each bucket starts a group.
-        for (int c = 0, end = 0; c < k; c++) {
-            end += counts[c];
-            if (lmsCounts[c] != 0) {
-                int seed = end - lmsCounts[c];
-                groupStarts[seed >>> 6] &= ~(1L << seed);
-            }
-            if (bkt[2 * c] < end) {
-                setGroupStart(groupStarts, bkt[2 * c]);
-            }
-        }
+    private static void induceSubstringsRight(int[] s, int[] sa, int n, int k, int[] counts, int[] bkt, int n1) {
         bucketEnds(counts, bkt, k);
-        int group = groups + 1; // above every group the left scan recorded in bkt
         int top = n;
-        int lastLmsGroup = -1;
         int touched = 0;
         for (int i = n - 1; i >= 1; i--) {
             if (i - AHEAD > 0) {
@@ -300,24 +240,16 @@ public final class Sais {
                     touched += s[(a & SYMBOL) - 1];
                 }
             }
-            group += groupStartBit(groupStarts, i + 1);
             int v = sa[i];
             if (v < 0) {
                 int j = (v & SYMBOL) - 1;
                 int c = s[j] & SYMBOL;
-                int b = --bkt[2 * c];
-                int last = bkt[2 * c + 1];
-                int above = b + 1;
-                // marks unless this is the bucket's first placement in this scan (last <= groups)
-                groupStarts[above >>> 6] |= (differs(last, group) & (((long) groups - last) >>> 63)) << above;
-                bkt[2 * c + 1] = group;
-                sa[b] = j == 0 ? EMPTY : j | (s[j - 1] & FLAG);
-            } else if (v != EMPTY) { // an LMS suffix; top > i, so only scanned slots are reused
-                sa[--top] = group != lastLmsGroup ? v | FLAG : v;
-                lastLmsGroup = group;
+                sa[--bkt[c]] = j == 0 ? EMPTY : j | (s[j - 1] & FLAG);
+            } else if (v != EMPTY) { // top > i, so only scanned slots are reused
+                sa[--top] = v;
             }
         }
-        sa[--top] = (n - 1) | FLAG; // the sentinel: smallest, and alone in its group
+        sa[--top] = n - 1; // the sentinel, the smallest
         if (n - top != n1) {
             throw new IllegalStateException("SA-IS found " + (n - top) + " LMS suffixes, expected " + n1);
         }
@@ -326,27 +258,35 @@ public final class Sais {
 
     /**
      * Step 2. On entry {@code sa[n - n1, n)} holds the LMS positions in the order of their LMS
-     * substrings, each flagged when its substring differs from the next one's. Returns the rank of
-     * each LMS suffix by ordinal (index in text order), or null after a recursion, which leaves the
-     * ordinals in suffix order in {@code sa[0, n1)}.
+     * substrings. Returns the rank of each LMS suffix by ordinal (index in text order), or null
+     * after a recursion, which leaves the ordinals in suffix order in {@code sa[0, n1)}.
      */
-    private static int @Nullable [] sortReduced(int[] sa, int n, int n1) {
+    private static int @Nullable [] sortReduced(int[] s, int[] sa, int n, int n1) {
         int base = n - n1;
         // Name each LMS substring by the rank of its group's first member, stored at position/2
         // (LMS positions are at least two apart; the region lies below base since n1 <= n/2).
         int half = ((n - 1) >>> 1) + 1;
         Arrays.fill(sa, 0, half, EMPTY);
+        // Equal substrings are adjacent; each is compared with the next one, and the positions
+        // become flagged where the next one differs. Substrings are short, so each comparison
+        // costs about one cache miss, taken AHEAD entries early.
         int groupStart = 0;
         boolean unique = true;
+        int touched = 0;
         for (int t = base; t < n; t++) {
+            if (t + AHEAD < n) {
+                touched += s[sa[t + AHEAD]];
+            }
             int v = sa[t];
-            sa[(v & SYMBOL) >>> 1] = groupStart;
-            if (v < 0) {
+            sa[v >>> 1] = groupStart;
+            if (t == n - 1 || !sameSubstring(s, v, sa[t + 1])) {
+                sa[t] = v | FLAG;
                 groupStart = t - base + 1;
             } else {
                 unique = false;
             }
         }
+        sink += touched;
         // The reduced string in text order; the name slots now take the LMS ordinals.
         int[] reduced = new int[n1];
         for (int i = 0, r = 0; i < half; i++) {
@@ -375,6 +315,26 @@ public final class Sais {
         // last symbol.
         sais(reduced, sa, n1, n1);
         return null;
+    }
+
+    /**
+     * Whether the LMS substrings at {@code p} and {@code q} (up to and including the next LMS
+     * position) are equal in symbols and types. The types in the sign bits decide where each ends,
+     * so equal values up to an LMS position mean equal lengths.
+     */
+    private static boolean sameSubstring(int[] s, int p, int q) {
+        if (s[p] != s[q]) {
+            return false;
+        }
+        for (int d = 1; ; d++) {
+            int a = s[p + d];
+            if (a != s[q + d]) {
+                return false;
+            }
+            if (a < 0 && s[p + d - 1] >= 0) { // both reached the next LMS position
+                return true;
+            }
+        }
     }
 
     /**
@@ -480,7 +440,7 @@ public final class Sais {
                 sa[i] = p;
                 int j = p - 1;
                 int c = s[j]; // L-type: no sign bit
-                sa[bkt[2 * c]++] = j == 0 ? 0 : j | (~s[j - 1] & FLAG);
+                sa[bkt[c]++] = j == 0 ? 0 : j | (~s[j - 1] & FLAG);
             } else if (v != EMPTY && v != 0) {
                 sa[i] = v | FLAG;
             }
@@ -505,7 +465,7 @@ public final class Sais {
                 sa[i] = p;
                 int j = p - 1;
                 int c = s[j] & SYMBOL;
-                sa[--bkt[2 * c]] = j == 0 ? 0 : j | (s[j - 1] & FLAG);
+                sa[--bkt[c]] = j == 0 ? 0 : j | (s[j - 1] & FLAG);
             }
         }
         sink += touched;
