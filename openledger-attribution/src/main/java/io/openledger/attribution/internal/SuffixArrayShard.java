@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,7 @@ public final class SuffixArrayShard implements AutoCloseable {
     static final byte[] MAGIC = "OLSAIDX1".getBytes(StandardCharsets.US_ASCII);
     static final int HEADER = 64;
     static final int SEPARATOR = -1;
+    private static final int CHUNK = 1 << 16;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -112,71 +114,109 @@ public final class SuffixArrayShard implements AutoCloseable {
                             + " tokens with separators; one shard holds fewer than " + (Integer.MAX_VALUE - 1));
         }
         int n = (int) total;
-        int[] text = new int[n];
+        // the stream, then one slot for the sentinel that SA-IS needs
+        int[] s = new int[n + 1];
         long[] docStarts = new long[records.size()];
         int p = 0;
         for (int d = 0; d < records.size(); d++) {
             CorpusRecord r = records.get(d);
             docStarts[d] = p;
-            for (int i = 0; i < r.length(); i++) {
-                text[p++] = r.tokenAt(i);
+            for (int i = 0, len = r.length(); i < len; i++) {
+                s[p++] = r.tokenAt(i);
             }
-            text[p++] = SEPARATOR;
+            s[p++] = SEPARATOR;
         }
+        int[] tokenOf = rankInPlace(s, n);
         // sa[0] is the sentinel's suffix; the file holds sa[1..n]
-        int[] sa = suffixArrayWithSentinel(text);
-        write(file, text, sa, docStarts, fingerprint(version, records));
+        int[] sa = Sais.suffixArray(s, tokenOf.length);
+        write(file, s, tokenOf, sa, docStarts, fingerprint(version, records));
     }
 
     /** The suffix array of a stream of tokens (>= 0) and separators (-1), as sorted by {@link #compare}. */
     static int[] buildSuffixArray(int[] text) {
-        return Arrays.copyOfRange(suffixArrayWithSentinel(text), 1, text.length + 1);
+        int n = text.length;
+        int[] s = Arrays.copyOf(text, n + 1);
+        int[] tokenOf = rankInPlace(s, n);
+        return Arrays.copyOfRange(Sais.suffixArray(s, tokenOf.length), 1, n + 1);
     }
 
-    /** The suffix array of {@code text} plus a final sentinel, whose suffix comes first. */
-    private static int[] suffixArrayWithSentinel(int[] text) {
-        int n = text.length;
-        // Map tokens to dense ranks that keep their order: separator 1, tokens from 2, sentinel 0.
+    /**
+     * Replaces the tokens (>= 0) and separators (-1) of {@code s[0, n)} by dense ranks that keep their
+     * order (separator 1, tokens from 2) and puts the sentinel 0 at {@code s[n]}, so that SA-IS sorts
+     * the stream exactly as {@link #compare} does with small bucket arrays however sparse the token
+     * ids are. Returns the inverse: the token (or separator) of each rank; its length is the alphabet
+     * size.
+     */
+    static int[] rankInPlace(int[] s, int n) {
+        // one pass: the largest id, and which ids below 2^24 occur
+        long[] present = new long[64];
         int max = -1;
-        for (int t : text) {
+        for (int i = 0; i < n; i++) {
+            int t = s[i];
             max = Math.max(max, t);
+            if (t >= 0 && t < (1 << 24)) {
+                if ((t >>> 6) >= present.length) {
+                    present = Arrays.copyOf(present, Math.max((t >>> 6) + 1, Math.min(2 * present.length, 1 << 18)));
+                }
+                present[t >>> 6] |= 1L << t;
+            }
         }
-        int[] s = new int[n + 1];
-        int k;
+        int[] tokenOf;
         if (max < (1 << 24)) {
             int[] rank = new int[max + 1];
-            for (int t : text) {
-                if (t >= 0) {
-                    rank[t] = 1;
+            int next = 2;
+            for (int w = 0; w <= (max >> 6); w++) {
+                for (long bits = present[w]; bits != 0; bits &= bits - 1) {
+                    rank[(w << 6) + Long.numberOfTrailingZeros(bits)] = next++;
                 }
             }
-            int next = 2;
+            tokenOf = new int[next];
             for (int t = 0; t <= max; t++) {
                 if (rank[t] != 0) {
-                    rank[t] = next++;
+                    tokenOf[rank[t]] = t;
                 }
             }
             for (int i = 0; i < n; i++) {
-                s[i] = text[i] < 0 ? 1 : rank[text[i]];
+                int t = s[i];
+                s[i] = t < 0 ? 1 : rank[t];
             }
-            k = next;
         } else {
-            int[] distinct =
-                    Arrays.stream(text).filter(t -> t >= 0).sorted().distinct().toArray();
+            int count = 0;
             for (int i = 0; i < n; i++) {
-                s[i] = text[i] < 0 ? 1 : Arrays.binarySearch(distinct, text[i]) + 2;
+                if (s[i] >= 0) {
+                    count++;
+                }
             }
-            k = distinct.length + 2;
+            int[] sorted = new int[count];
+            for (int i = 0, j = 0; i < n; i++) {
+                if (s[i] >= 0) {
+                    sorted[j++] = s[i];
+                }
+            }
+            Arrays.sort(sorted);
+            int distinct = 0;
+            for (int i = 0; i < count; i++) {
+                if (i == 0 || sorted[i] != sorted[i - 1]) {
+                    sorted[distinct++] = sorted[i];
+                }
+            }
+            tokenOf = new int[distinct + 2];
+            System.arraycopy(sorted, 0, tokenOf, 2, distinct);
+            for (int i = 0; i < n; i++) {
+                int t = s[i];
+                s[i] = t < 0 ? 1 : Arrays.binarySearch(sorted, 0, distinct, t) + 2;
+            }
         }
+        tokenOf[1] = SEPARATOR;
         s[n] = 0;
-        return Sais.suffixArray(s, k);
+        return tokenOf;
     }
 
-    // sa holds the sentinel suffix first, then the n suffixes the file stores
-    private static void write(Path file, int[] text, int[] sa, long[] docStarts, byte[] fingerprint) {
-        long n = text.length;
-        long saOff = align8(HEADER + 4 * n);
-        long size = saOff + 8 * n + 8L * docStarts.length;
+    // s holds the ranked stream (tokenOf maps it back), sa the sentinel suffix first, then the n
+    // suffixes the file stores. The file is written sequentially through one native buffer rather
+    // than through a writable mapping: no page fault per 4 KiB page, one bulk copy per chunk.
+    private static void write(Path file, int[] s, int[] tokenOf, int[] sa, long[] docStarts, byte[] fingerprint) {
+        int n = s.length - 1;
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -184,21 +224,42 @@ public final class SuffixArrayShard implements AutoCloseable {
                             tmp,
                             StandardOpenOption.CREATE,
                             StandardOpenOption.TRUNCATE_EXISTING,
-                            StandardOpenOption.READ,
                             StandardOpenOption.WRITE);
                     Arena a = Arena.ofConfined()) {
-                MemorySegment m = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, a);
-                MemorySegment.copy(MemorySegment.ofArray(MAGIC), 0, m, 0, 8);
-                m.set(LONG, 8, n);
-                m.set(LONG, 16, docStarts.length);
-                MemorySegment.copy(MemorySegment.ofArray(fingerprint), 0, m, 24, 32);
-                m.set(LONG, 56, 0);
-                MemorySegment.copy(text, 0, m, INT, HEADER, text.length);
-                for (int i = 0; i < n; i++) {
-                    m.set(LONG, saOff + 8L * i, sa[i + 1]);
+                MemorySegment buf = a.allocate(8L * CHUNK, 8);
+                MemorySegment.copy(MemorySegment.ofArray(MAGIC), 0, buf, 0, 8);
+                buf.set(LONG, 8, n);
+                buf.set(LONG, 16, docStarts.length);
+                MemorySegment.copy(MemorySegment.ofArray(fingerprint), 0, buf, 24, 32);
+                buf.set(LONG, 56, 0);
+                writeFully(ch, buf, HEADER);
+                int[] tokens = new int[Math.min(n, CHUNK)];
+                for (int from = 0; from < n; from += CHUNK) {
+                    int len = Math.min(CHUNK, n - from);
+                    for (int i = 0; i < len; i++) {
+                        tokens[i] = tokenOf[s[from + i]];
+                    }
+                    MemorySegment.copy(tokens, 0, buf, INT, 0, len);
+                    writeFully(ch, buf, 4L * len);
                 }
-                MemorySegment.copy(docStarts, 0, m, LONG, saOff + 8 * n, docStarts.length);
-                m.force();
+                long pad = align8(HEADER + 4L * n) - (HEADER + 4L * n);
+                buf.asSlice(0, 8).fill((byte) 0);
+                writeFully(ch, buf, pad);
+                long[] positions = new long[Math.min(n, CHUNK)];
+                for (int from = 0; from < n; from += CHUNK) {
+                    int len = Math.min(CHUNK, n - from);
+                    for (int i = 0; i < len; i++) {
+                        positions[i] = sa[from + i + 1];
+                    }
+                    MemorySegment.copy(positions, 0, buf, LONG, 0, len);
+                    writeFully(ch, buf, 8L * len);
+                }
+                for (int from = 0; from < docStarts.length; from += CHUNK) {
+                    int len = Math.min(CHUNK, docStarts.length - from);
+                    MemorySegment.copy(docStarts, from, buf, LONG, 0, len);
+                    writeFully(ch, buf, 8L * len);
+                }
+                ch.force(true);
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -207,6 +268,13 @@ public final class SuffixArrayShard implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write suffix-array shard " + file, e);
+        }
+    }
+
+    private static void writeFully(FileChannel ch, MemorySegment buf, long bytes) throws IOException {
+        ByteBuffer bb = buf.asSlice(0, bytes).asByteBuffer();
+        while (bb.hasRemaining()) {
+            ch.write(bb);
         }
     }
 

@@ -81,6 +81,34 @@ class SuffixArrayProperties {
         assertThat(SuffixArrayShard.buildSuffixArray(large)).isEqualTo(naive(small));
     }
 
+    @Property(tries = 6)
+    void equalsNaiveSortOnLongSkewedStreams(@ForAll("skewed") int[] text) {
+        // records of natural-text shape: the reduced problem is finished by prefix doubling
+        assertThat(SuffixArrayShard.buildSuffixArray(text)).isEqualTo(naive(text));
+    }
+
+    @Provide
+    Arbitrary<int[]> skewed() {
+        return Arbitraries.longs().map(seed -> {
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+            int[] out = new int[20_000 + rnd.nextInt(20_000)];
+            for (int i = 0; i < out.length; i++) {
+                // about one separator per 150 tokens; ids skewed towards 0 like word frequencies
+                out[i] = rnd.nextInt(150) == 0 ? -1 : (int) Math.floor(Math.pow(2000, rnd.nextDouble())) - 1;
+            }
+            return out;
+        });
+    }
+
+    @Property(tries = 50)
+    void idsJustBelowTheDenseLimitSortLikeSmallOnes(
+            @ForAll @Size(max = 200) List<@IntRange(min = -1, max = 4) Integer> tokens) {
+        int[] small = tokens.stream().mapToInt(Integer::intValue).toArray();
+        int[] large =
+                Arrays.stream(small).map(t -> t < 0 ? t : (1 << 24) - 5 + t).toArray();
+        assertThat(SuffixArrayShard.buildSuffixArray(large)).isEqualTo(naive(small));
+    }
+
     @Test
     void saisRejectsTextWithoutSentinel() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Sais.suffixArray(new int[] {2, 1}, 3))
