@@ -45,6 +45,7 @@ public final class CpuBatchEngine implements BatchEngine {
     private final Kernels kernels;
     private final Parallel parallel;
     private final ForwardOps ops;
+    private float[] logitsBuffer = new float[0];
     private final Matrix embed;
     private final Layer[] layers;
     private final float[] finalNorm;
@@ -266,7 +267,12 @@ public final class CpuBatchEngine implements BatchEngine {
             }
         }
         int vocab = config.vocabSize();
-        float[] logits = new float[want * vocab];
+        // reused from step to step: a batch's logits (32 × 32,000 floats = 4 MB) would otherwise be a
+        // new humongous object every step, each starting a G1 concurrent cycle with a young pause
+        if (logitsBuffer.length < want * vocab) {
+            logitsBuffer = new float[want * vocab];
+        }
+        float[] logits = logitsBuffer;
         final int wantRows = want;
         parallel.range(
                 lmHead.rows,
