@@ -9,7 +9,6 @@ import io.openledger.lora.internal.Parallel;
 import io.openledger.lora.internal.ScalarKernels;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -367,10 +366,10 @@ public final class LlamaModel implements AutoCloseable {
             float[] down = new float[t * h];
             for (int l = 0; l < layers.length; l++) {
                 Layer layer = layers[l];
-                rmsNorm(x, layer.attnNorm(), xn, t, h);
+                ops.rmsNorm(x, layer.attnNorm(), xn, t, h);
                 // q, k and v read the same input: one parallel pass over all their rows
-                matmulFused(
-                        layer,
+                ops.matmulFused(
+                        layer.w(),
                         xn,
                         t,
                         new Projection[] {Projection.Q_PROJ, Projection.K_PROJ, Projection.V_PROJ},
@@ -380,9 +379,9 @@ public final class LlamaModel implements AutoCloseable {
                 lora(l, Projection.Q_PROJ, layer, xn, q, t);
                 lora(l, Projection.K_PROJ, layer, xn, k, t);
                 lora(l, Projection.V_PROJ, layer, xn, v, t);
-                addBias(q, layer.qBias(), t);
-                addBias(k, layer.kBias(), t);
-                addBias(v, layer.vBias(), t);
+                ForwardOps.addBias(q, layer.qBias(), t);
+                ForwardOps.addBias(k, layer.kBias(), t);
+                ForwardOps.addBias(v, layer.vBias(), t);
                 for (int i = 0; i < t; i++) {
                     rope(q, i * qDim, config.heads(), position + i);
                     rope(k, i * kvDim, config.kvHeads(), position + i);
@@ -391,32 +390,26 @@ public final class LlamaModel implements AutoCloseable {
                 System.arraycopy(v, 0, values[l], position * kvDim, t * kvDim);
                 attention(l, q, att, t);
                 linear(l, Projection.O_PROJ, layer, att, o, t);
-                for (int i = 0; i < t * h; i++) {
-                    x[i] += o[i];
-                }
-                rmsNorm(x, layer.mlpNorm(), xn, t, h);
-                matmulFused(layer, xn, t, new Projection[] {Projection.GATE_PROJ, Projection.UP_PROJ}, gate, up);
+                ForwardOps.addInPlace(x, o, t * h);
+                ops.rmsNorm(x, layer.mlpNorm(), xn, t, h);
+                ops.matmulFused(
+                        layer.w(), xn, t, new Projection[] {Projection.GATE_PROJ, Projection.UP_PROJ}, gate, up);
                 lora(l, Projection.GATE_PROJ, layer, xn, gate, t);
                 lora(l, Projection.UP_PROJ, layer, xn, up, t);
-                for (int i = 0; i < t * inter; i++) {
-                    float g = gate[i];
-                    gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
-                }
+                ForwardOps.swiglu(gate, up, t * inter);
                 linear(l, Projection.DOWN_PROJ, layer, gate, down, t);
-                for (int i = 0; i < t * h; i++) {
-                    x[i] += down[i];
-                }
+                ForwardOps.addInPlace(x, down, t * h);
             }
             position += t;
             float[] last = new float[h];
-            rmsNormRow(x, finalNorm, (t - 1) * h, last, 0, h);
+            ops.rmsNormRow(x, finalNorm, (t - 1) * h, last, 0, h);
             float[] logits = new float[config.vocabSize()];
-            matmul(lmHead, last, logits, 1);
+            ops.matmul(lmHead, last, logits, 1);
             return logits;
         }
 
         private void linear(int l, Projection p, Layer layer, float[] in, float[] out, int t) {
-            matmul(layer.w()[p.ordinal()], in, out, t);
+            ops.matmul(layer.w()[p.ordinal()], in, out, t);
             lora(l, p, layer, in, out, t);
         }
 
@@ -439,10 +432,6 @@ public final class LlamaModel implements AutoCloseable {
                     outDim, (long) d.rank() * t, (from, to) -> ops.loraExpand(d, ax, rows, out, outDim, from, to));
         }
 
-        private void addBias(float[] y, float @Nullable [] bias, int t) {
-            ForwardOps.addBias(y, bias, t);
-        }
-
         private void rope(float[] vec, int off, int nHeads, int pos) {
             ForwardOps.rope(vec, off, nHeads, pos, config.headDim(), invFreq);
         }
@@ -462,43 +451,24 @@ public final class LlamaModel implements AutoCloseable {
                     int i = job / nH;
                     int head = job % nH;
                     int pos = position + i;
-                    int kvOff = (head / group) * d;
                     int start = window > 0 ? Math.max(0, pos - window + 1) : 0;
-                    float max = Float.NEGATIVE_INFINITY;
-                    for (int j = start; j <= pos; j++) {
-                        float s = kernels.dotF32(kc, j * kvDim + kvOff, q, i * qDim + head * d, d) * scale;
-                        scores[j] = s;
-                        max = Math.max(max, s);
-                    }
-                    float sum = 0;
-                    for (int j = start; j <= pos; j++) {
-                        float e = (float) Math.exp(scores[j] - max);
-                        scores[j] = e;
-                        sum += e;
-                    }
-                    int oOff = i * qDim + head * d;
-                    Arrays.fill(out, oOff, oOff + d, 0f);
-                    for (int j = start; j <= pos; j++) {
-                        kernels.axpy(scores[j] / sum, vc, j * kvDim + kvOff, out, oOff, d);
-                    }
+                    int qOff = i * qDim + head * d;
+                    ops.attendHead(
+                            q,
+                            qOff,
+                            kc,
+                            vc,
+                            j -> j * kvDim,
+                            (head / group) * d,
+                            start,
+                            pos,
+                            d,
+                            scale,
+                            scores,
+                            out,
+                            qOff);
                 }
             });
         }
-    }
-
-    private void rmsNorm(float[] x, float[] w, float[] out, int t, int h) {
-        ops.rmsNorm(x, w, out, t, h);
-    }
-
-    private void rmsNormRow(float[] x, float[] w, int xOff, float[] out, int outOff, int h) {
-        ops.rmsNormRow(x, w, xOff, out, outOff, h);
-    }
-
-    private void matmulFused(Layer layer, float[] in, int t, Projection[] ps, float[]... outs) {
-        ops.matmulFused(layer.w(), in, t, ps, outs);
-    }
-
-    private void matmul(Matrix w, float[] in, float[] out, int t) {
-        ops.matmul(w, in, out, t);
     }
 }

@@ -2,6 +2,8 @@ package io.openledger.lora.internal;
 
 import io.openledger.lora.LoraAdapter;
 import io.openledger.lora.Projection;
+import java.util.Arrays;
+import java.util.function.IntUnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -110,6 +112,60 @@ public final class ForwardOps {
             for (int j = 0; j < r; j++) {
                 kernels.axpy(ax[i * r + j], bT, j * outDim + from, out, oOff, to - from);
             }
+        }
+    }
+
+    /**
+     * One query head attending over positions [start, pos] of a KV cache: scaled dot products,
+     * softmax (max-subtracted, sums in float), then the weighted sum of value rows into {@code
+     * out[oOff..oOff+d)}. {@code rowOffset} maps a position to the index of its key/value row in
+     * {@code kc}/{@code vc} (contiguous or paged); {@code kvOff} selects the head's slice of that row.
+     * {@code scores} must hold at least {@code pos + 1} floats.
+     */
+    public void attendHead(
+            float[] q,
+            int qOff,
+            float[] kc,
+            float[] vc,
+            IntUnaryOperator rowOffset,
+            int kvOff,
+            int start,
+            int pos,
+            int d,
+            float scale,
+            float[] scores,
+            float[] out,
+            int oOff) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = start; j <= pos; j++) {
+            float s = kernels.dotF32(kc, rowOffset.applyAsInt(j) + kvOff, q, qOff, d) * scale;
+            scores[j] = s;
+            max = Math.max(max, s);
+        }
+        float sum = 0;
+        for (int j = start; j <= pos; j++) {
+            float e = (float) Math.exp(scores[j] - max);
+            scores[j] = e;
+            sum += e;
+        }
+        Arrays.fill(out, oOff, oOff + d, 0f);
+        for (int j = start; j <= pos; j++) {
+            kernels.axpy(scores[j] / sum, vc, rowOffset.applyAsInt(j) + kvOff, out, oOff, d);
+        }
+    }
+
+    /** SwiGLU in place: {@code gate[i] = silu(gate[i]) · up[i]} for i &lt; n. */
+    public static void swiglu(float[] gate, float[] up, int n) {
+        for (int i = 0; i < n; i++) {
+            float g = gate[i];
+            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+        }
+    }
+
+    /** The residual connection: {@code x[i] += y[i]} for i &lt; n. */
+    public static void addInPlace(float[] x, float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            x[i] += y[i];
         }
     }
 

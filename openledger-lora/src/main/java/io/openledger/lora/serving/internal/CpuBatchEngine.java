@@ -8,7 +8,6 @@ import io.openledger.lora.SafeTensors;
 import io.openledger.lora.WeightFormat;
 import io.openledger.lora.internal.ForwardOps;
 import io.openledger.lora.internal.KernelSelector;
-import io.openledger.lora.internal.Kernels;
 import io.openledger.lora.internal.Matrix;
 import io.openledger.lora.internal.ModelLoading;
 import io.openledger.lora.internal.Parallel;
@@ -42,7 +41,6 @@ public final class CpuBatchEngine implements BatchEngine {
             float[] mlpNorm) {}
 
     private final ModelConfig config;
-    private final Kernels kernels;
     private final Parallel parallel;
     private final ForwardOps ops;
     private float[] logitsBuffer = new float[0];
@@ -64,7 +62,6 @@ public final class CpuBatchEngine implements BatchEngine {
     public CpuBatchEngine(Path dir, WeightFormat format, int threads, long kvBytes, int pageTokens) {
         ModelConfig c = ModelConfig.read(dir);
         this.config = c;
-        this.kernels = KernelSelector.best();
         this.kvDim = c.kvHeads() * c.headDim();
         String where = dir.toString();
         int h = c.hiddenSize();
@@ -121,7 +118,7 @@ public final class CpuBatchEngine implements BatchEngine {
         }
         this.kv = new KvPool(c.layers(), kvDim, pageTokens, (int) Math.min(pages, Integer.MAX_VALUE / 2));
         this.parallel = new Parallel(threads);
-        this.ops = new ForwardOps(kernels, parallel, c.rmsNormEps());
+        this.ops = new ForwardOps(KernelSelector.best(), parallel, c.rmsNormEps());
     }
 
     @Override
@@ -207,15 +204,21 @@ public final class CpuBatchEngine implements BatchEngine {
         float[] down = new float[t * h];
         for (int l = 0; l < layers.length; l++) {
             Layer layer = layers[l];
-            rmsNorm(x, layer.attnNorm(), xn, t, h);
-            matmulFused(
-                    layer, xn, t, new Projection[] {Projection.Q_PROJ, Projection.K_PROJ, Projection.V_PROJ}, q, k, v);
+            ops.rmsNorm(x, layer.attnNorm(), xn, t, h);
+            ops.matmulFused(
+                    layer.w(),
+                    xn,
+                    t,
+                    new Projection[] {Projection.Q_PROJ, Projection.K_PROJ, Projection.V_PROJ},
+                    q,
+                    k,
+                    v);
             lora(groups, l, Projection.Q_PROJ, layer, xn, q, t);
             lora(groups, l, Projection.K_PROJ, layer, xn, k, t);
             lora(groups, l, Projection.V_PROJ, layer, xn, v, t);
-            addBias(q, layer.qBias(), t);
-            addBias(k, layer.kBias(), t);
-            addBias(v, layer.vBias(), t);
+            ForwardOps.addBias(q, layer.qBias(), t);
+            ForwardOps.addBias(k, layer.kBias(), t);
+            ForwardOps.addBias(v, layer.vBias(), t);
             float[] kc = kv.keys[l];
             float[] vc = kv.values[l];
             for (int r = 0; r < t; r++) {
@@ -227,24 +230,17 @@ public final class CpuBatchEngine implements BatchEngine {
                 System.arraycopy(v, r * kvDim, vc, off, kvDim);
             }
             attention(batch, rowSeq, rowPos, kc, vc, q, att, t);
-            matmul(layer.w()[Projection.O_PROJ.ordinal()], att, o, t);
+            ops.matmul(layer.w()[Projection.O_PROJ.ordinal()], att, o, t);
             lora(groups, l, Projection.O_PROJ, layer, att, o, t);
-            for (int i = 0; i < t * h; i++) {
-                x[i] += o[i];
-            }
-            rmsNorm(x, layer.mlpNorm(), xn, t, h);
-            matmulFused(layer, xn, t, new Projection[] {Projection.GATE_PROJ, Projection.UP_PROJ}, gate, up);
+            ForwardOps.addInPlace(x, o, t * h);
+            ops.rmsNorm(x, layer.mlpNorm(), xn, t, h);
+            ops.matmulFused(layer.w(), xn, t, new Projection[] {Projection.GATE_PROJ, Projection.UP_PROJ}, gate, up);
             lora(groups, l, Projection.GATE_PROJ, layer, xn, gate, t);
             lora(groups, l, Projection.UP_PROJ, layer, xn, up, t);
-            for (int i = 0; i < t * inter; i++) {
-                float g = gate[i];
-                gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
-            }
-            matmul(layer.w()[Projection.DOWN_PROJ.ordinal()], gate, down, t);
+            ForwardOps.swiglu(gate, up, t * inter);
+            ops.matmul(layer.w()[Projection.DOWN_PROJ.ordinal()], gate, down, t);
             lora(groups, l, Projection.DOWN_PROJ, layer, gate, down, t);
-            for (int i = 0; i < t * h; i++) {
-                x[i] += down[i];
-            }
+            ForwardOps.addInPlace(x, down, t * h);
         }
         for (Work w : batch) {
             w.seq.position += w.tokens.length;
@@ -262,7 +258,7 @@ public final class CpuBatchEngine implements BatchEngine {
         float[] last = new float[want * h];
         for (int c = 0, i = 0; c < n; c++) {
             if (batch.get(c).wantLogits) {
-                rmsNormRow(x, finalNorm, (chunkStart[c + 1] - 1) * h, last, i * h, h);
+                ops.rmsNormRow(x, finalNorm, (chunkStart[c + 1] - 1) * h, last, i * h, h);
                 i++;
             }
         }
@@ -273,11 +269,7 @@ public final class CpuBatchEngine implements BatchEngine {
             logitsBuffer = new float[want * vocab];
         }
         float[] logits = logitsBuffer;
-        final int wantRows = want;
-        parallel.range(
-                lmHead.rows,
-                (long) lmHead.cols * wantRows,
-                (from, to) -> lmHead.rows(kernels, from, to, last, logits, wantRows));
+        ops.matmul(lmHead, last, logits, want);
         for (int c = 0, i = 0; c < n; c++) {
             Work w = batch.get(c);
             if (w.wantLogits) {
@@ -359,10 +351,6 @@ public final class CpuBatchEngine implements BatchEngine {
         });
     }
 
-    private void addBias(float[] y, float @Nullable [] bias, int t) {
-        ForwardOps.addBias(y, bias, t);
-    }
-
     private void rope(float[] vec, int off, int nHeads, int pos) {
         ForwardOps.rope(vec, off, nHeads, pos, config.headDim(), invFreq);
     }
@@ -387,42 +375,23 @@ public final class CpuBatchEngine implements BatchEngine {
                 int head = job % nH;
                 int pos = rowPos[i];
                 Sequence s = batch.get(rowSeq[i]).seq;
-                int kvOff = (head / group) * d;
                 int start = window > 0 ? Math.max(0, pos - window + 1) : 0;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = start; j <= pos; j++) {
-                    float sc = kernels.dotF32(kc, kv.offset(s, j) + kvOff, q, i * qDim + head * d, d) * scale;
-                    scores[j] = sc;
-                    max = Math.max(max, sc);
-                }
-                float sum = 0;
-                for (int j = start; j <= pos; j++) {
-                    float e = (float) Math.exp(scores[j] - max);
-                    scores[j] = e;
-                    sum += e;
-                }
-                int oOff = i * qDim + head * d;
-                Arrays.fill(out, oOff, oOff + d, 0f);
-                for (int j = start; j <= pos; j++) {
-                    kernels.axpy(scores[j] / sum, vc, kv.offset(s, j) + kvOff, out, oOff, d);
-                }
+                int qOff = i * qDim + head * d;
+                ops.attendHead(
+                        q,
+                        qOff,
+                        kc,
+                        vc,
+                        j -> kv.offset(s, j),
+                        (head / group) * d,
+                        start,
+                        pos,
+                        d,
+                        scale,
+                        scores,
+                        out,
+                        qOff);
             }
         });
-    }
-
-    private void rmsNorm(float[] x, float[] w, float[] out, int t, int h) {
-        ops.rmsNorm(x, w, out, t, h);
-    }
-
-    private void rmsNormRow(float[] x, float[] w, int xOff, float[] out, int outOff, int h) {
-        ops.rmsNormRow(x, w, xOff, out, outOff, h);
-    }
-
-    private void matmulFused(Layer layer, float[] in, int t, Projection[] ps, float[]... outs) {
-        ops.matmulFused(layer.w(), in, t, ps, outs);
-    }
-
-    private void matmul(Matrix w, float[] in, float[] out, int t) {
-        ops.matmul(w, in, out, t);
     }
 }
