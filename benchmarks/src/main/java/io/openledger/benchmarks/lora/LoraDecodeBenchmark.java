@@ -1,13 +1,11 @@
 package io.openledger.benchmarks.lora;
 
+import io.openledger.cli.LoraServeBench;
 import io.openledger.lora.DType;
 import io.openledger.lora.LlamaModel;
 import io.openledger.lora.ModelConfig;
 import io.openledger.lora.TestModels;
 import io.openledger.lora.WeightFormat;
-import io.openledger.lora.internal.KernelSelector;
-import io.openledger.lora.internal.Kernels;
-import io.openledger.lora.internal.Matrix;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -101,6 +99,21 @@ public final class LoraDecodeBenchmark {
         return best;
     }
 
+    /**
+     * Decodes on a throwaway session for about {@code millis}, so the JIT has compiled what this model
+     * runs. All models are warmed, in turn, before any is measured: the engines share compiled code,
+     * and a format first met after another was compiled deoptimizes it, which sends the Vector API
+     * kernels back through slow tiers for seconds (a BF16 round measured a third of its steady speed).
+     */
+    private static void warm(LlamaModel m, long millis) {
+        LlamaModel.Session warm = m.newSession(null);
+        warm.forward(new int[] {1, 2, 3, 4});
+        long until = System.nanoTime() + millis * 1_000_000L;
+        for (int i = 0; i < 256 && System.nanoTime() < until; i++) {
+            warm.forward(new int[] {5 + i % 100});
+        }
+    }
+
     private static double decodeJava(LlamaModel m, int tokens) {
         LlamaModel.Session s = m.newSession(null);
         s.forward(new int[] {1, 2, 3, 4});
@@ -169,6 +182,11 @@ public final class LoraDecodeBenchmark {
             double bw = 0;
             out.put("torch_version", TorchDecoder.version()); // starts the engine
             try (TorchDecoder torch = new TorchDecoder(dir)) {
+                for (int pass = 0; pass < 2; pass++) {
+                    for (LlamaModel m : models.values()) {
+                        warm(m, 1500);
+                    }
+                }
                 for (int round = 0; round < 3; round++) {
                     bw = Math.max(bw, bandwidth(threads));
                     for (var e : models.entrySet()) {
@@ -217,7 +235,8 @@ public final class LoraDecodeBenchmark {
             out.put("f32_best_vs_djl_pytorch_best", round(javaF32Best / torchBest));
             // the kernels' compute ceiling: weights in L2, every core, against the DRAM bandwidth
             for (WeightFormat f : WeightFormat.values()) {
-                double rate = inCacheRate(f, threads);
+                // the same probe serve-bench uses, at one input per weight row (decode)
+                double rate = LoraServeBench.kernelRateInL2(f, threads, 1).weightBytesPerSecond();
                 String name = f.name().toLowerCase(Locale.ROOT);
                 out.put(name + "_kernel_in_l2_gbs", round(rate / 1e9));
                 out.put(name + "_kernel_in_l2_over_bandwidth", round(rate / bw));
@@ -235,56 +254,6 @@ public final class LoraDecodeBenchmark {
             try (Stream<Path> s = Files.walk(dir)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
-        }
-    }
-
-    /**
-     * The rate (weight bytes/s) at which the matrix-vector kernels of one format can run when their
-     * weights sit in L2, on {@code threads} threads at once, each over its own 1 MiB-class matrix:
-     * the compute ceiling of a decode step. Where it is near the DRAM bandwidth, the kernel's
-     * arithmetic (not memory) caps the fraction of the bandwidth bound that decode can reach.
-     */
-    static double inCacheRate(WeightFormat f, int threads) throws Exception {
-        Kernels k = KernelSelector.best();
-        int rows = 256;
-        int cols = 1024;
-        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-            Matrix[] ms = new Matrix[threads];
-            for (int t = 0; t < threads; t++) {
-                float[] v = new float[rows * cols];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = (float) rnd.nextGaussian() * 0.02f;
-                }
-                ms[t] = Matrix.of(f.name(), v, rows, cols);
-            }
-            double best = 0;
-            for (int round = 0; round < 5; round++) {
-                Future<?>[] parts = new Future<?>[threads];
-                long[] nanos = new long[threads];
-                for (int t = 0; t < threads; t++) {
-                    int id = t;
-                    parts[t] = pool.submit(() -> {
-                        float[] x = new float[cols];
-                        float[] out = new float[rows];
-                        java.util.Arrays.fill(x, 0.5f);
-                        long t0 = System.nanoTime();
-                        for (int rep = 0; rep < 400; rep++) {
-                            ms[id].rows(k, 0, rows, x, out, 1);
-                        }
-                        nanos[id] = System.nanoTime() - t0;
-                    });
-                }
-                for (Future<?> p : parts) {
-                    p.get();
-                }
-                double rate = 0;
-                for (int t = 0; t < threads; t++) {
-                    rate += 400.0 * ms[t].bytes() / (nanos[t] / 1e9);
-                }
-                best = Math.max(best, rate);
-            }
-            return best;
         }
     }
 

@@ -242,7 +242,7 @@ public final class LoraServeBench {
             out.put("decode_bytes_per_step", (long) stepBytes);
             // the arithmetic side: what the batched base kernel does with its weights in L2 on every
             // core, against what batched_over_sequential >= 8 would need at this sequential speed
-            double kernelFlops = batchedKernelFlops(o.weights(), o.threads(), b);
+            double kernelFlops = kernelRateInL2(o.weights(), o.threads(), b).flopsPerSecond();
             out.put("batched_kernel_in_l2_gflops", round(kernelFlops / 1e9));
             out.put("gflops_needed_for_8x", round(8 * seq * 2.0 * cfg.parameterCount() / 1e9));
             out.put("decode_gbps", round(stepBytes / stepS / 1e9));
@@ -307,14 +307,19 @@ public final class LoraServeBench {
         return p;
     }
 
-    // Streaming read bandwidth: two equal 256 MiB arrays compared by `threads` threads with
-    // Arrays.mismatch (a vectorized JDK intrinsic that only reads), best of 7 passes.
     /**
-     * Floating-point operations per second of the base model's batched matrix pass ({@code batch}
-     * inputs per weight row, the kernels the server runs) with each thread's weights in L2, all
-     * threads at once: the arithmetic ceiling of a batched decode step.
+     * What the matrix kernels of one weight format do with their weights in L2: every thread runs the
+     * base model's pass over its own 256 × 768 matrix for {@code batch} inputs per weight row, all
+     * threads at once, best of 4 rounds. Against the DRAM bandwidth this is the arithmetic ceiling of
+     * a decode step (batch 1) or a batched step.
+     *
+     * @param weightBytesPerSecond weight bytes read per second, summed over the threads
+     * @param flopsPerSecond floating-point operations per second (2 per weight per input)
      */
-    static double batchedKernelFlops(WeightFormat f, int threads, int batch) {
+    public record KernelRate(double weightBytesPerSecond, double flopsPerSecond) {}
+
+    /** Measures {@link KernelRate} for {@code f} on {@code threads} threads at {@code batch} inputs. */
+    public static KernelRate kernelRateInL2(WeightFormat f, int threads, int batch) {
         Kernels k = KernelSelector.best();
         int rows = 256;
         int cols = 768;
@@ -327,8 +332,8 @@ public final class LoraServeBench {
             }
             ms[t] = Matrix.of(f.name(), v, rows, cols);
         }
-        int reps = 40;
-        double best = 0;
+        int reps = Math.max(4, 400 / batch);
+        double bestPasses = 0;
         for (int round = 0; round < 4; round++) {
             long[] nanos = new long[threads];
             Thread[] ts = new Thread[threads];
@@ -345,7 +350,7 @@ public final class LoraServeBench {
                     nanos[id] = System.nanoTime() - t0;
                 });
             }
-            double flops = 0;
+            double passes = 0; // matrix passes per second, summed over the threads
             for (int t = 0; t < threads; t++) {
                 try {
                     ts[t].join();
@@ -353,13 +358,15 @@ public final class LoraServeBench {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException(e);
                 }
-                flops += 2.0 * rows * cols * batch * reps / (nanos[t] / 1e9);
+                passes += reps / (nanos[t] / 1e9);
             }
-            best = Math.max(best, flops);
+            bestPasses = Math.max(bestPasses, passes);
         }
-        return best;
+        return new KernelRate(bestPasses * ms[0].bytes(), bestPasses * 2.0 * rows * cols * batch);
     }
 
+    // Streaming read bandwidth: two equal 256 MiB arrays compared by `threads` threads with
+    // Arrays.mismatch (a vectorized JDK intrinsic that only reads), best of 7 passes.
     private static double memoryBandwidth(int threads) {
         long[] a = new long[32 << 20];
         long[] b = new long[32 << 20];
