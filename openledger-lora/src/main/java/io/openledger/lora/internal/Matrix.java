@@ -68,7 +68,12 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
         public void rows(Kernels k, int from, int to, float[] in, float[] out, int t) {
             int r = from;
             for (; r + 4 <= to; r += 4) {
-                for (int i = 0; i < t; i++) {
+                int i = 0;
+                // a batch: four rows by four inputs per tile, the rows staying in L1 across the inputs
+                for (; i + 4 <= t; i += 4) {
+                    k.dotF32Tile4x4(w, r * cols, cols, in, i * cols, cols, cols, out, i * rows + r, 1, rows);
+                }
+                for (; i < t; i++) {
                     k.dotF32x4(w, r * cols, cols, in, i * cols, cols, out, i * rows + r, 1);
                 }
             }

@@ -116,6 +116,103 @@ public final class VectorKernels implements Kernels {
         out[outOff + 3 * outStride] = finishF32(d0, d1, w, o3, x, xOff, i, n);
     }
 
+    /** Sixteen accumulators of the even and sixteen of the odd vector blocks, per thread. */
+    private static final ThreadLocal<float[]> TILE_SCRATCH = ThreadLocal.withInitial(() -> new float[32 * L]);
+
+    @Override
+    public void dotF32Tile4x4(
+            float[] w,
+            int wOff,
+            int wStride,
+            float[] x,
+            int xOff,
+            int xStride,
+            int n,
+            float[] out,
+            int outOff,
+            int outRowStride,
+            int outItemStride) {
+        // dotF32 keeps two chains: a0 over the even vector blocks, a1 over the odd ones. Sixteen pairs
+        // of chains do not fit in the registers, so the tile runs the even blocks, parks those sixteen
+        // accumulators, then runs the odd blocks: every chain sees the same additions in the same order.
+        float[] acc = TILE_SCRATCH.get();
+        tilePass(w, wOff, wStride, x, xOff, xStride, n, 0, acc, 0);
+        tilePass(w, wOff, wStride, x, xOff, xStride, n, L, acc, 16 * L);
+        int full = n - n % L;
+        for (int r = 0; r < 4; r++) {
+            int wr = wOff + r * wStride;
+            for (int i = 0; i < 4; i++) {
+                int c = (r * 4 + i) * L;
+                // a0 + a1, then the lane tree and the scalar tail, as finishF32 does
+                float s = sum(FloatVector.fromArray(F, acc, c).add(FloatVector.fromArray(F, acc, 16 * L + c)));
+                int xi = xOff + i * xStride;
+                for (int j = full; j < n; j++) {
+                    s += w[wr + j] * x[xi + j];
+                }
+                out[outOff + r * outRowStride + i * outItemStride] = s;
+            }
+        }
+    }
+
+    /** The 4×4 accumulators of the vector blocks {@code start, start + 2L, ...} into {@code acc[at..]}. */
+    private static void tilePass(
+            float[] w, int wOff, int wStride, float[] x, int xOff, int xStride, int n, int start, float[] acc, int at) {
+        int o0 = wOff;
+        int o1 = wOff + wStride;
+        int o2 = wOff + 2 * wStride;
+        int o3 = wOff + 3 * wStride;
+        int p0 = xOff;
+        int p1 = xOff + xStride;
+        int p2 = xOff + 2 * xStride;
+        int p3 = xOff + 3 * xStride;
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        for (int i = start; i + L <= n; i += 2 * L) {
+            FloatVector y0 = FloatVector.fromArray(F, x, p0 + i);
+            FloatVector y1 = FloatVector.fromArray(F, x, p1 + i);
+            FloatVector y2 = FloatVector.fromArray(F, x, p2 + i);
+            FloatVector y3 = FloatVector.fromArray(F, x, p3 + i);
+            FloatVector v = FloatVector.fromArray(F, w, o0 + i);
+            c00 = v.fma(y0, c00);
+            c01 = v.fma(y1, c01);
+            c02 = v.fma(y2, c02);
+            c03 = v.fma(y3, c03);
+            v = FloatVector.fromArray(F, w, o1 + i);
+            c10 = v.fma(y0, c10);
+            c11 = v.fma(y1, c11);
+            c12 = v.fma(y2, c12);
+            c13 = v.fma(y3, c13);
+            v = FloatVector.fromArray(F, w, o2 + i);
+            c20 = v.fma(y0, c20);
+            c21 = v.fma(y1, c21);
+            c22 = v.fma(y2, c22);
+            c23 = v.fma(y3, c23);
+            v = FloatVector.fromArray(F, w, o3 + i);
+            c30 = v.fma(y0, c30);
+            c31 = v.fma(y1, c31);
+            c32 = v.fma(y2, c32);
+            c33 = v.fma(y3, c33);
+        }
+        c00.intoArray(acc, at);
+        c01.intoArray(acc, at + L);
+        c02.intoArray(acc, at + 2 * L);
+        c03.intoArray(acc, at + 3 * L);
+        c10.intoArray(acc, at + 4 * L);
+        c11.intoArray(acc, at + 5 * L);
+        c12.intoArray(acc, at + 6 * L);
+        c13.intoArray(acc, at + 7 * L);
+        c20.intoArray(acc, at + 8 * L);
+        c21.intoArray(acc, at + 9 * L);
+        c22.intoArray(acc, at + 10 * L);
+        c23.intoArray(acc, at + 11 * L);
+        c30.intoArray(acc, at + 12 * L);
+        c31.intoArray(acc, at + 13 * L);
+        c32.intoArray(acc, at + 14 * L);
+        c33.intoArray(acc, at + 15 * L);
+    }
+
     // Bf16Pack: int j of a 32-element block holds element j (low half) and element 16 + j (high);
     // int i of the row therefore covers x[2·(i - i%16) + i%16] and 16 elements further on.
 

@@ -113,6 +113,30 @@ class KernelsProperties {
     }
 
     @Property(tries = 150)
+    void fourByFourF32TileIsBitForBitSixteenSingleCalls(
+            @ForAll @IntRange(min = 0, max = 300) int n,
+            @ForAll @IntRange(min = 0, max = 5) int pad,
+            @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int wStride = n + pad;
+        int xStride = n + 2 * pad + 1;
+        float[] w = random(r, 4 * wStride + 3);
+        float[] x = random(r, 4 * xStride + 2);
+        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
+            // rows along a stride of 1, inputs along 5: the layout Matrix.rows writes
+            float[] out = new float[1 + 3 + 5 * 3 + 1];
+            k.dotF32Tile4x4(w, 3, wStride, x, 2, xStride, n, out, 1, 1, 5);
+            for (int row = 0; row < 4; row++) {
+                for (int in = 0; in < 4; in++) {
+                    assertThat(out[1 + row + 5 * in])
+                            .as("%s row %d input %d", k.id(), row, in)
+                            .isEqualTo(k.dotF32(w, 3 + row * wStride, x, 2 + in * xStride, n));
+                }
+            }
+        }
+    }
+
+    @Property(tries = 150)
     void fourRowBf16IsBitForBitFourSingleRows(@ForAll @IntRange(min = 0, max = 300) int n, @ForAll long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int[] packed = Bf16Pack.pack(random(r, 5 * n), 5, n);
