@@ -396,7 +396,7 @@ public final class LlamaModel implements AutoCloseable {
                         layer.w(), xn, t, new Projection[] {Projection.GATE_PROJ, Projection.UP_PROJ}, gate, up);
                 lora(l, Projection.GATE_PROJ, layer, xn, gate, t);
                 lora(l, Projection.UP_PROJ, layer, xn, up, t);
-                ForwardOps.swiglu(gate, up, t * inter);
+                ops.swiglu(gate, up, t, inter);
                 linear(l, Projection.DOWN_PROJ, layer, gate, down, t);
                 ForwardOps.addInPlace(x, down, t * h);
             }

@@ -108,10 +108,7 @@ public final class ForwardOps {
         int r = d.rank();
         float[] bT = d.bT();
         for (int i = 0; i < rows.length; i++) {
-            int oOff = rows[i] * outDim + from;
-            for (int j = 0; j < r; j++) {
-                kernels.axpy(ax[i * r + j], bT, j * outDim + from, out, oOff, to - from);
-            }
+            kernels.axpyRank(ax, i * r, r, bT, from, outDim, out, rows[i] * outDim + from, to - from);
         }
     }
 
@@ -154,12 +151,14 @@ public final class ForwardOps {
         }
     }
 
-    /** SwiGLU in place: {@code gate[i] = silu(gate[i]) · up[i]} for i &lt; n. */
-    public static void swiglu(float[] gate, float[] up, int n) {
-        for (int i = 0; i < n; i++) {
-            float g = gate[i];
-            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
-        }
+    /** SwiGLU in place over {@code t} rows of {@code width}: {@code gate = silu(gate) · up}. */
+    public void swiglu(float[] gate, float[] up, int t, int width) {
+        // row by row: an element's arithmetic depends on its column only, never on the batch
+        parallel.range(t, 16L * width, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                kernels.swiglu(gate, up, i * width, width);
+            }
+        });
     }
 
     /** The residual connection: {@code x[i] += y[i]} for i &lt; n. */

@@ -41,7 +41,8 @@ public interface Kernels {
      * dotF32(w, wOff + r·wStride, x, xOff + i·xStride, n)} for r, i &lt; 4, bit for bit. The batched
      * serving step spends most of its time here: a vector implementation loads each weight vector once
      * for four inputs and each input vector once for four rows, so it does twice the arithmetic per
-     * load of {@link #dotF32x4} called per input.
+     * load of {@link #dotF32x4} called per input. {@code scratch} holds at least {@link
+     * #tileScratchFloats()} floats the call may overwrite (one per calling thread).
      */
     default void dotF32Tile4x4(
             float[] w,
@@ -54,13 +55,19 @@ public interface Kernels {
             float[] out,
             int outOff,
             int outRowStride,
-            int outItemStride) {
+            int outItemStride,
+            float[] scratch) {
         for (int r = 0; r < 4; r++) {
             for (int i = 0; i < 4; i++) {
                 out[outOff + r * outRowStride + i * outItemStride] =
                         dotF32(w, wOff + r * wStride, x, xOff + i * xStride, n);
             }
         }
+    }
+
+    /** Floats of scratch space {@link #dotF32Tile4x4} needs. */
+    default int tileScratchFloats() {
+        return 0;
     }
 
     /** Four rows of {@link #dotBf16} at once, bit for bit as {@link #dotF32x4} describes. */
@@ -128,4 +135,27 @@ public interface Kernels {
      * {@code n} or its position (the vector implementation fuses every multiply-add).
      */
     void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n);
+
+    /**
+     * The LoRA expand of one row: {@code y[yOff+i] += Σ_j a[aOff+j]·bT[bOff + j·bStride + i]} for i
+     * &lt; n, bit for bit {@code r} calls of {@link #axpy} in order of j (a vector implementation keeps
+     * a block of y in a register across the r terms instead of loading and storing it r times).
+     */
+    default void axpyRank(float[] a, int aOff, int r, float[] bT, int bOff, int bStride, float[] y, int yOff, int n) {
+        for (int j = 0; j < r; j++) {
+            axpy(a[aOff + j], bT, bOff + j * bStride, y, yOff, n);
+        }
+    }
+
+    /**
+     * SwiGLU of one row in place: {@code gate[off+i] = silu(gate[off+i])·up[off+i]} for i &lt; n, with
+     * silu(g) = g / (1 + e^-g). An element's result depends only on its inputs and its index i, so a
+     * caller that passes whole rows gets the same bits for a row alone and in a batch.
+     */
+    default void swiglu(float[] gate, float[] up, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            float g = gate[i];
+            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+        }
+    }
 }

@@ -52,6 +52,8 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
 
     /** Float32 storage. */
     public static final class F32 extends Matrix {
+        private static final float[] NO_SCRATCH = new float[0];
+
         final float[] w;
 
         F32(float[] w, int rows, int cols) {
@@ -67,11 +69,12 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
         @Override
         public void rows(Kernels k, int from, int to, float[] in, float[] out, int t) {
             int r = from;
+            float[] scratch = t >= 4 ? new float[k.tileScratchFloats()] : NO_SCRATCH;
             for (; r + 4 <= to; r += 4) {
                 int i = 0;
                 // a batch: four rows by four inputs per tile, the rows staying in L1 across the inputs
                 for (; i + 4 <= t; i += 4) {
-                    k.dotF32Tile4x4(w, r * cols, cols, in, i * cols, cols, cols, out, i * rows + r, 1, rows);
+                    k.dotF32Tile4x4(w, r * cols, cols, in, i * cols, cols, cols, out, i * rows + r, 1, rows, scratch);
                 }
                 for (; i < t; i++) {
                     k.dotF32x4(w, r * cols, cols, in, i * cols, cols, out, i * rows + r, 1);

@@ -116,8 +116,11 @@ public final class VectorKernels implements Kernels {
         out[outOff + 3 * outStride] = finishF32(d0, d1, w, o3, x, xOff, i, n);
     }
 
-    /** Sixteen accumulators of the even and sixteen of the odd vector blocks, per thread. */
-    private static final ThreadLocal<float[]> TILE_SCRATCH = ThreadLocal.withInitial(() -> new float[32 * L]);
+    @Override
+    public int tileScratchFloats() {
+        // sixteen accumulators of the even and sixteen of the odd vector blocks
+        return 32 * L;
+    }
 
     @Override
     public void dotF32Tile4x4(
@@ -131,11 +134,12 @@ public final class VectorKernels implements Kernels {
             float[] out,
             int outOff,
             int outRowStride,
-            int outItemStride) {
+            int outItemStride,
+            float[] scratch) {
         // dotF32 keeps two chains: a0 over the even vector blocks, a1 over the odd ones. Sixteen pairs
         // of chains do not fit in the registers, so the tile runs the even blocks, parks those sixteen
         // accumulators, then runs the odd blocks: every chain sees the same additions in the same order.
-        float[] acc = TILE_SCRATCH.get();
+        float[] acc = scratch;
         tilePass(w, wOff, wStride, x, xOff, xStride, n, 0, acc, 0);
         tilePass(w, wOff, wStride, x, xOff, xStride, n, L, acc, 16 * L);
         int full = n - n % L;
@@ -441,6 +445,45 @@ public final class VectorKernels implements Kernels {
         for (; i < n; i++) {
             // fused like the vector lanes: an element gets the same bits wherever a range split puts it
             y[yOff + i] = Math.fma(a, x[xOff + i], y[yOff + i]);
+        }
+    }
+
+    @Override
+    public void axpyRank(float[] a, int aOff, int r, float[] bT, int bOff, int bStride, float[] y, int yOff, int n) {
+        int vec = n - n % L;
+        // eight terms per sweep over y: the rows of bT lie a whole output width apart, often a
+        // multiple of 4 KiB, so more of them at once would overflow their L1 set
+        for (int j0 = 0; j0 < r; j0 += 8) {
+            int j1 = Math.min(r, j0 + 8);
+            for (int i = 0; i < vec; i += L) {
+                FloatVector acc = FloatVector.fromArray(F, y, yOff + i);
+                for (int j = j0; j < j1; j++) {
+                    acc = FloatVector.fromArray(F, bT, bOff + j * bStride + i)
+                            .fma(FloatVector.broadcast(F, a[aOff + j]), acc);
+                }
+                acc.intoArray(y, yOff + i);
+            }
+        }
+        for (int i = vec; i < n; i++) {
+            float acc = y[yOff + i];
+            for (int j = 0; j < r; j++) {
+                acc = Math.fma(a[aOff + j], bT[bOff + j * bStride + i], acc);
+            }
+            y[yOff + i] = acc;
+        }
+    }
+
+    @Override
+    public void swiglu(float[] gate, float[] up, int off, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector g = FloatVector.fromArray(F, gate, off + i);
+            FloatVector e = g.neg().lanewise(VectorOperators.EXP);
+            g.div(e.add(1f)).mul(FloatVector.fromArray(F, up, off + i)).intoArray(gate, off + i);
+        }
+        for (; i < n; i++) {
+            float g = gate[off + i];
+            gate[off + i] = g / (1f + (float) Math.exp(-g)) * up[off + i];
         }
     }
 }

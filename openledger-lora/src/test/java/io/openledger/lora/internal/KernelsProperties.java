@@ -125,7 +125,7 @@ class KernelsProperties {
         for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
             // rows along a stride of 1, inputs along 5: the layout Matrix.rows writes
             float[] out = new float[1 + 3 + 5 * 3 + 1];
-            k.dotF32Tile4x4(w, 3, wStride, x, 2, xStride, n, out, 1, 1, 5);
+            k.dotF32Tile4x4(w, 3, wStride, x, 2, xStride, n, out, 1, 1, 5, new float[k.tileScratchFloats()]);
             for (int row = 0; row < 4; row++) {
                 for (int in = 0; in < 4; in++) {
                     assertThat(out[1 + row + 5 * in])
@@ -134,6 +134,57 @@ class KernelsProperties {
                 }
             }
         }
+    }
+
+    @Property(tries = 150)
+    void rankExpandIsBitForBitItsAxpys(
+            @ForAll @IntRange(min = 0, max = 100) int n,
+            @ForAll @IntRange(min = 1, max = 33) int rank,
+            @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int stride = n + 3;
+        float[] a = random(r, rank + 2);
+        float[] bT = random(r, rank * stride + 1);
+        float[] y0 = random(r, n + 4);
+        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
+            float[] expected = y0.clone();
+            for (int j = 0; j < rank; j++) {
+                k.axpy(a[2 + j], bT, 1 + j * stride, expected, 4, n);
+            }
+            float[] y = y0.clone();
+            k.axpyRank(a, 2, rank, bT, 1, stride, y, 4, n);
+            assertThat(y).as(k.id()).containsExactly(expected);
+        }
+    }
+
+    @Property(tries = 100)
+    void swigluAgreesAndDependsOnlyOnTheColumn(@ForAll @IntRange(min = 0, max = 100) int n, @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] gate = random(r, n + 40);
+        for (int i = 0; i < gate.length; i++) {
+            gate[i] *= 12; // reach both tails of the sigmoid
+        }
+        float[] up = random(r, n + 40);
+        float[] vector = gate.clone();
+        VECTOR.swiglu(vector, up, 40, n);
+        float[] scalar = gate.clone();
+        SCALAR.swiglu(scalar, up, 40, n);
+        for (int i = 0; i < gate.length; i++) {
+            double g = gate[i];
+            double exact = i < 40 ? g : g / (1 + Math.exp(-g)) * up[i];
+            assertThat((double) vector[i])
+                    .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-5 * (1 + Math.abs(exact))));
+            assertThat((double) scalar[i])
+                    .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-5 * (1 + Math.abs(exact))));
+        }
+        // the same row placed elsewhere gives the same bits
+        float[] moved = new float[n + 7];
+        float[] upMoved = new float[n + 7];
+        System.arraycopy(gate, 40, moved, 7, n);
+        System.arraycopy(up, 40, upMoved, 7, n);
+        VECTOR.swiglu(moved, upMoved, 7, n);
+        assertThat(java.util.Arrays.copyOfRange(moved, 7, 7 + n))
+                .containsExactly(java.util.Arrays.copyOfRange(vector, 40, 40 + n));
     }
 
     @Property(tries = 150)
