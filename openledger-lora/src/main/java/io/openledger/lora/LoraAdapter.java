@@ -30,60 +30,109 @@ public final class LoraAdapter {
     private static final Pattern MODULE = Pattern.compile("model\\.layers\\.(\\d+)\\.(self_attn|mlp)\\.([a-z_]+)");
 
     /**
+     * A run of floats that holds one adapter's matrices: {@code length} floats of {@code array} from
+     * {@code offset}. An adapter loaded on its own gets an array of its own; the adapter cache places
+     * adapters in the large arrays of its memory pool.
+     *
+     * @param array the backing array
+     * @param offset the first float of the run
+     * @param length the floats in the run
+     */
+    public record Region(float[] array, int offset, int length) {
+        /**
+         * Checks the run lies inside the array.
+         *
+         * @throws IndexOutOfBoundsException if it does not
+         */
+        public Region {
+            java.util.Objects.checkFromIndexSize(offset, length, array.length);
+        }
+    }
+
+    /** Where {@link #load(Path, ModelConfig, Storage)} puts an adapter's matrices. */
+    @FunctionalInterface
+    public interface Storage {
+        /** A region of exactly {@code floats} floats (contents unspecified; loading overwrites them). */
+        Region allocate(int floats);
+    }
+
+    /** Storage in a new array per adapter. */
+    public static final Storage OWN_ARRAY = n -> new Region(new float[n], 0, n);
+
+    /**
      * One adapted projection, in the layout the engines compute with: {@code A} as PEFT stores it and
      * {@code B} transposed, so that applying {@code B} to a rank-r vector is r contiguous
      * multiply-adds over the output features rather than one short dot product per output feature.
+     * Both live in {@code store}: A row-major {@code [rank, in]} from {@code aOffset}, Bᵀ row-major
+     * {@code [rank, out]} from {@code bTOffset} (row j is column j of PEFT's {@code lora_B}).
      *
      * @param rank r of this module
      * @param scaling s of this module
-     * @param a A, row-major {@code [rank, in]}
-     * @param bT B transposed, row-major {@code [rank, out]} (row j is column j of PEFT's {@code lora_B})
+     * @param in input features of the projection
+     * @param out output features of the projection
+     * @param store the array holding A and Bᵀ (possibly shared with other matrices)
+     * @param aOffset where A starts in {@code store}
+     * @param bTOffset where Bᵀ starts in {@code store}
      */
-    public record Delta(int rank, float scaling, float[] a, float[] bT) {
+    public record Delta(int rank, float scaling, int in, int out, float[] store, int aOffset, int bTOffset) {
         /** A delta from PEFT's layouts: {@code a} is {@code [rank, in]}, {@code b} is {@code [out, rank]}. */
         public static Delta ofPeft(int rank, float scaling, float[] a, float[] b) {
+            int in = a.length / rank;
             int out = b.length / rank;
-            float[] t = new float[b.length];
-            // in tiles of 16 output features: the tile's rows of B stay in L1 and every write is
-            // contiguous (a plain column-by-column transpose was most of an adapter's load time)
-            for (int o0 = 0; o0 < out; o0 += 16) {
-                int o1 = Math.min(out, o0 + 16);
-                for (int j = 0; j < rank; j++) {
-                    int dst = j * out;
-                    for (int o = o0; o < o1; o++) {
-                        t[dst + o] = b[o * rank + j];
-                    }
-                }
-            }
-            return new Delta(rank, scaling, a, t);
+            float[] store = new float[a.length + b.length];
+            System.arraycopy(a, 0, store, 0, a.length);
+            transposeInto(b, rank, out, store, a.length);
+            return new Delta(rank, scaling, in, out, store, 0, a.length);
         }
 
-        /** Output features of the projection. */
-        public int outFeatures() {
-            return bT.length / rank;
+        /** Floats of A and Bᵀ together. */
+        public int floats() {
+            return rank * (in + out);
+        }
+
+        /** A in PEFT's layout, row-major {@code [rank, in]} (a new array). */
+        public float[] a() {
+            return java.util.Arrays.copyOfRange(store, aOffset, aOffset + rank * in);
         }
 
         /** B in PEFT's layout, row-major {@code [out, rank]} (a new array). */
         public float[] b() {
-            int out = outFeatures();
-            float[] b = new float[bT.length];
+            float[] b = new float[rank * out];
             for (int j = 0; j < rank; j++) {
                 for (int o = 0; o < out; o++) {
-                    b[o * rank + j] = bT[j * out + o];
+                    b[o * rank + j] = store[bTOffset + j * out + o];
                 }
             }
             return b;
         }
     }
 
+    // PEFT's B [out, rank] into Bᵀ [rank, out] at dst[dstOff..], in tiles of 16 output features: the
+    // tile's rows of B stay in L1 and every write is contiguous (a plain column-by-column transpose
+    // was most of an adapter's load time)
+    private static void transposeInto(float[] b, int rank, int out, float[] dst, int dstOff) {
+        for (int o0 = 0; o0 < out; o0 += 16) {
+            int o1 = Math.min(out, o0 + 16);
+            for (int j = 0; j < rank; j++) {
+                int d = dstOff + j * out;
+                for (int o = o0; o < o1; o++) {
+                    dst[d + o] = b[o * rank + j];
+                }
+            }
+        }
+    }
+
     private final AdapterConfig config;
     private final String name;
     private final @Nullable Delta[][] deltas; // [layer][projection]
+    private final long floats;
+    private volatile boolean released;
 
-    private LoraAdapter(AdapterConfig config, String name, @Nullable Delta[][] deltas) {
+    private LoraAdapter(AdapterConfig config, String name, @Nullable Delta[][] deltas, long floats) {
         this.config = config;
         this.name = name;
         this.deltas = deltas;
+        this.floats = floats;
     }
 
     /**
@@ -94,6 +143,17 @@ public final class LoraAdapter {
      *     with the base model, or use unsupported features (DoRA, embedding LoRA, biases)
      */
     public static LoraAdapter load(Path dir, ModelConfig base) {
+        return load(dir, base, OWN_ARRAY);
+    }
+
+    /**
+     * {@link #load(Path, ModelConfig)} into a region from {@code storage}, asked once for all of the
+     * adapter's matrices ({@link #floats()} of them) after the files have been validated.
+     *
+     * @throws ModelFormatException as {@link #load(Path, ModelConfig)}, or if the storage returns a
+     *     region of the wrong size
+     */
+    public static LoraAdapter load(Path dir, ModelConfig base, Storage storage) {
         Path cfgFile = dir.resolve(CONFIG_FILE);
         Path weights = dir.resolve(WEIGHTS_FILE);
         if (!Files.exists(cfgFile)) {
@@ -119,15 +179,17 @@ public final class LoraAdapter {
                     st,
                     base,
                     weights.toString(),
-                    dir.getFileName() == null ? "adapter" : dir.getFileName().toString());
+                    dir.getFileName() == null ? "adapter" : dir.getFileName().toString(),
+                    storage);
         }
     }
 
     /** Loads from an already-open weights file; {@code where} names it in errors. */
-    static LoraAdapter build(AdapterConfig cfg, SafeTensors st, ModelConfig base, String where, String name) {
+    static LoraAdapter build(
+            AdapterConfig cfg, SafeTensors st, ModelConfig base, String where, String name, Storage storage) {
         Projection[] projs = Projection.values();
-        float[][][] as = new float[base.layers()][projs.length][];
-        float[][][] bs = new float[base.layers()][projs.length][];
+        String[][] as = new String[base.layers()][projs.length];
+        String[][] bs = new String[base.layers()][projs.length];
         for (String tensor : st.names()) {
             String t = tensor.startsWith("base_model.model.") ? tensor.substring("base_model.model.".length()) : tensor;
             if (t.contains("lora_embedding_A") || t.contains("lora_embedding_B")) {
@@ -191,35 +253,88 @@ public final class LoraAdapter {
                 throw new ModelFormatException(
                         where, "tensor '" + tensor + "' has dtype " + info.dtype() + "; need F32/F16/BF16");
             }
-            float[][][] dst = isA ? as : bs;
+            String[][] dst = isA ? as : bs;
             if (dst[layer][p.ordinal()] != null) {
                 throw new ModelFormatException(
                         where, "module '" + module + "' has two lora_" + (isA ? "A" : "B") + " tensors");
             }
-            dst[layer][p.ordinal()] = st.floats(tensor);
+            dst[layer][p.ordinal()] = tensor;
         }
-        @Nullable Delta[][] deltas = new Delta[base.layers()][projs.length];
-        int count = 0;
+        // validated: now one region for every matrix, each converted straight into its place
+        long total = 0;
+        int largestB = 0;
         for (int l = 0; l < base.layers(); l++) {
             for (Projection p : projs) {
                 String module = p.path(l);
-                float[] a = as[l][p.ordinal()];
-                float[] b = bs[l][p.ordinal()];
+                String a = as[l][p.ordinal()];
+                String b = bs[l][p.ordinal()];
                 if (cfg.targets(module) && (a == null || b == null)) {
                     throw new ModelFormatException(
                             where,
                             "target module '" + module + "' has no " + (a == null ? "lora_A" : "lora_B") + " weight");
                 }
                 if (a != null && b != null) {
-                    deltas[l][p.ordinal()] = Delta.ofPeft(cfg.rankOf(module), (float) cfg.scalingOf(module), a, b);
-                    count++;
+                    int r = cfg.rankOf(module);
+                    total += (long) r * (p.inFeatures(base) + p.outFeatures(base));
+                    largestB = Math.max(largestB, r * p.outFeatures(base));
                 }
             }
         }
-        if (count == 0) {
+        if (total == 0) {
             throw new ModelFormatException(where, "the adapter adapts no module of the base model");
         }
-        return new LoraAdapter(cfg, name, deltas);
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new ModelFormatException(where, "the adapter's " + total + " floats do not fit one array");
+        }
+        Region region = storage.allocate((int) total);
+        if (region.length() != total) {
+            throw new IllegalStateException("storage gave " + region.length() + " floats for " + total);
+        }
+        float[] store = region.array();
+        float[] b = new float[largestB];
+        @Nullable Delta[][] deltas = new Delta[base.layers()][projs.length];
+        int at = region.offset();
+        for (int l = 0; l < base.layers(); l++) {
+            for (Projection p : projs) {
+                String aName = as[l][p.ordinal()];
+                String bName = bs[l][p.ordinal()];
+                if (aName == null || bName == null) {
+                    continue;
+                }
+                String module = p.path(l);
+                int r = cfg.rankOf(module);
+                int in = p.inFeatures(base);
+                int out = p.outFeatures(base);
+                st.floatsInto(aName, store, at);
+                st.floatsInto(bName, b, 0);
+                transposeInto(b, r, out, store, at + r * in);
+                deltas[l][p.ordinal()] = new Delta(r, (float) cfg.scalingOf(module), in, out, store, at, at + r * in);
+                at += r * (in + out);
+            }
+        }
+        return new LoraAdapter(cfg, name, deltas, total);
+    }
+
+    /**
+     * Floats {@link #load} asks its storage for: rank × (in + out) over the adapted modules.
+     * Equals {@link #bytes()} / 4 of the loaded adapter.
+     */
+    public long floats() {
+        return floats;
+    }
+
+    /**
+     * For the owner of this adapter's storage (the adapter cache), when it takes the memory back: from
+     * then on {@link #delta} throws, so a reference kept past its lease fails loudly instead of
+     * reading memory that another adapter may occupy by then. Idempotent.
+     */
+    public void release() {
+        released = true;
+    }
+
+    /** Whether {@link #release} was called. */
+    public boolean released() {
+        return released;
     }
 
     /** The parsed adapter_config.json. */
@@ -234,6 +349,9 @@ public final class LoraAdapter {
 
     /** The delta of one projection in one layer, or null if that module is not adapted. */
     public @Nullable Delta delta(int layer, Projection p) {
+        if (released) {
+            throw new IllegalStateException("adapter " + name + " was released by the cache that loaded it");
+        }
         return deltas[layer][p.ordinal()];
     }
 
@@ -253,15 +371,7 @@ public final class LoraAdapter {
 
     /** Bytes of A and B held in memory (float32). */
     public long bytes() {
-        long n = 0;
-        for (Delta[] row : deltas) {
-            for (Delta d : row) {
-                if (d != null) {
-                    n += 4L * (d.a().length + d.bT().length);
-                }
-            }
-        }
-        return n;
+        return 4L * floats;
     }
 
     /** Per-module scaling factors, by full module name. */

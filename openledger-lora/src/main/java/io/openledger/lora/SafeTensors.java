@@ -349,47 +349,71 @@ public final class SafeTensors implements AutoCloseable {
      */
     public float[] floats(String name) {
         Entry e = entry(name);
-        TensorInfo info = e.info();
-        long count = info.elementCount();
+        long count = e.info().elementCount();
         if (count > Integer.MAX_VALUE - 8) {
             throw new ModelFormatException(e.file() + ": tensor '" + name + "'", "too large for one array: " + count);
         }
+        float[] out = new float[(int) count];
+        floatsInto(name, out, 0);
+        return out;
+    }
+
+    /** Elements converted per step of {@link #floatsInto}: its only temporary array. */
+    private static final int CONVERT_CHUNK = 4096;
+
+    /**
+     * The tensor converted to float32, row-major, into {@code dst[dstOff..dstOff + elements)}, without
+     * a temporary copy of the whole tensor (the adapter cache loads into memory it already holds).
+     *
+     * @throws ModelFormatException if the tensor is missing or of a dtype other than F32, F16, BF16, I8
+     * @throws IndexOutOfBoundsException if the tensor does not fit in {@code dst} at {@code dstOff}
+     */
+    public void floatsInto(String name, float[] dst, int dstOff) {
+        Entry e = entry(name);
+        TensorInfo info = e.info();
+        long count = info.elementCount();
+        java.util.Objects.checkFromIndexSize(dstOff, count, dst.length);
         int n = (int) count;
-        float[] out = new float[n];
         MemorySegment s = e.data();
         switch (info.dtype()) {
-            case F32 -> MemorySegment.copy(s, F32_LE, 0, out, 0, n);
+            case F32 -> MemorySegment.copy(s, F32_LE, 0, dst, dstOff, n);
             case BF16 -> {
                 // bfloat16 is the top half of a float32: read pairs as one int each, split by shifts
                 int pairs = n >>> 1;
-                int[] raw = new int[pairs];
-                MemorySegment.copy(s, I32_LE, 0, raw, 0, pairs);
-                for (int k = 0; k < pairs; k++) {
-                    int w = raw[k];
-                    out[2 * k] = Float.intBitsToFloat(w << 16);
-                    out[2 * k + 1] = Float.intBitsToFloat(w & 0xFFFF0000);
+                int[] raw = new int[Math.min(pairs, CONVERT_CHUNK)];
+                for (int k0 = 0; k0 < pairs; k0 += raw.length) {
+                    int len = Math.min(raw.length, pairs - k0);
+                    MemorySegment.copy(s, I32_LE, 4L * k0, raw, 0, len);
+                    int o = dstOff + 2 * k0;
+                    for (int k = 0; k < len; k++) {
+                        int w = raw[k];
+                        dst[o + 2 * k] = Float.intBitsToFloat(w << 16);
+                        dst[o + 2 * k + 1] = Float.intBitsToFloat(w & 0xFFFF0000);
+                    }
                 }
                 if ((n & 1) != 0) {
-                    out[n - 1] = Float.intBitsToFloat((s.get(I16_LE, 2L * (n - 1)) & 0xFFFF) << 16);
+                    dst[dstOff + n - 1] = Float.intBitsToFloat((s.get(I16_LE, 2L * (n - 1)) & 0xFFFF) << 16);
                 }
             }
             case F16 -> {
-                short[] raw = new short[n];
-                MemorySegment.copy(s, I16_LE, 0, raw, 0, n);
-                for (int i = 0; i < n; i++) {
-                    out[i] = Float.float16ToFloat(raw[i]);
+                short[] raw = new short[Math.min(n, CONVERT_CHUNK)];
+                for (int i0 = 0; i0 < n; i0 += raw.length) {
+                    int len = Math.min(raw.length, n - i0);
+                    MemorySegment.copy(s, I16_LE, 2L * i0, raw, 0, len);
+                    for (int i = 0; i < len; i++) {
+                        dst[dstOff + i0 + i] = Float.float16ToFloat(raw[i]);
+                    }
                 }
             }
             case I8 -> {
                 for (int i = 0; i < n; i++) {
-                    out[i] = s.get(ValueLayout.JAVA_BYTE, i);
+                    dst[dstOff + i] = s.get(ValueLayout.JAVA_BYTE, i);
                 }
             }
             default ->
                 throw new ModelFormatException(
                         e.file() + ": tensor '" + name + "'", "dtype " + info.dtype() + " cannot be read as float");
         }
-        return out;
     }
 
     private Entry entry(String name) {

@@ -83,15 +83,16 @@ public final class ForwardOps {
     /** {@link #loraShrink(LoraAdapter.Delta, float[], int, int[], float[])} for rows[from..to) only. */
     public void loraShrink(LoraAdapter.Delta d, float[] in, int inDim, int[] rows, int from, int to, float[] ax) {
         int r = d.rank();
-        float[] a = d.a();
+        float[] a = d.store();
+        int a0 = d.aOffset();
         for (int i = from; i < to; i++) {
             int xOff = rows[i] * inDim;
             int j = 0;
             for (; j + 4 <= r; j += 4) {
-                kernels.dotF32x4(a, j * inDim, inDim, in, xOff, inDim, ax, i * r + j, 1);
+                kernels.dotF32x4(a, a0 + j * inDim, inDim, in, xOff, inDim, ax, i * r + j, 1);
             }
             for (; j < r; j++) {
-                ax[i * r + j] = kernels.dotF32(a, j * inDim, in, xOff, inDim);
+                ax[i * r + j] = kernels.dotF32(a, a0 + j * inDim, in, xOff, inDim);
             }
             for (j = 0; j < r; j++) {
                 ax[i * r + j] *= d.scaling();
@@ -106,9 +107,10 @@ public final class ForwardOps {
      */
     public void loraExpand(LoraAdapter.Delta d, float[] ax, int[] rows, float[] out, int outDim, int from, int to) {
         int r = d.rank();
-        float[] bT = d.bT();
+        float[] bT = d.store();
+        int b0 = d.bTOffset() + from;
         for (int i = 0; i < rows.length; i++) {
-            kernels.axpyRank(ax, i * r, r, bT, from, outDim, out, rows[i] * outDim + from, to - from);
+            kernels.axpyRank(ax, i * r, r, bT, b0, outDim, out, rows[i] * outDim + from, to - from);
         }
     }
 

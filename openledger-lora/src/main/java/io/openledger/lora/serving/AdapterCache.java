@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
 import io.openledger.core.AdapterId;
 import io.openledger.lora.LoraAdapter;
+import io.openledger.lora.serving.internal.AdapterArena;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,6 +36,14 @@ import org.slf4j.LoggerFactory;
  * acquires of the same adapter share one load (single flight). A {@link Lease} keeps its adapter
  * locked until closed: an adapter in use is never evicted.
  *
+ * <p>Resident adapters live in a memory pool of the budget's size ({@code AdapterArena}: a few large
+ * arrays, one contiguous region per adapter), reserved when the cache is built unless the budget is
+ * more than half the heap. Loads convert straight into their region, so a cold load allocates
+ * almost nothing: no garbage-collection pause copies freshly loaded adapters, and no load touches
+ * fresh memory. When free space is too fragmented for a region, the coldest evictable adapters make
+ * way; an adapter that still finds no region gets an array of its own (counted in {@link
+ * Stats#ownArrays()}).
+ *
  * <p>Thread-safe: state changes are serialized on one monitor; loads run on the load executor.
  */
 public final class AdapterCache implements AutoCloseable {
@@ -53,6 +62,9 @@ public final class AdapterCache implements AutoCloseable {
         State state = State.LOADING;
         int refs;
         boolean pinned;
+
+        /** Where the adapter lives in the arena; null while loading or if it got its own array. */
+        LoraAdapter.@Nullable Region region;
 
         @Nullable
         LoraAdapter adapter;
@@ -82,6 +94,8 @@ public final class AdapterCache implements AutoCloseable {
      * @param peakResidentBytes the most bytes ever resident at once
      * @param lockedBytes bytes of leased, pinned or loading adapters now
      * @param residentAdapters adapters resident or loading now
+     * @param poolBytes bytes of the memory pool allocated so far
+     * @param ownArrays loads that found no region in the pool and got an array of their own
      */
     public record Stats(
             long hits,
@@ -95,7 +109,9 @@ public final class AdapterCache implements AutoCloseable {
             long residentBytes,
             long peakResidentBytes,
             long lockedBytes,
-            int residentAdapters) {}
+            int residentAdapters,
+            long poolBytes,
+            long ownArrays) {}
 
     /**
      * Holds one adapter resident and unevictable until {@link #close} (idempotent). Not thread-safe.
@@ -141,12 +157,17 @@ public final class AdapterCache implements AutoCloseable {
     private long lockedBytes;
     private long cachedBytes;
     private long peak;
-    private long hits, misses, loads, loadFailures, evictions, refusals;
+    private long hits, misses, loads, loadFailures, evictions, refusals, ownArrays;
+    private final AdapterArena arena;
 
-    private AdapterCache(AdapterRegistry registry, long budget, Executor loader) {
+    private AdapterCache(AdapterRegistry registry, long budget, Executor loader, boolean reserve) {
         this.registry = registry;
         this.budget = budget;
         this.loader = loader;
+        this.arena = new AdapterArena(Math.max(1, budget / Float.BYTES), AdapterArena.MAX_CHUNK_FLOATS);
+        if (reserve) {
+            arena.reserveAll();
+        }
         this.evictable = Caffeine.newBuilder()
                 .maximumWeight(budget / KIB)
                 .weigher((AdapterId k, Entry v) ->
@@ -171,6 +192,7 @@ public final class AdapterCache implements AutoCloseable {
         private final AdapterRegistry registry;
         private long budget = 256L << 20;
         private Executor loader = ForkJoinPool.commonPool();
+        private @Nullable Boolean reserve;
 
         private Builder(AdapterRegistry registry) {
             this.registry = registry;
@@ -195,9 +217,22 @@ public final class AdapterCache implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether to allocate the whole memory pool when the cache is built (default: when the budget
+         * is at most half the maximum heap). Reserving costs the budget's memory up front and keeps
+         * fresh-memory page faults out of the first loads; otherwise the pool grows in chunks of up to
+         * 256 MiB as loads need them.
+         */
+        public Builder reserveMemory(boolean reserve) {
+            this.reserve = reserve;
+            return this;
+        }
+
         /** Builds the (empty) cache. */
         public AdapterCache build() {
-            return new AdapterCache(registry, budget, loader);
+            boolean r =
+                    reserve != null ? reserve : budget <= Runtime.getRuntime().maxMemory() / 2;
+            return new AdapterCache(registry, budget, loader, r);
         }
     }
 
@@ -353,7 +388,9 @@ public final class AdapterCache implements AutoCloseable {
                 lockedBytes + cachedBytes,
                 peak,
                 lockedBytes,
-                entries.size());
+                entries.size(),
+                arena.allocatedFloats() * Float.BYTES,
+                ownArrays);
     }
 
     /** Drops every evictable adapter (leased and pinned ones stay). */
@@ -364,6 +401,7 @@ public final class AdapterCache implements AutoCloseable {
                 entries.remove(e.id);
                 evictable.invalidate(e.id);
                 cachedBytes -= e.bytes;
+                freeRegion(e);
             }
         }
     }
@@ -376,7 +414,7 @@ public final class AdapterCache implements AutoCloseable {
                 throw new AdapterRejectedException(
                         rec.id(), "weights file is " + size + " bytes, " + rec.weightsFileBytes() + " at registration");
             }
-            LoraAdapter a = LoraAdapter.load(rec.dir(), registry.base());
+            LoraAdapter a = LoraAdapter.load(rec.dir(), registry.base(), floats -> place(e, floats));
             if (a.bytes() != e.bytes) {
                 throw new AdapterRejectedException(rec.id(), "adapter changed since registration");
             }
@@ -399,6 +437,7 @@ public final class AdapterCache implements AutoCloseable {
                 entries.remove(e.id);
                 lockedBytes -= e.bytes;
                 loadFailures++;
+                freeRegion(e);
                 applyMaximum();
             }
             LOG.warn("loading adapter {} failed: {}", rec.id().value(), t.toString());
@@ -467,6 +506,51 @@ public final class AdapterCache implements AutoCloseable {
         }
         cachedBytes -= e.bytes;
         evictions++;
+        freeRegion(e);
+    }
+
+    // A region in the pool for the adapter loading into e; when free space is too fragmented, the
+    // coldest evictable adapters in the pool make way, and failing that the adapter gets its own array.
+    private synchronized LoraAdapter.Region place(Entry e, int floats) {
+        LoraAdapter.Region r = arena.allocate(floats);
+        while (r == null && evictColdestInPool()) {
+            r = arena.allocate(floats);
+        }
+        if (r == null) {
+            ownArrays++;
+            LOG.debug("no region of {} floats in the adapter pool for {}; using its own array", floats, e.id.value());
+            return LoraAdapter.OWN_ARRAY.allocate(floats);
+        }
+        e.region = r;
+        return r;
+    }
+
+    // Evicts the coldest evictable adapter that occupies a pool region; false if there is none.
+    private boolean evictColdestInPool() {
+        Policy.Eviction<AdapterId, Entry> ev = evictable.policy().eviction().orElseThrow();
+        for (Map.Entry<AdapterId, Entry> c : ev.coldest(64).entrySet()) {
+            Entry v = c.getValue();
+            if (!v.locked() && v.region != null) {
+                evictable.invalidate(c.getKey()); // an explicit removal: the eviction listener is not called
+                onEvicted(c.getKey(), v);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // Returns e's region to the pool; its adapter is marked released first, so a reference kept past
+    // its lease fails instead of reading the next adapter placed there.
+    private void freeRegion(Entry e) {
+        LoraAdapter.Region r = e.region;
+        if (r != null) {
+            e.region = null;
+            LoraAdapter a = e.adapter;
+            if (a != null) {
+                a.release();
+            }
+            arena.free(r);
+        }
     }
 
     private void updatePeak() {

@@ -9,6 +9,8 @@ import io.openledger.core.ModelId;
 import io.openledger.core.store.InMemoryKeyValueStore;
 import io.openledger.lora.AdapterConfig;
 import io.openledger.lora.DType;
+import io.openledger.lora.LoraAdapter;
+import io.openledger.lora.Projection;
 import io.openledger.lora.TestModels;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,7 +107,8 @@ class AdapterCacheProperties {
             for (AdapterCache.Lease l : leases) {
                 assertThat(cache.isResident(l.id())).isTrue();
                 assertThat(cache.isLocked(l.id())).isTrue();
-                assertThat(l.adapter()).isNotNull();
+                // its region of the memory pool still holds exactly its own weights
+                assertSameWeights(l.adapter(), reference(l.id()));
             }
             for (int p : pinned) {
                 assertThat(cache.isResident(Fixture.id(p))).isTrue();
@@ -115,6 +118,55 @@ class AdapterCacheProperties {
         AdapterCache.Stats s = cache.stats();
         assertThat(s.peakResidentBytes()).isLessThanOrEqualTo(budget);
         assertThat(s.residentBytes()).isEqualTo(cache.residentBytes());
+    }
+
+    private static final Map<AdapterId, LoraAdapter> REFERENCE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static LoraAdapter reference(AdapterId id) {
+        return REFERENCE.computeIfAbsent(
+                id, k -> LoraAdapter.load(REGISTRY.get(k).orElseThrow().dir(), REGISTRY.base()));
+    }
+
+    private static void assertSameWeights(LoraAdapter got, LoraAdapter want) {
+        assertThat(got.released()).isFalse();
+        assertThat(got.modules()).isEqualTo(want.modules());
+        for (int l = 0; l < REGISTRY.base().layers(); l++) {
+            for (Projection p : Projection.values()) {
+                LoraAdapter.Delta g = got.delta(l, p);
+                LoraAdapter.Delta w = want.delta(l, p);
+                if (w != null) {
+                    assertThat(g).isNotNull();
+                    assertThat(g.a()).containsExactly(w.a());
+                    assertThat(g.b()).containsExactly(w.b());
+                }
+            }
+        }
+    }
+
+    @Test
+    void anEvictedAdapterIsReleasedAndItsRegionReused() {
+        long budget = bytes(0) + bytes(1); // room for two of the fixture's adapters at most
+        AdapterCache cache = AdapterCache.builder(REGISTRY)
+                .budgetBytes(budget)
+                .loadExecutor(Runnable::run)
+                .build();
+        LoraAdapter first;
+        try (AdapterCache.Lease l = cache.acquire(Fixture.id(0))) {
+            first = l.adapter();
+        }
+        for (int i = 1; i < N && !first.released(); i++) {
+            cache.acquire(Fixture.id(i)).close();
+        }
+        assertThat(first.released()).as("adapter 0 was evicted and released").isTrue();
+        assertThatThrownBy(() -> first.delta(0, Projection.Q_PROJ))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("released");
+        AdapterCache.Stats s = cache.stats();
+        assertThat(s.ownArrays()).isZero();
+        assertThat(s.poolBytes()).isLessThanOrEqualTo(budget);
+        try (AdapterCache.Lease l = cache.acquire(Fixture.id(0))) {
+            assertSameWeights(l.adapter(), reference(Fixture.id(0)));
+        }
     }
 
     private static long lockedBytes(List<AdapterCache.Lease> leases, Set<Integer> pinned) {

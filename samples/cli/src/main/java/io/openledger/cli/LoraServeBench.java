@@ -125,6 +125,7 @@ public final class LoraServeBench {
                 reg.list().stream().mapToLong(AdapterRecord::residentBytes).sum();
         out.put("params", cfg.parameterCount());
         out.put("weights", o.weights().name());
+        out.put("gc", collector());
         out.put("adapters", o.adapters());
         out.put("adapter_ranks", "8,16,32 all-linear");
         out.put("adapters_total_bytes", adapterBytes);
@@ -271,6 +272,8 @@ public final class LoraServeBench {
             out.put("cache_hits", cs.hits());
             out.put("cache_misses", cs.misses());
             out.put("cache_evictions", cs.evictions());
+            out.put("adapter_pool_bytes", cs.poolBytes());
+            out.put("loads_outside_pool", cs.ownArrays());
             out.put("load_ms_p50_all", round(cs.loadMillisP50()));
             out.put("load_ms_p99_all", round(cs.loadMillisP99()));
             ServingMetrics fin = server.metrics();
@@ -279,6 +282,19 @@ public final class LoraServeBench {
             out.put("queue_ms_p99", round(fin.queueMillisP99()));
         }
         return out;
+    }
+
+    // The running collector's family ("G1", "ZGC", ...): cold-load tails depend on it.
+    private static String collector() {
+        List<String> names = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(java.lang.management.GarbageCollectorMXBean::getName)
+                .toList();
+        for (String family : List.of("ZGC", "G1", "Shenandoah", "Parallel", "Copy", "Epsilon")) {
+            if (names.stream().anyMatch(n -> n.contains(family))) {
+                return family;
+            }
+        }
+        return names.isEmpty() ? "none" : names.get(0);
     }
 
     // tokens/s of n requests submitted together; returns {tokens/s}
