@@ -70,6 +70,20 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
         public void rows(Kernels k, int from, int to, float[] in, float[] out, int t) {
             int r = from;
             float[] scratch = t >= 4 ? new float[k.tileScratchFloats()] : NO_SCRATCH;
+            if (t >= 4) {
+                for (; r + 6 <= to; r += 6) {
+                    int i = 0;
+                    for (; i + 4 <= t; i += 4) {
+                        k.dotF32Tile6x4(
+                                w, r * cols, cols, in, i * cols, cols, cols, out, i * rows + r, 1, rows, scratch);
+                    }
+                    for (; i < t; i++) {
+                        k.dotF32x4(w, r * cols, cols, in, i * cols, cols, out, i * rows + r, 1);
+                        out[i * rows + r + 4] = k.dotF32(w, (r + 4) * cols, in, i * cols, cols);
+                        out[i * rows + r + 5] = k.dotF32(w, (r + 5) * cols, in, i * cols, cols);
+                    }
+                }
+            }
             for (; r + 4 <= to; r += 4) {
                 int i = 0;
                 // a batch: four rows by four inputs per tile, the rows staying in L1 across the inputs

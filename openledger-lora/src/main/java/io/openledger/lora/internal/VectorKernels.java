@@ -118,8 +118,8 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public int tileScratchFloats() {
-        // sixteen accumulators of the even and sixteen of the odd vector blocks
-        return 32 * L;
+        // the 6×4 tile's 24 accumulators of the even and 24 of the odd vector blocks
+        return 48 * L;
     }
 
     @Override
@@ -156,6 +156,119 @@ public final class VectorKernels implements Kernels {
                 out[outOff + r * outRowStride + i * outItemStride] = s;
             }
         }
+    }
+
+    @Override
+    public void dotF32Tile6x4(
+            float[] w,
+            int wOff,
+            int wStride,
+            float[] x,
+            int xOff,
+            int xStride,
+            int n,
+            float[] out,
+            int outOff,
+            int outRowStride,
+            int outItemStride,
+            float[] scratch) {
+        // as dotF32Tile4x4: the even blocks, then the odd ones, each chain in dotF32's order
+        tilePass6x4(w, wOff, wStride, x, xOff, xStride, n, 0, scratch, 0);
+        tilePass6x4(w, wOff, wStride, x, xOff, xStride, n, L, scratch, 24 * L);
+        int full = n - n % L;
+        for (int r = 0; r < 6; r++) {
+            int wr = wOff + r * wStride;
+            for (int i = 0; i < 4; i++) {
+                int c = (r * 4 + i) * L;
+                float s = sum(FloatVector.fromArray(F, scratch, c).add(FloatVector.fromArray(F, scratch, 24 * L + c)));
+                int xi = xOff + i * xStride;
+                for (int j = full; j < n; j++) {
+                    s += w[wr + j] * x[xi + j];
+                }
+                out[outOff + r * outRowStride + i * outItemStride] = s;
+            }
+        }
+    }
+
+    /** The 6×4 accumulators of the vector blocks {@code start, start + 2L, ...} into {@code acc[at..]}. */
+    private static void tilePass6x4(
+            float[] w, int wOff, int wStride, float[] x, int xOff, int xStride, int n, int start, float[] acc, int at) {
+        int o0 = wOff + 0 * wStride;
+        int o1 = wOff + 1 * wStride;
+        int o2 = wOff + 2 * wStride;
+        int o3 = wOff + 3 * wStride;
+        int o4 = wOff + 4 * wStride;
+        int o5 = wOff + 5 * wStride;
+        int p0 = xOff + 0 * xStride;
+        int p1 = xOff + 1 * xStride;
+        int p2 = xOff + 2 * xStride;
+        int p3 = xOff + 3 * xStride;
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
+        FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
+        for (int i = start; i + L <= n; i += 2 * L) {
+            FloatVector y0 = FloatVector.fromArray(F, x, p0 + i);
+            FloatVector y1 = FloatVector.fromArray(F, x, p1 + i);
+            FloatVector y2 = FloatVector.fromArray(F, x, p2 + i);
+            FloatVector y3 = FloatVector.fromArray(F, x, p3 + i);
+            FloatVector v = FloatVector.fromArray(F, w, o0 + i);
+            c00 = v.fma(y0, c00);
+            c01 = v.fma(y1, c01);
+            c02 = v.fma(y2, c02);
+            c03 = v.fma(y3, c03);
+            v = FloatVector.fromArray(F, w, o1 + i);
+            c10 = v.fma(y0, c10);
+            c11 = v.fma(y1, c11);
+            c12 = v.fma(y2, c12);
+            c13 = v.fma(y3, c13);
+            v = FloatVector.fromArray(F, w, o2 + i);
+            c20 = v.fma(y0, c20);
+            c21 = v.fma(y1, c21);
+            c22 = v.fma(y2, c22);
+            c23 = v.fma(y3, c23);
+            v = FloatVector.fromArray(F, w, o3 + i);
+            c30 = v.fma(y0, c30);
+            c31 = v.fma(y1, c31);
+            c32 = v.fma(y2, c32);
+            c33 = v.fma(y3, c33);
+            v = FloatVector.fromArray(F, w, o4 + i);
+            c40 = v.fma(y0, c40);
+            c41 = v.fma(y1, c41);
+            c42 = v.fma(y2, c42);
+            c43 = v.fma(y3, c43);
+            v = FloatVector.fromArray(F, w, o5 + i);
+            c50 = v.fma(y0, c50);
+            c51 = v.fma(y1, c51);
+            c52 = v.fma(y2, c52);
+            c53 = v.fma(y3, c53);
+        }
+        c00.intoArray(acc, at);
+        c01.intoArray(acc, at + L);
+        c02.intoArray(acc, at + 2 * L);
+        c03.intoArray(acc, at + 3 * L);
+        c10.intoArray(acc, at + 4 * L);
+        c11.intoArray(acc, at + 5 * L);
+        c12.intoArray(acc, at + 6 * L);
+        c13.intoArray(acc, at + 7 * L);
+        c20.intoArray(acc, at + 8 * L);
+        c21.intoArray(acc, at + 9 * L);
+        c22.intoArray(acc, at + 10 * L);
+        c23.intoArray(acc, at + 11 * L);
+        c30.intoArray(acc, at + 12 * L);
+        c31.intoArray(acc, at + 13 * L);
+        c32.intoArray(acc, at + 14 * L);
+        c33.intoArray(acc, at + 15 * L);
+        c40.intoArray(acc, at + 16 * L);
+        c41.intoArray(acc, at + 17 * L);
+        c42.intoArray(acc, at + 18 * L);
+        c43.intoArray(acc, at + 19 * L);
+        c50.intoArray(acc, at + 20 * L);
+        c51.intoArray(acc, at + 21 * L);
+        c52.intoArray(acc, at + 22 * L);
+        c53.intoArray(acc, at + 23 * L);
     }
 
     /** The 4×4 accumulators of the vector blocks {@code start, start + 2L, ...} into {@code acc[at..]}. */
