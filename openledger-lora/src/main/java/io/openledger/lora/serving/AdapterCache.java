@@ -528,7 +528,8 @@ public final class AdapterCache implements AutoCloseable {
     // Evicts the coldest evictable adapter that occupies a pool region; false if there is none.
     private boolean evictColdestInPool() {
         Policy.Eviction<AdapterId, Entry> ev = evictable.policy().eviction().orElseThrow();
-        for (Map.Entry<AdapterId, Entry> c : ev.coldest(64).entrySet()) {
+        for (Map.Entry<AdapterId, Entry> c :
+                ev.coldest(Math.max(1, entries.size())).entrySet()) {
             Entry v = c.getValue();
             if (!v.locked() && v.region != null) {
                 evictable.invalidate(c.getKey()); // an explicit removal: the eviction listener is not called
