@@ -205,13 +205,13 @@ public final class LlamaModel implements AutoCloseable {
                 Matrix m = src.w()[p.ordinal()];
                 float[] v = m.toFloats();
                 int in = m.cols;
-                float[] st = d.store();
+                float[] a = d.a();
+                float[] bT = d.bT();
                 for (int o = 0; o < m.rows; o++) {
                     for (int j = 0; j < d.rank(); j++) {
-                        float bj = d.scaling() * st[d.bTOffset() + j * m.rows + o];
-                        int aj = d.aOffset() + j * in;
+                        float bj = d.scaling() * bT[j * m.rows + o];
                         for (int i = 0; i < in; i++) {
-                            v[o * in + i] += bj * st[aj + i];
+                            v[o * in + i] += bj * a[j * in + i];
                         }
                     }
                 }

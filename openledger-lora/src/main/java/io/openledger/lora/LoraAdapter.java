@@ -1,5 +1,6 @@
 package io.openledger.lora;
 
+import io.openledger.lora.internal.Bf16Pack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,77 +31,162 @@ public final class LoraAdapter {
     private static final Pattern MODULE = Pattern.compile("model\\.layers\\.(\\d+)\\.(self_attn|mlp)\\.([a-z_]+)");
 
     /**
-     * A run of floats that holds one adapter's matrices: {@code length} floats of {@code array} from
-     * {@code offset}. An adapter loaded on its own gets an array of its own; the adapter cache places
-     * adapters in the large arrays of its memory pool.
+     * A run of 32-bit words that holds one adapter's matrices: {@code length} words from {@code
+     * offset} of either a float array (float32 weights) or an int array (bfloat16 weights, two per
+     * int in the {@code Bf16Pack} layout). An adapter loaded on its own gets an array of its own; the
+     * adapter cache places adapters in the large arrays of its memory pool.
      *
-     * @param array the backing array
-     * @param offset the first float of the run
-     * @param length the floats in the run
+     * @param floats the backing array of a float32 region, else null
+     * @param ints the backing array of a bfloat16 region, else null
+     * @param offset the first word of the run
+     * @param length the words in the run
      */
-    public record Region(float[] array, int offset, int length) {
+    public record Region(float @Nullable [] floats, int @Nullable [] ints, int offset, int length) {
         /**
-         * Checks the run lies inside the array.
+         * Checks that exactly one array is given and that the run lies inside it.
          *
-         * @throws IndexOutOfBoundsException if it does not
+         * @throws IllegalArgumentException if both or neither array is given
+         * @throws IndexOutOfBoundsException if the run does not fit
          */
         public Region {
-            java.util.Objects.checkFromIndexSize(offset, length, array.length);
+            if ((floats == null) == (ints == null)) {
+                throw new IllegalArgumentException("a region needs exactly one of a float or an int array");
+            }
+            java.util.Objects.checkFromIndexSize(offset, length, floats != null ? floats.length : ints.length);
+        }
+
+        /** A float32 region. */
+        public static Region ofFloats(float[] array, int offset, int length) {
+            return new Region(array, null, offset, length);
+        }
+
+        /** A bfloat16 region. */
+        public static Region ofInts(int[] array, int offset, int length) {
+            return new Region(null, array, offset, length);
+        }
+
+        /** The backing array, float[] or int[], for identity comparisons. */
+        public Object array() {
+            return floats != null ? floats : java.util.Objects.requireNonNull(ints);
         }
     }
 
-    /** Where {@link #load(Path, ModelConfig, Storage)} puts an adapter's matrices. */
-    @FunctionalInterface
+    /** Where {@link #load(Path, ModelConfig, Storage)} puts an adapter's matrices, and in which form. */
     public interface Storage {
-        /** A region of exactly {@code floats} floats (contents unspecified; loading overwrites them). */
-        Region allocate(int floats);
+        /**
+         * A region of exactly {@code words} 32-bit words (contents unspecified; loading overwrites
+         * them), of floats unless {@link #bf16()}, then of ints.
+         */
+        Region allocate(int words);
+
+        /** Whether the adapter is kept in bfloat16 (rounded to nearest even; lossless for BF16 files). */
+        default boolean bf16() {
+            return false;
+        }
     }
 
-    /** Storage in a new array per adapter. */
-    public static final Storage OWN_ARRAY = n -> new Region(new float[n], 0, n);
+    /** Float32 storage in a new array per adapter. */
+    public static final Storage OWN_ARRAY = n -> Region.ofFloats(new float[n], 0, n);
+
+    /** Bfloat16 storage in a new array per adapter. */
+    public static final Storage OWN_BF16 = new Storage() {
+        @Override
+        public Region allocate(int words) {
+            return Region.ofInts(new int[words], 0, words);
+        }
+
+        @Override
+        public boolean bf16() {
+            return true;
+        }
+    };
 
     /**
      * One adapted projection, in the layout the engines compute with: {@code A} as PEFT stores it and
      * {@code B} transposed, so that applying {@code B} to a rank-r vector is r contiguous
      * multiply-adds over the output features rather than one short dot product per output feature.
-     * Both live in {@code store}: A row-major {@code [rank, in]} from {@code aOffset}, Bᵀ row-major
-     * {@code [rank, out]} from {@code bTOffset} (row j is column j of PEFT's {@code lora_B}).
+     * In float32, both live in {@code store}: A row-major {@code [rank, in]} from {@code aOffset}, Bᵀ
+     * row-major {@code [rank, out]} from {@code bTOffset} (row j is column j of PEFT's {@code
+     * lora_B}). In bfloat16 they live in {@code packed} instead, each row in the {@code Bf16Pack}
+     * layout ({@link #rowWords} ints per row).
      *
      * @param rank r of this module
      * @param scaling s of this module
      * @param in input features of the projection
      * @param out output features of the projection
-     * @param store the array holding A and Bᵀ (possibly shared with other matrices)
-     * @param aOffset where A starts in {@code store}
-     * @param bTOffset where Bᵀ starts in {@code store}
+     * @param store the float array holding A and Bᵀ, or null in bfloat16
+     * @param packed the int array holding A and Bᵀ in bfloat16, or null in float32
+     * @param aOffset where A starts
+     * @param bTOffset where Bᵀ starts
      */
-    public record Delta(int rank, float scaling, int in, int out, float[] store, int aOffset, int bTOffset) {
-        /** A delta from PEFT's layouts: {@code a} is {@code [rank, in]}, {@code b} is {@code [out, rank]}. */
+    public record Delta(
+            int rank,
+            float scaling,
+            int in,
+            int out,
+            float @Nullable [] store,
+            int @Nullable [] packed,
+            int aOffset,
+            int bTOffset) {
+        /** A float32 delta from PEFT's layouts: {@code a} is {@code [rank, in]}, {@code b} is {@code [out, rank]}. */
         public static Delta ofPeft(int rank, float scaling, float[] a, float[] b) {
             int in = a.length / rank;
             int out = b.length / rank;
             float[] store = new float[a.length + b.length];
             System.arraycopy(a, 0, store, 0, a.length);
             transposeInto(b, rank, out, store, a.length);
-            return new Delta(rank, scaling, in, out, store, 0, a.length);
+            return new Delta(rank, scaling, in, out, store, null, 0, a.length);
         }
 
-        /** Floats of A and Bᵀ together. */
-        public int floats() {
-            return rank * (in + out);
+        /** Whether A and Bᵀ are held in bfloat16 ({@code packed}). */
+        public boolean bf16() {
+            return packed != null;
         }
 
-        /** A in PEFT's layout, row-major {@code [rank, in]} (a new array). */
+        /** 32-bit words one row of {@code n} features takes: n in float32, half of n rounded up to 16 in bfloat16. */
+        public int rowWords(int n) {
+            return bf16() ? Bf16Pack.rowInts(n) : n;
+        }
+
+        /** Words of A and Bᵀ together. */
+        public int words() {
+            return rank * (rowWords(in) + rowWords(out));
+        }
+
+        private float value(int rowStart, int c) {
+            return packed != null
+                    ? Bf16Pack.get(packed, rowStart, c)
+                    : java.util.Objects.requireNonNull(store)[rowStart + c];
+        }
+
+        /** A in PEFT's layout, row-major {@code [rank, in]} (a new array, widened to float). */
         public float[] a() {
-            return java.util.Arrays.copyOfRange(store, aOffset, aOffset + rank * in);
+            float[] a = new float[rank * in];
+            for (int j = 0; j < rank; j++) {
+                for (int i = 0; i < in; i++) {
+                    a[j * in + i] = value(aOffset + j * rowWords(in), i);
+                }
+            }
+            return a;
         }
 
-        /** B in PEFT's layout, row-major {@code [out, rank]} (a new array). */
+        /** Bᵀ, row-major {@code [rank, out]} (a new array, widened to float). */
+        public float[] bT() {
+            float[] t = new float[rank * out];
+            for (int j = 0; j < rank; j++) {
+                for (int o = 0; o < out; o++) {
+                    t[j * out + o] = value(bTOffset + j * rowWords(out), o);
+                }
+            }
+            return t;
+        }
+
+        /** B in PEFT's layout, row-major {@code [out, rank]} (a new array, widened to float). */
         public float[] b() {
             float[] b = new float[rank * out];
             for (int j = 0; j < rank; j++) {
                 for (int o = 0; o < out; o++) {
-                    b[o * rank + j] = store[bTOffset + j * out + o];
+                    b[o * rank + j] = value(bTOffset + j * rowWords(out), o);
                 }
             }
             return b;
@@ -148,7 +234,7 @@ public final class LoraAdapter {
 
     /**
      * {@link #load(Path, ModelConfig)} into a region from {@code storage}, asked once for all of the
-     * adapter's matrices ({@link #floats()} of them) after the files have been validated.
+     * adapter's matrices ({@link #floats()} words) after the files have been validated.
      *
      * @throws ModelFormatException as {@link #load(Path, ModelConfig)}, or if the storage returns a
      *     region of the wrong size
@@ -261,8 +347,9 @@ public final class LoraAdapter {
             dst[layer][p.ordinal()] = tensor;
         }
         // validated: now one region for every matrix, each converted straight into its place
+        boolean bf16 = storage.bf16();
         long total = 0;
-        int largestB = 0;
+        int largest = 0;
         for (int l = 0; l < base.layers(); l++) {
             for (Projection p : projs) {
                 String module = p.path(l);
@@ -275,8 +362,8 @@ public final class LoraAdapter {
                 }
                 if (a != null && b != null) {
                     int r = cfg.rankOf(module);
-                    total += (long) r * (p.inFeatures(base) + p.outFeatures(base));
-                    largestB = Math.max(largestB, r * p.outFeatures(base));
+                    total += (long) r * (words(p.inFeatures(base), bf16) + words(p.outFeatures(base), bf16));
+                    largest = Math.max(largest, r * Math.max(p.inFeatures(base), p.outFeatures(base)));
                 }
             }
         }
@@ -284,14 +371,14 @@ public final class LoraAdapter {
             throw new ModelFormatException(where, "the adapter adapts no module of the base model");
         }
         if (total > Integer.MAX_VALUE - 8) {
-            throw new ModelFormatException(where, "the adapter's " + total + " floats do not fit one array");
+            throw new ModelFormatException(where, "the adapter's " + total + " words do not fit one array");
         }
         Region region = storage.allocate((int) total);
-        if (region.length() != total) {
-            throw new IllegalStateException("storage gave " + region.length() + " floats for " + total);
+        if (region.length() != total || (region.ints() != null) != bf16) {
+            throw new IllegalStateException("storage gave " + region.length() + " words for " + total);
         }
-        float[] store = region.array();
-        float[] b = new float[largestB];
+        float[] tmp = new float[largest];
+        float[] tmp2 = bf16 ? new float[largest] : tmp;
         @Nullable Delta[][] deltas = new Delta[base.layers()][projs.length];
         int at = region.offset();
         for (int l = 0; l < base.layers(); l++) {
@@ -305,22 +392,48 @@ public final class LoraAdapter {
                 int r = cfg.rankOf(module);
                 int in = p.inFeatures(base);
                 int out = p.outFeatures(base);
-                st.floatsInto(aName, store, at);
-                st.floatsInto(bName, b, 0);
-                transposeInto(b, r, out, store, at + r * in);
-                deltas[l][p.ordinal()] = new Delta(r, (float) cfg.scalingOf(module), in, out, store, at, at + r * in);
-                at += r * (in + out);
+                float scaling = (float) cfg.scalingOf(module);
+                if (bf16) {
+                    int[] packed = java.util.Objects.requireNonNull(region.ints());
+                    int ri = Bf16Pack.rowInts(in);
+                    int ro = Bf16Pack.rowInts(out);
+                    st.floatsInto(aName, tmp, 0);
+                    for (int j = 0; j < r; j++) {
+                        Bf16Pack.packRow(tmp, j * in, in, packed, at + j * ri);
+                    }
+                    int bAt = at + r * ri;
+                    st.floatsInto(bName, tmp, 0);
+                    transposeInto(tmp, r, out, tmp2, 0);
+                    for (int j = 0; j < r; j++) {
+                        Bf16Pack.packRow(tmp2, j * out, out, packed, bAt + j * ro);
+                    }
+                    deltas[l][p.ordinal()] = new Delta(r, scaling, in, out, null, packed, at, bAt);
+                    at += r * (ri + ro);
+                } else {
+                    float[] store = java.util.Objects.requireNonNull(region.floats());
+                    st.floatsInto(aName, store, at);
+                    st.floatsInto(bName, tmp, 0);
+                    transposeInto(tmp, r, out, store, at + r * in);
+                    deltas[l][p.ordinal()] = new Delta(r, scaling, in, out, store, null, at, at + r * in);
+                    at += r * (in + out);
+                }
             }
         }
         return new LoraAdapter(cfg, name, deltas, total);
     }
 
     /**
-     * Floats {@link #load} asks its storage for: rank × (in + out) over the adapted modules.
-     * Equals {@link #bytes()} / 4 of the loaded adapter.
+     * 32-bit words {@link #load} asks its storage for: rank × (in + out) over the adapted modules in
+     * float32, about half that in bfloat16 ({@link #words(int, boolean)} per row). Equals {@link
+     * #bytes()} / 4 of the loaded adapter.
      */
     public long floats() {
         return floats;
+    }
+
+    /** Words one row of {@code n} features takes in float32, or in bfloat16 if {@code bf16}. */
+    public static int words(int n, boolean bf16) {
+        return bf16 ? Bf16Pack.rowInts(n) : n;
     }
 
     /**
@@ -369,7 +482,7 @@ public final class LoraAdapter {
         return out;
     }
 
-    /** Bytes of A and B held in memory (float32). */
+    /** Bytes of A and B held in memory. */
     public long bytes() {
         return 4L * floats;
     }

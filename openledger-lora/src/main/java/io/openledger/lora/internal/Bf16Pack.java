@@ -35,6 +35,23 @@ public final class Bf16Pack {
         return out;
     }
 
+    /**
+     * Packs one row of {@code n} floats from {@code src[srcOff..]} into {@code dst[dstOff..]},
+     * writing all {@link #rowInts}(n) ints (padding with zeros), so the destination need not be
+     * cleared first. Rounds to bfloat16 (nearest even), which is exact for values read from BF16.
+     */
+    public static void packRow(float[] src, int srcOff, int n, int[] dst, int dstOff) {
+        int half = BLOCK / 2;
+        for (int b = 0; b * BLOCK < n; b++) {
+            int base = b * BLOCK;
+            for (int j = 0; j < half; j++) {
+                int lo = base + j < n ? SafeTensorsWriter.toBf16(src[srcOff + base + j]) & 0xFFFF : 0;
+                int hi = base + half + j < n ? SafeTensorsWriter.toBf16(src[srcOff + base + half + j]) & 0xFFFF : 0;
+                dst[dstOff + b * half + j] = lo | hi << 16;
+            }
+        }
+    }
+
     /** Weight {@code c} of the packed row starting at {@code off}, as a float. */
     public static float get(int[] w, int off, int c) {
         int e = c % BLOCK;

@@ -83,16 +83,28 @@ public final class ForwardOps {
     /** {@link #loraShrink(LoraAdapter.Delta, float[], int, int[], float[])} for rows[from..to) only. */
     public void loraShrink(LoraAdapter.Delta d, float[] in, int inDim, int[] rows, int from, int to, float[] ax) {
         int r = d.rank();
-        float[] a = d.store();
         int a0 = d.aOffset();
+        int[] packed = d.packed();
+        float[] a = d.store();
+        int ri = d.rowWords(inDim);
         for (int i = from; i < to; i++) {
             int xOff = rows[i] * inDim;
             int j = 0;
-            for (; j + 4 <= r; j += 4) {
-                kernels.dotF32x4(a, a0 + j * inDim, inDim, in, xOff, inDim, ax, i * r + j, 1);
-            }
-            for (; j < r; j++) {
-                ax[i * r + j] = kernels.dotF32(a, a0 + j * inDim, in, xOff, inDim);
+            if (packed != null) {
+                for (; j + 4 <= r; j += 4) {
+                    kernels.dotBf16x4(packed, a0 + j * ri, ri, in, xOff, inDim, ax, i * r + j, 1);
+                }
+                for (; j < r; j++) {
+                    ax[i * r + j] = kernels.dotBf16(packed, a0 + j * ri, in, xOff, inDim);
+                }
+            } else {
+                float[] af = java.util.Objects.requireNonNull(a);
+                for (; j + 4 <= r; j += 4) {
+                    kernels.dotF32x4(af, a0 + j * inDim, inDim, in, xOff, inDim, ax, i * r + j, 1);
+                }
+                for (; j < r; j++) {
+                    ax[i * r + j] = kernels.dotF32(af, a0 + j * inDim, in, xOff, inDim);
+                }
             }
             for (j = 0; j < r; j++) {
                 ax[i * r + j] *= d.scaling();
@@ -107,7 +119,15 @@ public final class ForwardOps {
      */
     public void loraExpand(LoraAdapter.Delta d, float[] ax, int[] rows, float[] out, int outDim, int from, int to) {
         int r = d.rank();
-        float[] bT = d.store();
+        int[] packed = d.packed();
+        if (packed != null) {
+            int ro = d.rowWords(outDim);
+            for (int i = 0; i < rows.length; i++) {
+                kernels.axpyRankBf16(ax, i * r, r, packed, d.bTOffset(), ro, out, rows[i] * outDim, from, to);
+            }
+            return;
+        }
+        float[] bT = java.util.Objects.requireNonNull(d.store());
         int b0 = d.bTOffset() + from;
         for (int i = 0; i < rows.length; i++) {
             kernels.axpyRank(ax, i * r, r, bT, b0, outDim, out, rows[i] * outDim + from, to - from);

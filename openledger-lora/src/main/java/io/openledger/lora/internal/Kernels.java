@@ -173,6 +173,26 @@ public interface Kernels {
     }
 
     /**
+     * The LoRA expand of one row over output features [from, to) with Bᵀ in bfloat16: {@code
+     * y[yOff+e] += Σ_j a[aOff+j]·Bᵀ[j][e]}, row j of Bᵀ packed ({@link Bf16Pack}) from {@code bOff +
+     * j·bStride}. Each element is one fused multiply-add per term in order of j, so the result does not
+     * depend on how [from, to) is split.
+     */
+    default void axpyRankBf16(
+            float[] a, int aOff, int r, int[] bT, int bOff, int bStride, float[] y, int yOff, int from, int to) {
+        for (int e = from; e < to; e++) {
+            int word = bOff + (e / Bf16Pack.BLOCK) * (Bf16Pack.BLOCK / 2) + e % (Bf16Pack.BLOCK / 2);
+            boolean high = e % Bf16Pack.BLOCK >= Bf16Pack.BLOCK / 2;
+            float acc = y[yOff + e];
+            for (int j = 0; j < r; j++) {
+                int w = bT[word + j * bStride];
+                acc = Math.fma(a[aOff + j], Float.intBitsToFloat(high ? w & 0xFFFF0000 : w << 16), acc);
+            }
+            y[yOff + e] = acc;
+        }
+    }
+
+    /**
      * SwiGLU of one row in place: {@code gate[off+i] = silu(gate[off+i])·up[off+i]} for i &lt; n, with
      * silu(g) = g / (1 + e^-g). An element's result depends only on its inputs and its index i, so a
      * caller that passes whole rows gets the same bits for a row alone and in a batch.

@@ -626,6 +626,33 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void axpyRankBf16(
+            float[] a, int aOff, int r, int[] bT, int bOff, int bStride, float[] y, int yOff, int from, int to) {
+        int block = Bf16Pack.BLOCK;
+        int half = block / 2;
+        int first = Math.min(to, (from + block - 1) / block * block);
+        int last = Math.max(first, to - (to - first) % block);
+        // elements before the first whole block and after the last: the scalar path, same arithmetic
+        Kernels.super.axpyRankBf16(a, aOff, r, bT, bOff, bStride, y, yOff, from, first);
+        for (int e0 = first; e0 < last; e0 += block) {
+            int word = bOff + (e0 / block) * half;
+            for (int k = 0; k < half; k += L) {
+                FloatVector lo = FloatVector.fromArray(F, y, yOff + e0 + k);
+                FloatVector hi = FloatVector.fromArray(F, y, yOff + e0 + half + k);
+                for (int j = 0; j < r; j++) {
+                    IntVector iv = IntVector.fromArray(I, bT, word + k + j * bStride);
+                    FloatVector aj = FloatVector.broadcast(F, a[aOff + j]);
+                    lo = bf16Low(iv).fma(aj, lo);
+                    hi = bf16High(iv).fma(aj, hi);
+                }
+                lo.intoArray(y, yOff + e0 + k);
+                hi.intoArray(y, yOff + e0 + half + k);
+            }
+        }
+        Kernels.super.axpyRankBf16(a, aOff, r, bT, bOff, bStride, y, yOff, last, to);
+    }
+
+    @Override
     public void swiglu(float[] gate, float[] up, int off, int n) {
         int i = 0;
         for (; i + L <= n; i += L) {

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
 import io.openledger.core.AdapterId;
 import io.openledger.lora.LoraAdapter;
+import io.openledger.lora.WeightFormat;
 import io.openledger.lora.serving.internal.AdapterArena;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -159,12 +160,15 @@ public final class AdapterCache implements AutoCloseable {
     private long peak;
     private long hits, misses, loads, loadFailures, evictions, refusals, ownArrays;
     private final AdapterArena arena;
+    private final boolean bf16;
+    private final Map<AdapterId, Long> bf16Bytes = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private AdapterCache(AdapterRegistry registry, long budget, Executor loader, boolean reserve) {
+    private AdapterCache(AdapterRegistry registry, long budget, Executor loader, boolean reserve, boolean bf16) {
         this.registry = registry;
         this.budget = budget;
         this.loader = loader;
-        this.arena = new AdapterArena(Math.max(1, budget / Float.BYTES), AdapterArena.MAX_CHUNK_FLOATS);
+        this.bf16 = bf16;
+        this.arena = new AdapterArena(Math.max(1, budget / Float.BYTES), AdapterArena.MAX_CHUNK_FLOATS, bf16);
         if (reserve) {
             arena.reserveAll();
         }
@@ -193,6 +197,7 @@ public final class AdapterCache implements AutoCloseable {
         private long budget = 256L << 20;
         private Executor loader = ForkJoinPool.commonPool();
         private @Nullable Boolean reserve;
+        private WeightFormat resident = WeightFormat.F32;
 
         private Builder(AdapterRegistry registry) {
             this.registry = registry;
@@ -228,11 +233,27 @@ public final class AdapterCache implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The form resident adapters are kept in: F32 (default, exact) or BF16 (half the memory and
+         * half the bytes a decode step reads per adapter; rounding to nearest even, so exact for
+         * adapters saved in BF16, the form the benchmark's adapters are written in). The budget
+         * counts the bytes of this form.
+         *
+         * @throws IllegalArgumentException for Q8
+         */
+        public Builder residentFormat(WeightFormat f) {
+            if (f == WeightFormat.Q8) {
+                throw new IllegalArgumentException("adapters are kept resident in F32 or BF16, not Q8");
+            }
+            this.resident = f;
+            return this;
+        }
+
         /** Builds the (empty) cache. */
         public AdapterCache build() {
             boolean r =
                     reserve != null ? reserve : budget <= Runtime.getRuntime().maxMemory() / 2;
-            return new AdapterCache(registry, budget, loader, r);
+            return new AdapterCache(registry, budget, loader, r, resident == WeightFormat.BF16);
         }
     }
 
@@ -267,18 +288,25 @@ public final class AdapterCache implements AutoCloseable {
                 }
                 return e.ready.thenApply(Lease::new);
             }
-            if (rec.residentBytes() > budget) {
-                return CompletableFuture.failedFuture(new AdapterRejectedException(
-                        id, rec.residentBytes() + " resident bytes exceed the cache budget of " + budget));
+            long bytes;
+            try {
+                bytes = residentBytes(rec);
+            } catch (RuntimeException ex) {
+                return CompletableFuture.failedFuture(
+                        new AdapterRejectedException(id, "cannot size the adapter: " + ex, ex));
             }
-            if (!reserve(rec.residentBytes())) {
+            if (bytes > budget) {
+                return CompletableFuture.failedFuture(new AdapterRejectedException(
+                        id, bytes + " resident bytes exceed the cache budget of " + budget));
+            }
+            if (!reserve(bytes)) {
                 refusals++;
                 return CompletableFuture.failedFuture(new AdapterBudgetException("adapter '" + id.value() + "' needs "
-                        + rec.residentBytes() + " bytes but " + lockedBytes + " of " + budget
+                        + bytes + " bytes but " + lockedBytes + " of " + budget
                         + " are held by adapters in use"));
             }
             misses++;
-            Entry fresh = new Entry(id, rec.residentBytes());
+            Entry fresh = new Entry(id, bytes);
             fresh.refs = 1;
             entries.put(id, fresh);
             updatePeak();
@@ -414,7 +442,17 @@ public final class AdapterCache implements AutoCloseable {
                 throw new AdapterRejectedException(
                         rec.id(), "weights file is " + size + " bytes, " + rec.weightsFileBytes() + " at registration");
             }
-            LoraAdapter a = LoraAdapter.load(rec.dir(), registry.base(), floats -> place(e, floats));
+            LoraAdapter a = LoraAdapter.load(rec.dir(), registry.base(), new LoraAdapter.Storage() {
+                @Override
+                public LoraAdapter.Region allocate(int words) {
+                    return place(e, words);
+                }
+
+                @Override
+                public boolean bf16() {
+                    return bf16;
+                }
+            });
             if (a.bytes() != e.bytes) {
                 throw new AdapterRejectedException(rec.id(), "adapter changed since registration");
             }
@@ -518,11 +556,43 @@ public final class AdapterCache implements AutoCloseable {
         }
         if (r == null) {
             ownArrays++;
-            LOG.debug("no region of {} floats in the adapter pool for {}; using its own array", floats, e.id.value());
-            return LoraAdapter.OWN_ARRAY.allocate(floats);
+            LOG.debug("no region of {} words in the adapter pool for {}; using its own array", floats, e.id.value());
+            return (bf16 ? LoraAdapter.OWN_BF16 : LoraAdapter.OWN_ARRAY).allocate(floats);
         }
         e.region = r;
         return r;
+    }
+
+    /**
+     * Bytes {@code rec}'s adapter takes in this cache's resident form: the registry's float32 figure,
+     * or in bfloat16 the packed rows of every adapted module, computed from the adapter's config and
+     * the base (adapted modules are exactly the targeted ones, as registration checked).
+     */
+    public long residentBytes(AdapterRecord rec) {
+        if (!bf16) {
+            return rec.residentBytes();
+        }
+        return bf16Bytes.computeIfAbsent(rec.id(), k -> {
+            io.openledger.lora.AdapterConfig cfg;
+            java.nio.file.Path f = rec.dir().resolve(LoraAdapter.CONFIG_FILE);
+            try {
+                cfg = io.openledger.lora.AdapterConfig.parse(f.toString(), Files.readString(f));
+            } catch (java.io.IOException ex) {
+                throw new java.io.UncheckedIOException(f.toString(), ex);
+            }
+            io.openledger.lora.ModelConfig base = registry.base();
+            long words = 0;
+            for (int l = 0; l < base.layers(); l++) {
+                for (io.openledger.lora.Projection p : io.openledger.lora.Projection.values()) {
+                    if (cfg.targets(p.path(l))) {
+                        words += (long) cfg.rankOf(p.path(l))
+                                * (LoraAdapter.words(p.inFeatures(base), true)
+                                        + LoraAdapter.words(p.outFeatures(base), true));
+                    }
+                }
+            }
+            return 4 * words;
+        });
     }
 
     // Evicts the coldest evictable adapter that occupies a pool region; false if there is none.

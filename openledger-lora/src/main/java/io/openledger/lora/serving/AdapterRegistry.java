@@ -171,7 +171,7 @@ public final class AdapterRegistry {
         if (validation.length < floats) {
             validation = new float[floats];
         }
-        return new LoraAdapter.Region(validation, 0, floats);
+        return LoraAdapter.Region.ofFloats(validation, 0, floats);
     }
 
     private static Bytes key(AdapterId id) {

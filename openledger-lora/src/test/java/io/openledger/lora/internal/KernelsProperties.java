@@ -181,6 +181,41 @@ class KernelsProperties {
         }
     }
 
+    @Property(tries = 150)
+    void bf16RankExpandAgreesAndIgnoresHowTheRangeIsSplit(
+            @ForAll @IntRange(min = 1, max = 130) int n,
+            @ForAll @IntRange(min = 1, max = 17) int rank,
+            @ForAll @IntRange(min = 0, max = 130) int cut,
+            @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int stride = Bf16Pack.rowInts(n) + 16;
+        float[] bT = random(r, rank * n);
+        int[] packed = new int[rank * stride + 5];
+        for (int j = 0; j < rank; j++) {
+            Bf16Pack.packRow(bT, j * n, n, packed, 5 + j * stride);
+        }
+        float[] a = random(r, rank + 1);
+        float[] y0 = random(r, n + 3);
+        int c = Math.min(cut, n);
+        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
+            float[] whole = y0.clone();
+            k.axpyRankBf16(a, 1, rank, packed, 5, stride, whole, 3, 0, n);
+            float[] split = y0.clone();
+            k.axpyRankBf16(a, 1, rank, packed, 5, stride, split, 3, 0, c);
+            k.axpyRankBf16(a, 1, rank, packed, 5, stride, split, 3, c, n);
+            assertThat(split).as(k.id()).containsExactly(whole);
+            for (int e = 0; e < n; e++) {
+                double exact = y0[3 + e];
+                for (int j = 0; j < rank; j++) {
+                    exact += (double) a[1 + j] * Bf16Pack.get(packed, 5 + j * stride, e);
+                }
+                assertThat((double) whole[3 + e])
+                        .as("%s element %d", k.id(), e)
+                        .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-4));
+            }
+        }
+    }
+
     @Property(tries = 100)
     void swigluAgreesAndDependsOnlyOnTheColumn(@ForAll @IntRange(min = 0, max = 100) int n, @ForAll long seed) {
         SplittableRandom r = new SplittableRandom(seed);

@@ -169,6 +169,47 @@ class AdapterCacheProperties {
         }
     }
 
+    @Test
+    void bf16ResidencyHalvesTheBytesAndRoundsEachWeightOnce() {
+        AdapterCache cache = AdapterCache.builder(REGISTRY)
+                .budgetBytes(1L << 24)
+                .residentFormat(io.openledger.lora.WeightFormat.BF16)
+                .loadExecutor(Runnable::run)
+                .build();
+        for (int i = 0; i < N; i++) {
+            AdapterRecord rec = REGISTRY.get(Fixture.id(i)).orElseThrow();
+            long bf16 = cache.residentBytes(rec);
+            // every width in the fixture is a multiple of 32, so bfloat16 is exactly half
+            assertThat(bf16 * 2).isEqualTo(rec.residentBytes());
+            try (AdapterCache.Lease l = cache.acquire(rec.id())) {
+                LoraAdapter got = l.adapter();
+                LoraAdapter want = reference(rec.id());
+                assertThat(got.bytes()).isEqualTo(bf16);
+                for (int layer = 0; layer < REGISTRY.base().layers(); layer++) {
+                    for (Projection p : Projection.values()) {
+                        LoraAdapter.Delta w = want.delta(layer, p);
+                        if (w == null) {
+                            continue;
+                        }
+                        LoraAdapter.Delta g = got.delta(layer, p);
+                        assertThat(g.bf16()).isTrue();
+                        assertThat(g.a()).containsExactly(roundedToBf16(w.a()));
+                        assertThat(g.b()).containsExactly(roundedToBf16(w.b()));
+                    }
+                }
+            }
+        }
+        assertThat(cache.stats().peakResidentBytes()).isLessThanOrEqualTo(1L << 24);
+    }
+
+    private static float[] roundedToBf16(float[] v) {
+        float[] r = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            r[i] = Float.intBitsToFloat((io.openledger.lora.SafeTensorsWriter.toBf16(v[i]) & 0xFFFF) << 16);
+        }
+        return r;
+    }
+
     private static long lockedBytes(List<AdapterCache.Lease> leases, Set<Integer> pinned) {
         Set<AdapterId> ids = new HashSet<>();
         leases.forEach(l -> ids.add(l.id()));

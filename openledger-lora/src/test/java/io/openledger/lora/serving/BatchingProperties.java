@@ -71,10 +71,21 @@ class BatchingProperties {
     }
 
     private static List<Integer> alone(Req r, WeightFormat format) {
-        String key = format + ":" + r.adapter() + ":" + java.util.Arrays.toString(r.prompt()) + ":" + r.maxTokens();
+        return alone(r, format, false);
+    }
+
+    // the single-request engine with the adapter in the form the cache keeps it in
+    private static List<Integer> alone(Req r, WeightFormat format, boolean bf16Adapters) {
+        String key = format + ":" + bf16Adapters + ":" + r.adapter() + ":" + java.util.Arrays.toString(r.prompt()) + ":"
+                + r.maxTokens();
         synchronized (EXPECTED) {
             return EXPECTED.computeIfAbsent(key, k -> {
-                LoraAdapter a = r.adapter() < 0 ? null : LoraAdapter.load(F.adapterDirs.get(r.adapter()), F.cfg);
+                LoraAdapter a = r.adapter() < 0
+                        ? null
+                        : LoraAdapter.load(
+                                F.adapterDirs.get(r.adapter()),
+                                F.cfg,
+                                bf16Adapters ? LoraAdapter.OWN_BF16 : LoraAdapter.OWN_ARRAY);
                 LlamaModel single = SINGLE.computeIfAbsent(
                         format,
                         f -> LlamaModel.builder(F.model).weights(f).threads(1).build());
@@ -137,10 +148,19 @@ class BatchingProperties {
             @ForAll @IntRange(min = 1, max = 9) int prefillChunk,
             @ForAll @IntRange(min = 1, max = 8) int pageTokens,
             @ForAll @IntRange(min = 1, max = 3) int budgetAdapters,
-            @ForAll WeightFormat format) {
+            @ForAll WeightFormat format,
+            @ForAll boolean bf16Adapters) {
         // a budget of a few rank-16 adapters: forces evictions and reloads during the run
-        long budget = budgetAdapters * REGISTRY.get(Fixture.id(3)).orElseThrow().residentBytes();
-        AdapterCache cache = AdapterCache.builder(REGISTRY).budgetBytes(budget).build();
+        AdapterCache cache0 = AdapterCache.builder(REGISTRY)
+                .budgetBytes(1024)
+                .residentFormat(bf16Adapters ? WeightFormat.BF16 : WeightFormat.F32)
+                .build();
+        long budget = budgetAdapters
+                * cache0.residentBytes(REGISTRY.get(Fixture.id(3)).orElseThrow());
+        AdapterCache cache = AdapterCache.builder(REGISTRY)
+                .budgetBytes(budget)
+                .residentFormat(bf16Adapters ? WeightFormat.BF16 : WeightFormat.F32)
+                .build();
         List<GenerationHandle> handles = new ArrayList<>();
         try (LoraServer server = LoraServer.builder(F.model, cache)
                 .weights(format)
@@ -162,8 +182,8 @@ class BatchingProperties {
             for (int i = 0; i < reqs.size(); i++) {
                 GenerationResult res = handles.get(i).result().join();
                 assertThat(res.tokens())
-                        .as("request %d %s (%s)", i, reqs.get(i), format)
-                        .isEqualTo(alone(reqs.get(i), format));
+                        .as("request %d %s (%s, BF16 adapters %s)", i, reqs.get(i), format, bf16Adapters)
+                        .isEqualTo(alone(reqs.get(i), format, bf16Adapters));
                 assertThat(res.reason()).isEqualTo(FinishReason.LENGTH);
                 assertThat(res.record().adapter())
                         .isEqualTo(

@@ -70,6 +70,7 @@ public final class LoraServeBench {
      * @param budgetBytes adapter cache budget
      * @param threads kernel threads
      * @param weights in-memory form of the base weights
+     * @param adapterForm the form the cache keeps adapters in (F32 or BF16)
      * @param workDir where the model and adapters are written
      */
     public record Options(
@@ -85,6 +86,7 @@ public final class LoraServeBench {
             long budgetBytes,
             int threads,
             WeightFormat weights,
+            WeightFormat adapterForm,
             Path workDir) {}
 
     /** Runs the benchmark; {@code log} receives progress lines. Returns the metrics, in print order. */
@@ -125,17 +127,23 @@ public final class LoraServeBench {
                 reg.list().stream().mapToLong(AdapterRecord::residentBytes).sum();
         out.put("params", cfg.parameterCount());
         out.put("weights", o.weights().name());
+        out.put("adapter_resident_form", o.adapterForm().name());
         out.put("gc", collector());
         out.put("adapters", o.adapters());
         out.put("adapter_ranks", "8,16,32 all-linear");
-        out.put("adapters_total_bytes", adapterBytes);
+        out.put("adapters_total_bytes_f32", adapterBytes);
         out.put("setup_s", round((System.nanoTime() - setup0) / 1e9));
 
         double bw = memoryBandwidth(o.threads());
         out.put("stream_read_gbps", round(bw / 1e9));
 
-        AdapterCache cache =
-                AdapterCache.builder(reg).budgetBytes(o.budgetBytes()).build();
+        AdapterCache cache = AdapterCache.builder(reg)
+                .budgetBytes(o.budgetBytes())
+                .residentFormat(o.adapterForm())
+                .build();
+        out.put(
+                "adapters_total_bytes_resident",
+                reg.list().stream().mapToLong(cache::residentBytes).sum());
         int g = o.genTokens();
         int b = o.batch();
         SplittableRandom rnd = new SplittableRandom(7);
@@ -235,7 +243,7 @@ public final class LoraServeBench {
             // once, the KV cache of every sequence) over the measured step time
             long distinctBytes = 0;
             for (AdapterId a : new java.util.LinkedHashSet<>(distinct)) {
-                distinctBytes += reg.get(a).orElseThrow().residentBytes();
+                distinctBytes += cache.residentBytes(reg.get(a).orElseThrow());
             }
             long kvPerToken = 2L * cfg.layers() * cfg.kvHeads() * cfg.headDim() * 4;
             long kvBytes = (long) b * (8 + g / 2) * kvPerToken;
@@ -492,6 +500,13 @@ public final class LoraServeBench {
         WeightFormat weights;
 
         @Option(
+                names = "--adapter-form",
+                defaultValue = "BF16",
+                description = "Form resident adapters are kept in: BF16 (the adapters are written in BF16, so"
+                        + " this is exact) or F32.")
+        WeightFormat adapterForm;
+
+        @Option(
                 names = "--work-dir",
                 description = "Where to write the model and adapters (default: a temp dir, deleted).")
         Path workDir;
@@ -517,6 +532,7 @@ public final class LoraServeBench {
                                 budgetMib << 20,
                                 t,
                                 weights,
+                                adapterForm,
                                 dir),
                         line -> {
                             // progress goes to stderr with --json, so stdout stays one JSON line

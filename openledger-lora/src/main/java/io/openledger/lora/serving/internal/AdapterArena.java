@@ -27,7 +27,8 @@ public final class AdapterArena {
 
     private final long capacityFloats;
     private final int chunkFloats;
-    private final List<float[]> chunks = new ArrayList<>();
+    private final boolean ints;
+    private final List<Object> chunks = new ArrayList<>(); // float[] or, for bfloat16 adapters, int[]
     private final List<TreeMap<Integer, Integer>> free = new ArrayList<>(); // per chunk: offset -> length
     private long allocatedFloats;
     private long usedFloats;
@@ -38,6 +39,16 @@ public final class AdapterArena {
      * @throws IllegalArgumentException if either is not positive
      */
     public AdapterArena(long capacityFloats, int chunkFloats) {
+        this(capacityFloats, chunkFloats, false);
+    }
+
+    /**
+     * An arena of 32-bit words: float arrays, or int arrays if {@code ints} (bfloat16 adapters).
+     *
+     * @throws IllegalArgumentException if the capacity or chunk size is not positive
+     */
+    public AdapterArena(long capacityFloats, int chunkFloats, boolean ints) {
+        this.ints = ints;
         if (capacityFloats <= 0 || chunkFloats <= 0) {
             throw new IllegalArgumentException(
                     "capacity and chunk size must be positive, got " + capacityFloats + ", " + chunkFloats);
@@ -53,9 +64,16 @@ public final class AdapterArena {
      */
     public synchronized void reserveAll() {
         while (allocatedFloats < capacityFloats) {
-            float[] chunk = chunks.get(addChunk());
-            for (int i = 0; i < chunk.length; i += PAGE_FLOATS) {
-                chunk[i] = 0f;
+            Object chunk = chunks.get(addChunk());
+            if (chunk instanceof float[] f) {
+                for (int i = 0; i < f.length; i += PAGE_FLOATS) {
+                    f[i] = 0f;
+                }
+            } else {
+                int[] n = (int[]) chunk;
+                for (int i = 0; i < n.length; i += PAGE_FLOATS) {
+                    n[i] = 0;
+                }
             }
         }
     }
@@ -65,7 +83,7 @@ public final class AdapterArena {
 
     private int addChunk() {
         int size = (int) Math.min(chunkFloats, capacityFloats - allocatedFloats);
-        chunks.add(new float[size]);
+        chunks.add(ints ? new int[size] : new float[size]);
         TreeMap<Integer, Integer> f = new TreeMap<>();
         f.put(0, size);
         free.add(f);
@@ -109,7 +127,10 @@ public final class AdapterArena {
                     f.put(off + floats, len - floats);
                 }
                 usedFloats += floats;
-                return new LoraAdapter.Region(chunks.get(c), off, floats);
+                Object chunk = chunks.get(c);
+                return chunk instanceof float[] fl
+                        ? LoraAdapter.Region.ofFloats(fl, off, floats)
+                        : LoraAdapter.Region.ofInts((int[]) chunk, off, floats);
             }
         }
         return null;
@@ -144,7 +165,7 @@ public final class AdapterArena {
         usedFloats -= r.length();
     }
 
-    private int chunkOf(float[] array) {
+    private int chunkOf(Object array) {
         for (int c = 0; c < chunks.size(); c++) {
             if (chunks.get(c) == array) {
                 return c;

@@ -21,7 +21,7 @@ class AdapterArenaProperties {
             @ForAll @IntRange(min = 1, max = 200) int steps,
             @ForAll long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        AdapterArena arena = new AdapterArena((long) chunks * chunkFloats, chunkFloats);
+        AdapterArena arena = new AdapterArena((long) chunks * chunkFloats, chunkFloats, rnd.nextBoolean());
         if (rnd.nextBoolean()) {
             arena.reserveAll();
         }
@@ -40,6 +40,7 @@ class AdapterArenaProperties {
                 }
                 assertThat(r.length()).isEqualTo(n);
                 for (LoraAdapter.Region o : live) {
+                    assertThat(r.array().getClass()).isEqualTo(o.array().getClass());
                     boolean disjoint = o.array() != r.array()
                             || o.offset() + o.length() <= r.offset()
                             || r.offset() + r.length() <= o.offset();
@@ -70,7 +71,7 @@ class AdapterArenaProperties {
         assertThat(r).isNotNull();
         arena.free(r);
         assertThatThrownBy(() -> arena.free(r)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> arena.free(new LoraAdapter.Region(new float[10], 0, 10)))
+        assertThatThrownBy(() -> arena.free(LoraAdapter.Region.ofFloats(new float[10], 0, 10)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(arena.allocate(1001)).isNull();
     }
