@@ -379,6 +379,7 @@ public final class LoraAdapter {
         }
         float[] tmp = new float[largest];
         float[] tmp2 = bf16 ? new float[largest] : tmp;
+        short[] bits = new short[bf16 ? largest : 0];
         @Nullable Delta[][] deltas = new Delta[base.layers()][projs.length];
         int at = region.offset();
         for (int l = 0; l < base.layers(); l++) {
@@ -397,15 +398,27 @@ public final class LoraAdapter {
                     int[] packed = java.util.Objects.requireNonNull(region.ints());
                     int ri = Bf16Pack.rowInts(in);
                     int ro = Bf16Pack.rowInts(out);
-                    st.floatsInto(aName, tmp, 0);
-                    for (int j = 0; j < r; j++) {
-                        Bf16Pack.packRow(tmp, j * in, in, packed, at + j * ri);
-                    }
                     int bAt = at + r * ri;
-                    st.floatsInto(bName, tmp, 0);
-                    transposeInto(tmp, r, out, tmp2, 0);
-                    for (int j = 0; j < r; j++) {
-                        Bf16Pack.packRow(tmp2, j * out, out, packed, bAt + j * ro);
+                    if (st.info(aName).dtype() == DType.BF16 && st.info(bName).dtype() == DType.BF16) {
+                        // BF16 files: the raw bits go straight into the packed rows
+                        st.bf16BitsInto(aName, bits, 0);
+                        for (int j = 0; j < r; j++) {
+                            Bf16Pack.packBits(bits, j * in, 1, in, packed, at + j * ri);
+                        }
+                        st.bf16BitsInto(bName, bits, 0);
+                        for (int j = 0; j < r; j++) {
+                            Bf16Pack.packBits(bits, j, r, out, packed, bAt + j * ro); // column j of B
+                        }
+                    } else {
+                        st.floatsInto(aName, tmp, 0);
+                        for (int j = 0; j < r; j++) {
+                            Bf16Pack.packRow(tmp, j * in, in, packed, at + j * ri);
+                        }
+                        st.floatsInto(bName, tmp, 0);
+                        transposeInto(tmp, r, out, tmp2, 0);
+                        for (int j = 0; j < r; j++) {
+                            Bf16Pack.packRow(tmp2, j * out, out, packed, bAt + j * ro);
+                        }
                     }
                     deltas[l][p.ordinal()] = new Delta(r, scaling, in, out, null, packed, at, bAt);
                     at += r * (ri + ro);

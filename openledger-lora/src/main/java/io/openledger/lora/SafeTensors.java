@@ -416,6 +416,25 @@ public final class SafeTensors implements AutoCloseable {
         }
     }
 
+    /**
+     * The raw bits of a BF16 tensor, row-major, into {@code dst[dstOff..]}: one bulk copy, no
+     * conversion (the adapter cache keeps BF16 adapters in BF16).
+     *
+     * @throws ModelFormatException if the tensor is missing or not BF16
+     * @throws IndexOutOfBoundsException if it does not fit in {@code dst} at {@code dstOff}
+     */
+    public void bf16BitsInto(String name, short[] dst, int dstOff) {
+        Entry e = entry(name);
+        TensorInfo info = e.info();
+        if (info.dtype() != DType.BF16) {
+            throw new ModelFormatException(
+                    e.file() + ": tensor '" + name + "'", "dtype " + info.dtype() + ", not BF16");
+        }
+        long count = info.elementCount();
+        java.util.Objects.checkFromIndexSize(dstOff, count, dst.length);
+        MemorySegment.copy(e.data(), I16_LE, 0, dst, dstOff, (int) count);
+    }
+
     private Entry entry(String name) {
         Entry e = entries.get(name);
         if (e == null) {

@@ -28,6 +28,38 @@ class LoraAdapterTest {
             """;
 
     @Test
+    void bf16ResidencyOfABf16FileIsExactIncludingPaddedRows() {
+        // widths 48, 24 and 80 are not multiples of 32: the packed rows carry padding
+        ModelConfig base = TestModels.config(Architecture.LLAMA, 2, 48, 4, 2, 80, 100);
+        TestModels.writeAdapter(
+                dir,
+                base,
+                AdapterConfig.of(
+                        4,
+                        8,
+                        java.util.List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")),
+                11,
+                DType.BF16);
+        LoraAdapter f32 = LoraAdapter.load(dir, base);
+        LoraAdapter bf16 = LoraAdapter.load(dir, base, LoraAdapter.OWN_BF16);
+        long words = 0;
+        for (int l = 0; l < base.layers(); l++) {
+            for (Projection p : Projection.values()) {
+                LoraAdapter.Delta w = f32.delta(l, p);
+                LoraAdapter.Delta g = bf16.delta(l, p);
+                assertThat(w).isNotNull();
+                assertThat(g.bf16()).isTrue();
+                assertThat(g.a()).containsExactly(w.a());
+                assertThat(g.b()).containsExactly(w.b());
+                assertThat(g.scaling()).isEqualTo(w.scaling());
+                words += 4L
+                        * (LoraAdapter.words(p.inFeatures(base), true) + LoraAdapter.words(p.outFeatures(base), true));
+            }
+        }
+        assertThat(bf16.bytes()).isEqualTo(4 * words).isLessThan(f32.bytes());
+    }
+
+    @Test
     void parsesARealPeftConfig() {
         AdapterConfig c = AdapterConfig.parse("cfg", PEFT_CONFIG);
         assertThat(c.r()).isEqualTo(8);

@@ -52,6 +52,22 @@ public final class Bf16Pack {
         }
     }
 
+    /**
+     * {@link #packRow} from raw bfloat16 bits: element c of the row is {@code bits[first + c·stride]}
+     * (stride 1 for a row of a row-major matrix, the row count for a column), so no rounding happens.
+     */
+    public static void packBits(short[] bits, int first, int stride, int n, int[] dst, int dstOff) {
+        int half = BLOCK / 2;
+        for (int b = 0; b * BLOCK < n; b++) {
+            int base = b * BLOCK;
+            for (int j = 0; j < half; j++) {
+                int lo = base + j < n ? bits[first + (base + j) * stride] & 0xFFFF : 0;
+                int hi = base + half + j < n ? bits[first + (base + half + j) * stride] & 0xFFFF : 0;
+                dst[dstOff + b * half + j] = lo | hi << 16;
+            }
+        }
+    }
+
     /** Weight {@code c} of the packed row starting at {@code off}, as a float. */
     public static float get(int[] w, int off, int c) {
         int e = c % BLOCK;
