@@ -194,13 +194,13 @@ public interface Kernels {
 
     /**
      * SwiGLU of one row in place: {@code gate[off+i] = silu(gate[off+i])·up[off+i]} for i &lt; n, with
-     * silu(g) = g / (1 + e^-g). An element's result depends only on its inputs and its index i, so a
+     * silu(g) = g / (1 + e^-g) and e^x from {@link Exp}, whose bits do not depend on the JIT. An element's result depends only on its inputs and its index i, so a
      * caller that passes whole rows gets the same bits for a row alone and in a batch.
      */
     default void swiglu(float[] gate, float[] up, int off, int n) {
         for (int i = off; i < off + n; i++) {
             float g = gate[i];
-            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+            gate[i] = g / (1f + Exp.exp(-g)) * up[i];
         }
     }
 }

@@ -51,11 +51,26 @@ public final class VectorKernels implements Kernels {
      * to give the same bits alone and in any batch.
      */
     private static float sum(FloatVector v) {
+        if (SWAPS.length == 4) {
+            // 16 lanes (AVX-512): the four levels written out, each shuffle a constant of its own.
+            // The loop over the array left the shuffles non-constant in some compiled callers, and
+            // the vector operations then ran in the Vector API's Java fallback (4% of a batched step)
+            v = v.add(v.rearrange(SWAP0));
+            v = v.add(v.rearrange(SWAP1));
+            v = v.add(v.rearrange(SWAP2));
+            v = v.add(v.rearrange(SWAP3));
+            return v.lane(0);
+        }
         for (VectorShuffle<Float> s : SWAPS) {
             v = v.add(v.rearrange(s));
         }
         return v.lane(0);
     }
+
+    private static final VectorShuffle<Float> SWAP0 = SWAPS[0];
+    private static final VectorShuffle<Float> SWAP1 = SWAPS[Math.min(1, SWAPS.length - 1)];
+    private static final VectorShuffle<Float> SWAP2 = SWAPS[Math.min(2, SWAPS.length - 1)];
+    private static final VectorShuffle<Float> SWAP3 = SWAPS[Math.min(3, SWAPS.length - 1)];
 
     @Override
     public float dotF32(float[] w, int wOff, float[] x, int xOff, int n) {
@@ -657,12 +672,33 @@ public final class VectorKernels implements Kernels {
         int i = 0;
         for (; i + L <= n; i += L) {
             FloatVector g = FloatVector.fromArray(F, gate, off + i);
-            FloatVector e = g.neg().lanewise(VectorOperators.EXP);
+            FloatVector e = exp(g.neg());
             g.div(e.add(1f)).mul(FloatVector.fromArray(F, up, off + i)).intoArray(gate, off + i);
         }
         for (; i < n; i++) {
             float g = gate[off + i];
-            gate[off + i] = g / (1f + (float) Math.exp(-g)) * up[off + i];
+            gate[off + i] = g / (1f + Exp.exp(-g)) * up[off + i];
         }
+    }
+
+    /**
+     * {@link Exp#exp} lane by lane, with the same operations in the same order. Not {@code
+     * lanewise(EXP)}: that may round differently in the Vector API's Java fallback than in compiled
+     * code, so a row's SwiGLU could change bits between two calls (a property test caught it).
+     */
+    private static FloatVector exp(FloatVector x) {
+        x = x.max(Exp.MIN).min(Exp.MAX);
+        FloatVector t = x.mul(Exp.LOG2E).add(Exp.ROUND).sub(Exp.ROUND);
+        FloatVector nt = t.neg();
+        FloatVector r = nt.fma(FloatVector.broadcast(F, Exp.LN2_HI), x);
+        r = nt.fma(FloatVector.broadcast(F, Exp.LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(F, Exp.P0).fma(r, FloatVector.broadcast(F, Exp.P1));
+        p = p.fma(r, FloatVector.broadcast(F, Exp.P2));
+        p = p.fma(r, FloatVector.broadcast(F, Exp.P3));
+        p = p.fma(r, FloatVector.broadcast(F, Exp.P4));
+        p = p.fma(r, FloatVector.broadcast(F, Exp.P5));
+        FloatVector y = p.mul(r).mul(r).add(r).add(1f);
+        IntVector n = (IntVector) t.convert(VectorOperators.F2I, 0);
+        return y.mul(n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
     }
 }

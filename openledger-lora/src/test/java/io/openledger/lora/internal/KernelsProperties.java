@@ -216,6 +216,13 @@ class KernelsProperties {
         }
     }
 
+    @Property(tries = 300)
+    void expIsWithinTwoUlpOfTheTrueValue(@ForAll @net.jqwik.api.constraints.FloatRange(min = -87f, max = 88f) float x) {
+        double exact = Math.exp(x);
+        float got = Exp.exp(x);
+        assertThat(Math.abs(got - exact)).isLessThanOrEqualTo(2.0 * Math.ulp((float) exact));
+    }
+
     @Property(tries = 100)
     void swigluAgreesAndDependsOnlyOnTheColumn(@ForAll @IntRange(min = 0, max = 100) int n, @ForAll long seed) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -236,6 +243,8 @@ class KernelsProperties {
             assertThat((double) scalar[i])
                     .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-5 * (1 + Math.abs(exact))));
         }
+        // the vector lanes do the scalar path's operations: the same bits
+        assertThat(vector).containsExactly(scalar);
         // the same row placed elsewhere gives the same bits
         float[] moved = new float[n + 7];
         float[] upMoved = new float[n + 7];
