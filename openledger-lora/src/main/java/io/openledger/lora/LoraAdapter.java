@@ -183,10 +183,11 @@ public final class LoraAdapter {
 
         /** B in PEFT's layout, row-major {@code [out, rank]} (a new array, widened to float). */
         public float[] b() {
-            float[] b = new float[rank * out];
+            float[] t = bT();
+            float[] b = new float[t.length];
             for (int j = 0; j < rank; j++) {
                 for (int o = 0; o < out; o++) {
-                    b[o * rank + j] = value(bTOffset + j * rowWords(out), o);
+                    b[o * rank + j] = t[j * out + o];
                 }
             }
             return b;

@@ -157,13 +157,35 @@ public final class VectorKernels implements Kernels {
         float[] acc = scratch;
         tilePass(w, wOff, wStride, x, xOff, xStride, n, 0, acc, 0);
         tilePass(w, wOff, wStride, x, xOff, xStride, n, L, acc, 16 * L);
+        finishTile(4, acc, w, wOff, wStride, x, xOff, xStride, n, out, outOff, outRowStride, outItemStride);
+    }
+
+    /**
+     * The results of a tile of {@code rows} × 4 whose even-block accumulators are at {@code acc[0..]}
+     * and odd-block ones {@code rows·4·L} further: a0 + a1, then the lane tree and the scalar tail, as
+     * finishF32 does.
+     */
+    private static void finishTile(
+            int rows,
+            float[] acc,
+            float[] w,
+            int wOff,
+            int wStride,
+            float[] x,
+            int xOff,
+            int xStride,
+            int n,
+            float[] out,
+            int outOff,
+            int outRowStride,
+            int outItemStride) {
+        int odd = rows * 4 * L;
         int full = n - n % L;
-        for (int r = 0; r < 4; r++) {
+        for (int r = 0; r < rows; r++) {
             int wr = wOff + r * wStride;
             for (int i = 0; i < 4; i++) {
                 int c = (r * 4 + i) * L;
-                // a0 + a1, then the lane tree and the scalar tail, as finishF32 does
-                float s = sum(FloatVector.fromArray(F, acc, c).add(FloatVector.fromArray(F, acc, 16 * L + c)));
+                float s = sum(FloatVector.fromArray(F, acc, c).add(FloatVector.fromArray(F, acc, odd + c)));
                 int xi = xOff + i * xStride;
                 for (int j = full; j < n; j++) {
                     s += w[wr + j] * x[xi + j];
@@ -190,19 +212,7 @@ public final class VectorKernels implements Kernels {
         // as dotF32Tile4x4: the even blocks, then the odd ones, each chain in dotF32's order
         tilePass6x4(w, wOff, wStride, x, xOff, xStride, n, 0, scratch, 0);
         tilePass6x4(w, wOff, wStride, x, xOff, xStride, n, L, scratch, 24 * L);
-        int full = n - n % L;
-        for (int r = 0; r < 6; r++) {
-            int wr = wOff + r * wStride;
-            for (int i = 0; i < 4; i++) {
-                int c = (r * 4 + i) * L;
-                float s = sum(FloatVector.fromArray(F, scratch, c).add(FloatVector.fromArray(F, scratch, 24 * L + c)));
-                int xi = xOff + i * xStride;
-                for (int j = full; j < n; j++) {
-                    s += w[wr + j] * x[xi + j];
-                }
-                out[outOff + r * outRowStride + i * outItemStride] = s;
-            }
-        }
+        finishTile(6, scratch, w, wOff, wStride, x, xOff, xStride, n, out, outOff, outRowStride, outItemStride);
     }
 
     /** The 6×4 accumulators of the vector blocks {@code start, start + 2L, ...} into {@code acc[at..]}. */

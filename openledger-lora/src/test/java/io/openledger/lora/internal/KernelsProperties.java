@@ -112,47 +112,30 @@ class KernelsProperties {
         }
     }
 
-    @Property(tries = 150)
-    void fourByFourF32TileIsBitForBitSixteenSingleCalls(
+    @Property(tries = 300)
+    void f32TilesAreBitForBitSingleCalls(
             @ForAll @IntRange(min = 0, max = 300) int n,
             @ForAll @IntRange(min = 0, max = 5) int pad,
+            @ForAll boolean sixRows,
             @ForAll long seed) {
         SplittableRandom r = new SplittableRandom(seed);
+        int rows = sixRows ? 6 : 4;
         int wStride = n + pad;
         int xStride = n + 2 * pad + 1;
-        float[] w = random(r, 4 * wStride + 3);
+        float[] w = random(r, rows * wStride + 3);
         float[] x = random(r, 4 * xStride + 2);
+        int itemStride = rows + 1; // rows along a stride of 1, inputs further apart: as Matrix.rows writes
         for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
-            // rows along a stride of 1, inputs along 5: the layout Matrix.rows writes
-            float[] out = new float[1 + 3 + 5 * 3 + 1];
-            k.dotF32Tile4x4(w, 3, wStride, x, 2, xStride, n, out, 1, 1, 5, new float[k.tileScratchFloats()]);
-            for (int row = 0; row < 4; row++) {
-                for (int in = 0; in < 4; in++) {
-                    assertThat(out[1 + row + 5 * in])
-                            .as("%s row %d input %d", k.id(), row, in)
-                            .isEqualTo(k.dotF32(w, 3 + row * wStride, x, 2 + in * xStride, n));
-                }
+            float[] out = new float[1 + rows + itemStride * 3 + 1];
+            float[] scratch = new float[k.tileScratchFloats()];
+            if (sixRows) {
+                k.dotF32Tile6x4(w, 3, wStride, x, 2, xStride, n, out, 1, 1, itemStride, scratch);
+            } else {
+                k.dotF32Tile4x4(w, 3, wStride, x, 2, xStride, n, out, 1, 1, itemStride, scratch);
             }
-        }
-    }
-
-    @Property(tries = 150)
-    void sixByFourF32TileIsBitForBitTwentyFourSingleCalls(
-            @ForAll @IntRange(min = 0, max = 300) int n,
-            @ForAll @IntRange(min = 0, max = 5) int pad,
-            @ForAll long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        int wStride = n + pad;
-        int xStride = n + 2 * pad + 1;
-        float[] w = random(r, 6 * wStride + 3);
-        float[] x = random(r, 4 * xStride + 2);
-        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
-            // rows along a stride of 1, inputs along 7
-            float[] out = new float[1 + 5 + 7 * 3 + 1];
-            k.dotF32Tile6x4(w, 3, wStride, x, 2, xStride, n, out, 1, 1, 7, new float[k.tileScratchFloats()]);
-            for (int row = 0; row < 6; row++) {
+            for (int row = 0; row < rows; row++) {
                 for (int in = 0; in < 4; in++) {
-                    assertThat(out[1 + row + 7 * in])
+                    assertThat(out[1 + row + itemStride * in])
                             .as("%s row %d input %d", k.id(), row, in)
                             .isEqualTo(k.dotF32(w, 3 + row * wStride, x, 2 + in * xStride, n));
                 }
