@@ -41,14 +41,7 @@ class StakingTest {
                     Amount.ZERO,
                     Txs.registerModel("m", Hash.ZERO, List.of()),
                     300_000));
-            node.submit(Txs.call(
-                    CHAIN,
-                    staker,
-                    0,
-                    SystemAddresses.STAKING,
-                    Amount.tokens(100),
-                    Abi.encodeCall("stake()", List.of()),
-                    200_000));
+            node.submit(staking(staker, 0, Amount.tokens(100), "stake()", List.of()));
             node.seal();
             assertThat(view(node, "stakeOf(address)", staker.address())).isEqualTo(Amount.tokens(100));
 
@@ -68,32 +61,14 @@ class StakingTest {
             assertThat(earned).isBetween(stakersPart.sub(Amount.of(2)), stakersPart.add(Amount.of(2)));
 
             Amount before = node.balance(staker.address());
-            node.submit(Txs.call(
-                    CHAIN,
-                    staker,
-                    1,
-                    SystemAddresses.STAKING,
-                    Amount.ZERO,
-                    Abi.encodeCall("claim()", List.of()),
-                    200_000));
-            node.submit(Txs.call(
-                    CHAIN,
+            node.submit(staking(staker, 1, Amount.ZERO, "claim()", List.of()));
+            node.submit(staking(
                     staker,
                     2,
-                    SystemAddresses.STAKING,
                     Amount.ZERO,
-                    Abi.encodeCall(
-                            "unbond(uint256)",
-                            List.of(new AbiValue.Uint(256, Amount.tokens(40).toBigInteger()))),
-                    200_000));
-            node.submit(Txs.call(
-                    CHAIN,
-                    staker,
-                    3,
-                    SystemAddresses.STAKING,
-                    Amount.ZERO,
-                    Abi.encodeCall("withdraw()", List.of()),
-                    200_000));
+                    "unbond(uint256)",
+                    List.of(new AbiValue.Uint(256, Amount.tokens(40).toBigInteger()))));
+            node.submit(staking(staker, 3, Amount.ZERO, "withdraw()", List.of()));
             L2Block b = node.seal();
             assertThat(b.receipts()).allMatch(io.openledger.chain.block.Receipt::success);
             Amount gas = Amount.ZERO;
@@ -111,14 +86,7 @@ class StakingTest {
                     .unbondingDelay()
                     .plusSeconds(10)); // blocks ran ahead of the clock by a few seconds
             Amount mid = node.balance(staker.address());
-            node.submit(Txs.call(
-                    CHAIN,
-                    staker,
-                    4,
-                    SystemAddresses.STAKING,
-                    Amount.ZERO,
-                    Abi.encodeCall("withdraw()", List.of()),
-                    200_000));
+            node.submit(staking(staker, 4, Amount.ZERO, "withdraw()", List.of()));
             L2Block w = node.seal();
             Amount gas2 = Amount.of(w.gasUsed(1))
                     .mul(w.header().baseFeePerGas().orElseThrow().add(Txs.GWEI))
@@ -138,14 +106,7 @@ class StakingTest {
     void aFailedStakingCallLeavesTheLedgerAsItWas() {
         try (L2Node node = L2Node.builder().dev(true).build()) {
             PrivateKey staker = node.devKeys().get(5);
-            node.submit(Txs.call(
-                    CHAIN,
-                    staker,
-                    0,
-                    SystemAddresses.STAKING,
-                    Amount.tokens(100),
-                    Abi.encodeCall("stake()", List.of()),
-                    200_000));
+            node.submit(staking(staker, 0, Amount.tokens(100), "stake()", List.of()));
             L2Block b = node.seal();
             assertThat(b.receipts().get(1).success()).isTrue();
             assertThat(b.gasUsed(1)).isLessThan(200_000);
@@ -160,24 +121,13 @@ class StakingTest {
                     .hasMessageContaining("execution reverted: Staking: ")
                     .hasMessageContaining("bonded, not");
             // a stake and an over-unbond in one transaction each: the second fails and the ledger keeps the first
-            node.submit(Txs.call(
-                    CHAIN,
-                    staker,
-                    1,
-                    SystemAddresses.STAKING,
-                    Amount.tokens(5),
-                    Abi.encodeCall("stake()", List.of()),
-                    200_000));
-            node.submit(Txs.call(
-                    CHAIN,
+            node.submit(staking(staker, 1, Amount.tokens(5), "stake()", List.of()));
+            node.submit(staking(
                     staker,
                     2,
-                    SystemAddresses.STAKING,
                     Amount.ZERO,
-                    Abi.encodeCall(
-                            "unbond(uint256)",
-                            List.of(new AbiValue.Uint(256, Amount.tokens(200).toBigInteger()))),
-                    200_000));
+                    "unbond(uint256)",
+                    List.of(new AbiValue.Uint(256, Amount.tokens(200).toBigInteger()))));
             L2Block c = node.seal();
             assertThat(c.receipts().get(1).success()).isTrue();
             assertThat(c.receipts().get(2).success()).isFalse();
@@ -186,5 +136,10 @@ class StakingTest {
             assertThat(node.ledgerHoldings(c.number())).isEqualTo(vestingEscrow.add(Amount.tokens(105)));
             assertThat(node.totalBalance(c.number())).isEqualTo(node.genesisSupply());
         }
+    }
+
+    /** A call to the staking contract with a 200k gas limit. */
+    private static Bytes staking(PrivateKey from, long nonce, Amount value, String signature, List<AbiValue> args) {
+        return Txs.call(CHAIN, from, nonce, SystemAddresses.STAKING, value, Abi.encodeCall(signature, args), 200_000);
     }
 }

@@ -194,7 +194,9 @@ public final class LinearDatamodelingScore {
                         }
                         actual[j] = outcome[j][t];
                     }
-                    lds += spearman(predicted, actual);
+                    // undefined (no spread in one of them) counts as no agreement
+                    double rho = LeaveOneOut.spearman(predicted, actual);
+                    lds += Double.isNaN(rho) ? 0 : rho;
                 }
                 lds /= tests.size();
                 ms /= tests.size();
@@ -240,46 +242,5 @@ public final class LinearDatamodelingScore {
             }
         }
         return tau;
-    }
-
-    static double spearman(double[] a, double[] b) {
-        double[] ra = ranks(a);
-        double[] rb = ranks(b);
-        double ma = 0;
-        double mb = 0;
-        for (int i = 0; i < a.length; i++) {
-            ma += ra[i] / a.length;
-            mb += rb[i] / a.length;
-        }
-        double num = 0;
-        double da = 0;
-        double db = 0;
-        for (int i = 0; i < a.length; i++) {
-            num += (ra[i] - ma) * (rb[i] - mb);
-            da += (ra[i] - ma) * (ra[i] - ma);
-            db += (rb[i] - mb) * (rb[i] - mb);
-        }
-        return da == 0 || db == 0 ? 0 : num / Math.sqrt(da * db);
-    }
-
-    /** Average ranks (ties share their mean rank). */
-    private static double[] ranks(double[] v) {
-        Integer[] idx = new Integer[v.length];
-        for (int i = 0; i < v.length; i++) {
-            idx[i] = i;
-        }
-        java.util.Arrays.sort(idx, (x, y) -> Double.compare(v[x], v[y]));
-        double[] r = new double[v.length];
-        for (int i = 0; i < v.length; ) {
-            int j = i;
-            while (j + 1 < v.length && v[idx[j + 1]] == v[idx[i]]) {
-                j++;
-            }
-            for (int k = i; k <= j; k++) {
-                r[idx[k]] = (i + j) / 2.0;
-            }
-            i = j + 1;
-        }
-        return r;
     }
 }
