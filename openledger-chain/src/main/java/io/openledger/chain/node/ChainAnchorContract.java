@@ -66,17 +66,15 @@ public final class ChainAnchorContract implements AnchorContract {
                         AbiValue.Uint.of(version.version()),
                         new AbiValue.FixedBytes(version.root().bytes())));
         Amount fee = node.nextBaseFee().mul(2).add(Amount.of(1_000_000L));
-        Bytes raw = new DynamicFeeTransaction(
+        Bytes raw = DynamicFeeTransaction.call(
                         node.chainId(),
                         node.pendingNonce(owner),
                         Amount.of(1_000_000L),
                         fee,
                         200_000,
-                        Optional.of(SystemAddresses.DATANET_REGISTRY),
+                        SystemAddresses.DATANET_REGISTRY,
                         Amount.ZERO,
-                        data,
-                        List.of(),
-                        Optional.empty())
+                        data)
                 .sign(key)
                 .encode();
         Hash tx;

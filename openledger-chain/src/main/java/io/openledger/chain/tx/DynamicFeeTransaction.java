@@ -50,6 +50,32 @@ public record DynamicFeeTransaction(
         Objects.requireNonNull(maxFeePerGas, "maxFeePerGas");
     }
 
+    /**
+     * An unsigned call (or transfer, with empty {@code data}) to {@code to} with no access list: the
+     * common case, without spelling out the creation and access-list fields.
+     */
+    public static DynamicFeeTransaction call(
+            long chainId,
+            long nonce,
+            Amount maxPriorityFeePerGas,
+            Amount maxFeePerGas,
+            long gasLimit,
+            Address to,
+            Amount value,
+            Bytes data) {
+        return new DynamicFeeTransaction(
+                chainId,
+                nonce,
+                maxPriorityFeePerGas,
+                maxFeePerGas,
+                gasLimit,
+                Optional.of(to),
+                value,
+                data,
+                List.of(),
+                Optional.empty());
+    }
+
     @Override
     public TransactionType type() {
         return TransactionType.DYNAMIC_FEE;

@@ -10,7 +10,6 @@ import io.openledger.core.Hash;
 import io.openledger.core.crypto.PrivateKey;
 import java.math.BigInteger;
 import java.util.List;
-import java.util.Optional;
 
 /** Builds signed transactions for node tests. */
 final class Txs {
@@ -23,17 +22,7 @@ final class Txs {
     }
 
     static Bytes call(long chainId, PrivateKey from, long nonce, Address to, Amount value, Bytes data, long gas) {
-        return new DynamicFeeTransaction(
-                        chainId,
-                        nonce,
-                        GWEI,
-                        GWEI.mul(10),
-                        gas,
-                        Optional.of(to),
-                        value,
-                        data,
-                        List.of(),
-                        Optional.empty())
+        return DynamicFeeTransaction.call(chainId, nonce, GWEI, GWEI.mul(10), gas, to, value, data)
                 .sign(from)
                 .encode();
     }

@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
 import picocli.CommandLine;
@@ -143,17 +142,7 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
         }
 
         private static Bytes sign(PrivateKey k, long nonce, Address to, Amount value, Bytes data, long gas) {
-            return new DynamicFeeTransaction(
-                            CHAIN,
-                            nonce,
-                            GWEI,
-                            GWEI.mul(10),
-                            gas,
-                            Optional.of(to),
-                            value,
-                            data,
-                            List.of(),
-                            Optional.empty())
+            return DynamicFeeTransaction.call(CHAIN, nonce, GWEI, GWEI.mul(10), gas, to, value, data)
                     .sign(k)
                     .encode();
         }

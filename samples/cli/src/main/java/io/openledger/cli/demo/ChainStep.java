@@ -26,7 +26,6 @@ import io.openledger.core.Bytes;
 import io.openledger.core.ContributorId;
 import io.openledger.core.DatanetId;
 import io.openledger.core.Hash;
-import io.openledger.core.ModelId;
 import io.openledger.core.contract.AnchorReceipt;
 import io.openledger.core.contract.AttributionWeights;
 import io.openledger.core.contract.DatanetVersionRef;
@@ -35,16 +34,8 @@ import io.openledger.core.crypto.Hashing;
 import io.openledger.core.crypto.PrivateKey;
 import io.openledger.core.store.InMemoryKeyValueStore;
 import io.openledger.token.InferenceSettlement;
-import io.openledger.token.OpenToken;
-import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * The chain primitives: an L1 {@code TransactionDeposited} log becomes an OP Stack deposit, an
@@ -84,17 +75,15 @@ public final class ChainStep implements DemoStep {
         // 2. the recipient signs an EIP-1559 transfer; its data anchors a datanet root if an earlier step made one
         Bytes anchor =
                 ctx.get(DatanetVersionRef.class).map(v -> v.root().bytes()).orElse(Bytes.EMPTY);
-        DynamicFeeTransaction transfer = new DynamicFeeTransaction(
+        DynamicFeeTransaction transfer = DynamicFeeTransaction.call(
                         10,
                         0,
                         Amount.of(1_000_000L),
                         Amount.of(2_000_000_000L),
                         60_000,
-                        Optional.of(Address.fromHex("0x4200000000000000000000000000000000000011")),
+                        Address.fromHex("0x4200000000000000000000000000000000000011"),
                         Amount.of(250_000_000_000_000_000L),
-                        anchor,
-                        List.of(),
-                        Optional.empty())
+                        anchor)
                 .sign(SEQUENCER_USER);
         Bytes raw = transfer.encode();
         Transaction decoded = Transactions.decode(raw);
@@ -189,9 +178,9 @@ public final class ChainStep implements DemoStep {
                     node.head(),
                     "DatanetRegistry.anchor(" + version.datanet() + " v" + version.version() + ")");
 
-            InferenceRecord record = ctx.get(InferenceRecord.class).orElseGet(ChainStep::demoRecord);
+            InferenceRecord record = ctx.get(InferenceRecord.class).orElseGet(TokenStep::demoRecord);
             AttributionWeights weights =
-                    ctx.get(AttributionWeights.class).filter(w -> !w.isEmpty()).orElseGet(ChainStep::demoWeights);
+                    ctx.get(AttributionWeights.class).filter(w -> !w.isEmpty()).orElseGet(TokenStep::demoWeights);
             Hash adapter = record.adapterId()
                     .map(a -> Hashing.keccak256(Bytes.utf8(a.toString())))
                     .orElse(Hash.ZERO);
@@ -373,39 +362,16 @@ public final class ChainStep implements DemoStep {
 
     private static Bytes call(L2Node node, PrivateKey from, Address to, Amount value, Bytes data, long gas) {
         Amount tip = Amount.of(1_000_000L);
-        return new DynamicFeeTransaction(
+        return DynamicFeeTransaction.call(
                         node.chainId(),
                         node.pendingNonce(from.address()),
                         tip,
                         node.nextBaseFee().mul(2).add(tip),
                         gas,
-                        Optional.of(to),
+                        to,
                         value,
-                        data,
-                        List.of(),
-                        Optional.empty())
+                        data)
                 .sign(from)
                 .encode();
-    }
-
-    private static InferenceRecord demoRecord() {
-        return new InferenceRecord(
-                Hashing.keccak256(Bytes.utf8("demo inference 1")),
-                ModelId.of("demo-llama"),
-                null,
-                OpenToken.systemAddress("demo/caller"),
-                Collections.nCopies(120, 1),
-                Collections.nCopies(480, 2),
-                List.of(),
-                new InferenceRecord.Timings(Duration.ofMillis(3), Duration.ofMillis(40), Duration.ofMillis(900)),
-                Instant.parse("2026-01-01T00:00:00Z"));
-    }
-
-    private static AttributionWeights demoWeights() {
-        Map<ContributorId, BigDecimal> scores = new LinkedHashMap<>();
-        scores.put(ContributorId.of(OpenToken.systemAddress("demo/alice")), new BigDecimal("0.5"));
-        scores.put(ContributorId.of(OpenToken.systemAddress("demo/bob")), new BigDecimal("0.3"));
-        scores.put(ContributorId.of(OpenToken.systemAddress("demo/carol")), new BigDecimal("0.2"));
-        return AttributionWeights.fromScores(scores);
     }
 }

@@ -189,7 +189,8 @@ public final class TokenStep implements DemoStep {
         return OpenToken.systemAddress("demo/caller");
     }
 
-    private static InferenceRecord demoRecord() {
+    /** The inference the token and chain steps settle when no earlier step served one. */
+    static InferenceRecord demoRecord() {
         return new InferenceRecord(
                 Hashing.keccak256(Bytes.utf8("demo inference 1")),
                 ModelId.of("demo-llama"),
@@ -202,7 +203,8 @@ public final class TokenStep implements DemoStep {
                 Instant.parse("2026-01-01T00:00:00Z"));
     }
 
-    private static AttributionWeights demoWeights() {
+    /** Attribution weights for {@link #demoRecord} when no earlier step attributed one. */
+    static AttributionWeights demoWeights() {
         Map<ContributorId, BigDecimal> scores = new LinkedHashMap<>();
         scores.put(ContributorId.of(OpenToken.systemAddress("demo/alice")), new BigDecimal("0.5"));
         scores.put(ContributorId.of(OpenToken.systemAddress("demo/bob")), new BigDecimal("0.3"));
