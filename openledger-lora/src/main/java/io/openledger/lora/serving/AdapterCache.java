@@ -161,7 +161,6 @@ public final class AdapterCache implements AutoCloseable {
     private long hits, misses, loads, loadFailures, evictions, refusals, ownArrays;
     private final AdapterArena arena;
     private final boolean bf16;
-    private final Map<AdapterId, Long> bf16Bytes = new java.util.concurrent.ConcurrentHashMap<>();
 
     private AdapterCache(AdapterRegistry registry, long budget, Executor loader, boolean reserve, boolean bf16) {
         this.registry = registry;
@@ -288,13 +287,7 @@ public final class AdapterCache implements AutoCloseable {
                 }
                 return e.ready.thenApply(Lease::new);
             }
-            long bytes;
-            try {
-                bytes = residentBytes(rec);
-            } catch (RuntimeException ex) {
-                return CompletableFuture.failedFuture(
-                        new AdapterRejectedException(id, "cannot size the adapter: " + ex, ex));
-            }
+            long bytes = residentBytes(rec);
             if (bytes > budget) {
                 return CompletableFuture.failedFuture(new AdapterRejectedException(
                         id, bytes + " resident bytes exceed the cache budget of " + budget));
@@ -563,36 +556,9 @@ public final class AdapterCache implements AutoCloseable {
         return r;
     }
 
-    /**
-     * Bytes {@code rec}'s adapter takes in this cache's resident form: the registry's float32 figure,
-     * or in bfloat16 the packed rows of every adapted module, computed from the adapter's config and
-     * the base (adapted modules are exactly the targeted ones, as registration checked).
-     */
+    /** Bytes {@code rec}'s adapter takes in this cache's resident form (F32 or BF16), as registered. */
     public long residentBytes(AdapterRecord rec) {
-        if (!bf16) {
-            return rec.residentBytes();
-        }
-        return bf16Bytes.computeIfAbsent(rec.id(), k -> {
-            io.openledger.lora.AdapterConfig cfg;
-            java.nio.file.Path f = rec.dir().resolve(LoraAdapter.CONFIG_FILE);
-            try {
-                cfg = io.openledger.lora.AdapterConfig.parse(f.toString(), Files.readString(f));
-            } catch (java.io.IOException ex) {
-                throw new java.io.UncheckedIOException(f.toString(), ex);
-            }
-            io.openledger.lora.ModelConfig base = registry.base();
-            long words = 0;
-            for (int l = 0; l < base.layers(); l++) {
-                for (io.openledger.lora.Projection p : io.openledger.lora.Projection.values()) {
-                    if (cfg.targets(p.path(l))) {
-                        words += (long) cfg.rankOf(p.path(l))
-                                * (LoraAdapter.words(p.inFeatures(base), true)
-                                        + LoraAdapter.words(p.outFeatures(base), true));
-                    }
-                }
-            }
-            return 4 * words;
-        });
+        return bf16 ? rec.residentBytesBf16() : rec.residentBytes();
     }
 
     // Evicts the coldest evictable adapter that occupies a pool region; false if there is none.

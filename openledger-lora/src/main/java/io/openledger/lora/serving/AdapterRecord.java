@@ -22,6 +22,7 @@ import java.util.TreeMap;
  * @param maxRank the largest rank over the adapted modules
  * @param modules number of adapted (layer, projection) modules
  * @param residentBytes bytes the adapter occupies once loaded (float32 A and B)
+ * @param residentBytesBf16 bytes it occupies kept in bfloat16 (packed rows of A and B)
  * @param metadata free-form string metadata (sorted, immutable)
  * @param registeredAt when it was registered
  */
@@ -35,6 +36,7 @@ public record AdapterRecord(
         int maxRank,
         int modules,
         long residentBytes,
+        long residentBytesBf16,
         Map<String, String> metadata,
         Instant registeredAt) {
     /** Copies the metadata into an immutable sorted map. */

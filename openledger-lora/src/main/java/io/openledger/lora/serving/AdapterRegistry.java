@@ -12,6 +12,7 @@ import io.openledger.core.ModelId;
 import io.openledger.core.store.KeyValue;
 import io.openledger.core.store.KeyValueIterator;
 import io.openledger.core.store.KeyValueStore;
+import io.openledger.lora.AdapterConfig;
 import io.openledger.lora.LoraAdapter;
 import io.openledger.lora.ModelConfig;
 import io.openledger.lora.ModelFormatException;
@@ -122,6 +123,7 @@ public final class AdapterRegistry {
                 maxRank,
                 modules,
                 adapter.bytes(),
+                bf16Bytes(adapter.config(), base),
                 metadata,
                 Instant.ofEpochMilli(clock.millis()));
         store.put(key(id), Bytes.utf8(toJson(rec)));
@@ -166,6 +168,24 @@ public final class AdapterRegistry {
         return true;
     }
 
+    /**
+     * Bytes an adapter with config {@code cfg} takes kept in bfloat16 on {@code base}: packed rows of A
+     * and Bᵀ for every targeted module (registration checked that those are exactly the adapted ones).
+     */
+    static long bf16Bytes(AdapterConfig cfg, ModelConfig base) {
+        long words = 0;
+        for (int l = 0; l < base.layers(); l++) {
+            for (Projection p : Projection.values()) {
+                if (cfg.targets(p.path(l))) {
+                    words += (long) cfg.rankOf(p.path(l))
+                            * (LoraAdapter.words(p.inFeatures(base), true)
+                                    + LoraAdapter.words(p.outFeatures(base), true));
+                }
+            }
+        }
+        return Float.BYTES * words;
+    }
+
     // Caller holds the monitor (register is synchronized).
     private LoraAdapter.Region validationBuffer(int floats) {
         if (validation.length < floats) {
@@ -201,6 +221,7 @@ public final class AdapterRegistry {
         o.put("maxRank", r.maxRank());
         o.put("modules", r.modules());
         o.put("residentBytes", r.residentBytes());
+        o.put("residentBytesBf16", r.residentBytesBf16());
         ObjectNode m = o.putObject("metadata");
         r.metadata().forEach(m::put);
         o.put("registeredAtMillis", r.registeredAt().toEpochMilli());
@@ -227,6 +248,7 @@ public final class AdapterRegistry {
                     o.get("maxRank").asInt(),
                     o.get("modules").asInt(),
                     o.get("residentBytes").asLong(),
+                    o.get("residentBytesBf16").asLong(),
                     meta,
                     Instant.ofEpochMilli(o.get("registeredAtMillis").asLong()));
         } catch (IOException e) {
