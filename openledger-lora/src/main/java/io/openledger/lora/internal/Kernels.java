@@ -57,12 +57,7 @@ public interface Kernels {
             int outRowStride,
             int outItemStride,
             float[] scratch) {
-        for (int r = 0; r < 4; r++) {
-            for (int i = 0; i < 4; i++) {
-                out[outOff + r * outRowStride + i * outItemStride] =
-                        dotF32(w, wOff + r * wStride, x, xOff + i * xStride, n);
-            }
-        }
+        tileBySingleCalls(4, w, wOff, wStride, x, xOff, xStride, n, out, outOff, outRowStride, outItemStride);
     }
 
     /**
@@ -82,7 +77,24 @@ public interface Kernels {
             int outRowStride,
             int outItemStride,
             float[] scratch) {
-        for (int r = 0; r < 6; r++) {
+        tileBySingleCalls(6, w, wOff, wStride, x, xOff, xStride, n, out, outOff, outRowStride, outItemStride);
+    }
+
+    /** A tile of {@code rows} × 4 as one {@link #dotF32} per result: the reference the tiles equal. */
+    private void tileBySingleCalls(
+            int rows,
+            float[] w,
+            int wOff,
+            int wStride,
+            float[] x,
+            int xOff,
+            int xStride,
+            int n,
+            float[] out,
+            int outOff,
+            int outRowStride,
+            int outItemStride) {
+        for (int r = 0; r < rows; r++) {
             for (int i = 0; i < 4; i++) {
                 out[outOff + r * outRowStride + i * outItemStride] =
                         dotF32(w, wOff + r * wStride, x, xOff + i * xStride, n);
