@@ -43,6 +43,21 @@ public final class ForwardOps {
         }
     }
 
+    /**
+     * The batch transposed for the tiled kernel, one buffer per calling thread (grown as needed), so
+     * a step's matrix passes allocate nothing.
+     */
+    private final ThreadLocal<float[]> transposed = ThreadLocal.withInitial(() -> new float[0]);
+
+    private float @Nullable [] transposedInput(float[] in, int t, int cols) {
+        if (t < Kernels.TILE_ITEMS || !kernels.tiles()) {
+            return null;
+        }
+        float[] d = Matrix.transpose(in, t, cols, transposed.get());
+        transposed.set(d);
+        return d;
+    }
+
     /** Several of a layer's matrices with the same input, in one parallel pass over their rows. */
     public void matmulFused(Matrix[] layerWeights, float[] in, int t, Projection[] ps, float[]... outs) {
         Matrix[] ws = new Matrix[ps.length];
@@ -52,23 +67,26 @@ public final class ForwardOps {
             start[i + 1] = start[i] + ws[i].rows;
         }
         int cols = ws[0].cols;
-        parallel.range(start[ps.length], (long) cols * t, (from, to) -> {
+        float[] inT = transposedInput(in, t, cols);
+        parallel.range(start[ps.length], (long) cols * t, ws[0].rowAlignment(t), (from, to) -> {
             for (int m = 0; m < ws.length; m++) {
                 int lo = Math.max(from, start[m]);
                 int hi = Math.min(to, start[m + 1]);
                 if (lo < hi) {
-                    ws[m].rows(kernels, lo - start[m], hi - start[m], in, outs[m], t);
+                    ws[m].rows(kernels, lo - start[m], hi - start[m], in, inT, outs[m], t);
                 }
             }
         });
     }
 
     /**
-     * out[i, r] = W[r] · in[i] for every row r and batch item i: row-outer, so each weight row is read
-     * from memory once and reused from cache for the whole batch.
+     * out[i, r] = W[r] · in[i] for every row r and batch item i: panel-outer, so each weight panel is
+     * read from memory once and reused from cache for the whole batch.
      */
     public void matmul(Matrix w, float[] in, float[] out, int t) {
-        parallel.range(w.rows, (long) w.cols * t, (from, to) -> w.rows(kernels, from, to, in, out, t));
+        float[] inT = transposedInput(in, t, w.cols);
+        parallel.range(
+                w.rows, (long) w.cols * t, w.rowAlignment(t), (from, to) -> w.rows(kernels, from, to, in, inT, out, t));
     }
 
     /**

@@ -9,6 +9,99 @@ public interface Kernels {
     /** Stable name: "vector(N lanes)" or "scalar". */
     String id();
 
+    /**
+     * Rows per panel of the weight-matrix layout the {@code panels…} kernels read. A panel holds
+     * {@value} consecutive output rows interleaved along the input: the weights of input feature k
+     * for the panel's rows are {@value} consecutive values, so one vector load fetches one column of
+     * the panel and a matrix-vector product is a chain of multiply-adds with the input broadcast (no
+     * horizontal sums), reading each panel as one sequential stream.
+     */
+    int PANEL = 16;
+
+    /** Panels in one {@link #panelsF32Tile} call. */
+    int TILE_PANELS = 3;
+
+    /** Inputs in one {@link #panelsF32Tile} call. */
+    int TILE_ITEMS = 8;
+
+    /**
+     * The canonical order of every panel kernel, and so of every base-weight product: output row r
+     * is {@code acc = fma(W[r][k], x[k], acc)} for k = 0, 1, …, cols − 1 from {@code acc = 0}, one
+     * rounding per step. Each result depends only on its row and its input, never on which kernel,
+     * tile or thread computed it, so a request gets the same bits alone and in any batch, and the
+     * vector and scalar implementations agree bit for bit.
+     *
+     * <p>This one: {@code n} (1 to 4) float32 panels, panel j at {@code w[wOff + j·panelStride]}
+     * with the weight of row {@code r} and input k at {@code k·PANEL + r}, against one input {@code
+     * x[xOff..xOff+cols)}; writes {@code n·PANEL} results to {@code out[outOff..]}.
+     */
+    void panelsF32(float[] w, int wOff, int panelStride, int n, int cols, float[] x, int xOff, float[] out, int outOff);
+
+    /**
+     * {@link #panelsF32} for bfloat16 panels, two inputs per int: the int at {@code kk·PANEL + r}
+     * holds the weights of inputs 2kk (low half) and 2kk + 1 (high half); an odd last input has a
+     * zero high half. Same order: inputs ascending, one fused multiply-add each.
+     */
+    void panelsBf16(int[] w, int wOff, int panelStride, int n, int cols, float[] x, int xOff, float[] out, int outOff);
+
+    /**
+     * {@link #panelsF32} for 8-bit panels in blocks of {@link Q8#BLOCK} inputs: the byte of row r
+     * and input k at {@code qOff + j·qPanelStride + k·PANEL + r}, the scale of row r and block b at
+     * {@code sOff + j·sPanelStride + b·PANEL + r}. Per row: each block's {@code blk = fma(q, x, blk)}
+     * over its inputs from zero, then {@code acc = fma(blk, scale, acc)}; {@code cols} is a multiple
+     * of {@link Q8#BLOCK}.
+     */
+    void panelsQ8(
+            byte[] q,
+            int qOff,
+            int qPanelStride,
+            float[] scales,
+            int sOff,
+            int sPanelStride,
+            int n,
+            int cols,
+            float[] x,
+            int xOff,
+            float[] out,
+            int outOff);
+
+    /** Whether {@link #panelsF32Tile} is faster here than {@link #panelsF32} called per input. */
+    default boolean tiles() {
+        return false;
+    }
+
+    /**
+     * The batched kernel: {@code n} (1 to {@link #TILE_PANELS}) float32 panels by {@link #TILE_ITEMS}
+     * inputs, bit for bit {@link #panelsF32} per input. The inputs come transposed: input i's feature
+     * k at {@code xT[k·xTStride + xTOff + i]}. Writes input i's {@code n·PANEL} results to {@code
+     * out[outOff + i·outItemStride..]}. A vector implementation keeps all 24 accumulators of three
+     * panels in registers, loading each weight vector once for eight inputs.
+     */
+    default void panelsF32Tile(
+            float[] w,
+            int wOff,
+            int panelStride,
+            int n,
+            int cols,
+            float[] xT,
+            int xTOff,
+            int xTStride,
+            float[] out,
+            int outOff,
+            int outItemStride) {
+        for (int i = 0; i < TILE_ITEMS; i++) {
+            for (int j = 0; j < n; j++) {
+                for (int r = 0; r < PANEL; r++) {
+                    float acc = 0;
+                    for (int k = 0; k < cols; k++) {
+                        acc = Math.fma(w[wOff + j * panelStride + k * PANEL + r], xT[k * xTStride + xTOff + i], acc);
+                    }
+                    out[outOff + i * outItemStride + j * PANEL + r] = acc;
+                }
+            }
+        }
+    }
+
     /** Σ w[wOff+i]·x[xOff+i] for i &lt; n. */
     float dotF32(float[] w, int wOff, float[] x, int xOff, int n);
 
@@ -17,12 +110,6 @@ public interface Kernels {
      * at {@code w[wOff]}.
      */
     float dotBf16(int[] w, int wOff, float[] x, int xOff, int n);
-
-    /**
-     * Σ over 32-element blocks of scale[sOff+b]·Σ q[qOff+32b+j]·x[xOff+32b+j]; {@code n} is a
-     * multiple of {@link Q8#BLOCK}.
-     */
-    float dotQ8(byte[] q, int qOff, float[] scales, int sOff, float[] x, int xOff, int n);
 
     /**
      * Four rows at once: {@code out[outOff + k·outStride] = dotF32(w, wOff + k·wStride, x, xOff, n)}
@@ -36,134 +123,11 @@ public interface Kernels {
         }
     }
 
-    /**
-     * A tile of four rows by four inputs: {@code out[outOff + r·outRowStride + i·outItemStride] =
-     * dotF32(w, wOff + r·wStride, x, xOff + i·xStride, n)} for r, i &lt; 4, bit for bit. The batched
-     * serving step spends most of its time here: a vector implementation loads each weight vector once
-     * for four inputs and each input vector once for four rows, so it does twice the arithmetic per
-     * load of {@link #dotF32x4} called per input. {@code scratch} holds at least {@link
-     * #tileScratchFloats()} floats the call may overwrite (one per calling thread).
-     */
-    default void dotF32Tile4x4(
-            float[] w,
-            int wOff,
-            int wStride,
-            float[] x,
-            int xOff,
-            int xStride,
-            int n,
-            float[] out,
-            int outOff,
-            int outRowStride,
-            int outItemStride,
-            float[] scratch) {
-        tileBySingleCalls(4, w, wOff, wStride, x, xOff, xStride, n, out, outOff, outRowStride, outItemStride);
-    }
-
-    /**
-     * {@link #dotF32Tile4x4} for six rows by four inputs: 24 results from 10 vector loads per step
-     * instead of 16 from 8, about 15% faster where the arithmetic, not memory, is the limit.
-     */
-    default void dotF32Tile6x4(
-            float[] w,
-            int wOff,
-            int wStride,
-            float[] x,
-            int xOff,
-            int xStride,
-            int n,
-            float[] out,
-            int outOff,
-            int outRowStride,
-            int outItemStride,
-            float[] scratch) {
-        tileBySingleCalls(6, w, wOff, wStride, x, xOff, xStride, n, out, outOff, outRowStride, outItemStride);
-    }
-
-    /** A tile of {@code rows} × 4 as one {@link #dotF32} per result: the reference the tiles equal. */
-    private void tileBySingleCalls(
-            int rows,
-            float[] w,
-            int wOff,
-            int wStride,
-            float[] x,
-            int xOff,
-            int xStride,
-            int n,
-            float[] out,
-            int outOff,
-            int outRowStride,
-            int outItemStride) {
-        for (int r = 0; r < rows; r++) {
-            for (int i = 0; i < 4; i++) {
-                out[outOff + r * outRowStride + i * outItemStride] =
-                        dotF32(w, wOff + r * wStride, x, xOff + i * xStride, n);
-            }
-        }
-    }
-
-    /** Floats of scratch space {@link #dotF32Tile4x4} and {@link #dotF32Tile6x4} need. */
-    default int tileScratchFloats() {
-        return 0;
-    }
-
     /** Four rows of {@link #dotBf16} at once, bit for bit as {@link #dotF32x4} describes. */
     default void dotBf16x4(
             int[] w, int wOff, int wStride, float[] x, int xOff, int n, float[] out, int outOff, int outStride) {
         for (int k = 0; k < 4; k++) {
             out[outOff + k * outStride] = dotBf16(w, wOff + k * wStride, x, xOff, n);
-        }
-    }
-
-    /**
-     * Four rows of {@link #dotQ8} at once (row k at {@code qOff + k·qStride} with scales at {@code sOff +
-     * k·sStride}), bit for bit as {@link #dotF32x4} describes.
-     */
-    default void dotQ8x4(
-            byte[] q,
-            int qOff,
-            int qStride,
-            float[] scales,
-            int sOff,
-            int sStride,
-            float[] x,
-            int xOff,
-            int n,
-            float[] out,
-            int outOff,
-            int outStride) {
-        for (int k = 0; k < 4; k++) {
-            out[outOff + k * outStride] = dotQ8(q, qOff + k * qStride, scales, sOff + k * sStride, x, xOff, n);
-        }
-    }
-
-    /**
-     * One bfloat16 row against four inputs: {@code out[outOff + k·outStride] = dotBf16(w, wOff, x, xOff
-     * + k·xStride, n)} for k &lt; 4, bit for bit (a vector implementation widens each weight once for
-     * all four inputs).
-     */
-    default void dotBf16Items4(
-            int[] w, int wOff, float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride) {
-        for (int k = 0; k < 4; k++) {
-            out[outOff + k * outStride] = dotBf16(w, wOff, x, xOff + k * xStride, n);
-        }
-    }
-
-    /** One 8-bit row against four inputs, bit for bit as {@link #dotBf16Items4} describes. */
-    default void dotQ8Items4(
-            byte[] q,
-            int qOff,
-            float[] scales,
-            int sOff,
-            float[] x,
-            int xOff,
-            int xStride,
-            int n,
-            float[] out,
-            int outOff,
-            int outStride) {
-        for (int k = 0; k < 4; k++) {
-            out[outOff + k * outStride] = dotQ8(q, qOff, scales, sOff, x, xOff + k * xStride, n);
         }
     }
 

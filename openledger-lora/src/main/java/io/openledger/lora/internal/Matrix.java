@@ -1,8 +1,19 @@
 package io.openledger.lora.internal;
 
+import static io.openledger.lora.internal.Kernels.PANEL;
+import static io.openledger.lora.internal.Kernels.TILE_ITEMS;
+import static io.openledger.lora.internal.Kernels.TILE_PANELS;
+
+import io.openledger.lora.SafeTensorsWriter;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
 /**
- * A weight matrix of {@code rows × cols} (PyTorch {@code nn.Linear} layout: rows = out features) in
- * one of three storage forms. Immutable after construction; safe to share between threads.
+ * A weight matrix of {@code rows × cols} (PyTorch {@code nn.Linear} semantics: rows = out features)
+ * in one of three storage forms, each laid out in {@link Kernels#PANEL panels} of 16 rows
+ * interleaved along the input (rows padded with zeros to a whole panel). Every product follows the
+ * order {@link Kernels#panelsF32} defines, so a row's result never depends on the batch, the tile or
+ * the thread split. Immutable after construction; safe to share between threads.
  */
 public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Blocks {
     /** Output features. */
@@ -11,37 +22,129 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
     /** Input features. */
     public final int cols;
 
+    /** Panels, the last one padded with zero rows. */
+    final int panels;
+
     Matrix(int rows, int cols) {
+        if (rows <= 0 || cols <= 0) {
+            throw new IllegalArgumentException("matrix of " + rows + " × " + cols);
+        }
         this.rows = rows;
         this.cols = cols;
+        this.panels = (rows + PANEL - 1) / PANEL;
     }
-
-    /** Row {@code r} dotted with {@code x[xOff..xOff+cols)}. */
-    public abstract float dotRow(Kernels k, int r, float[] x, int xOff);
-
-    /**
-     * For rows {@code r} in [from, to) and batch items {@code i < t}: {@code out[i·rows + r] = W[r] ·
-     * in[i·cols ..]}. Each form loops over its own rows so the kernel call inside is monomorphic.
-     */
-    public abstract void rows(Kernels k, int from, int to, float[] in, float[] out, int t);
-
-    /** Row {@code r} as floats into {@code out[outOff..]}. */
-    public abstract void row(int r, float[] out, int outOff);
-
-    /** Bytes the weights occupy (what one full pass reads). */
-    public abstract long bytes();
 
     /** Builds a matrix of the given form from float32 values (row-major). */
     public static Matrix of(String form, float[] values, int rows, int cols) {
+        if (values.length != (long) rows * cols) {
+            throw new IllegalArgumentException(values.length + " values for a " + rows + " × " + cols + " matrix");
+        }
         return switch (form) {
             case "F32" -> new F32(values, rows, cols);
-            case "BF16" -> Bf16.from(values, rows, cols);
-            case "Q8" -> Q8Blocks.from(values, rows, cols);
+            case "BF16" -> new Bf16(values, rows, cols);
+            case "Q8" -> new Q8Blocks(values, rows, cols);
             default -> throw new IllegalArgumentException("weight form " + form);
         };
     }
 
-    /** All values as float32. */
+    /**
+     * {@code in} (t inputs of {@code cols}) transposed into {@code dst} (grown if short): input i's
+     * feature k at {@code k·t + i}, the form {@link Kernels#panelsF32Tile} reads.
+     */
+    public static float[] transpose(float[] in, int t, int cols, float @Nullable [] dst) {
+        float[] d = dst != null && dst.length >= t * cols ? dst : new float[t * cols];
+        for (int i = 0; i < t; i++) {
+            int src = i * cols;
+            for (int k = 0; k < cols; k++) {
+                d[k * t + i] = in[src + k];
+            }
+        }
+        return d;
+    }
+
+    /**
+     * For rows r in [from, to) and inputs i &lt; t: {@code out[i·rows + r] = W[r] · in[i·cols ..]}.
+     * {@code inT} is {@code in} as {@link #transpose} gives it, or null; with it a float32 matrix runs
+     * batches through the register-tiled kernel. Work is done a panel at a time, so a range that
+     * splits a panel computes that panel twice (once per caller); aligned ranges avoid it.
+     */
+    public final void rows(Kernels k, int from, int to, float[] in, float @Nullable [] inT, float[] out, int t) {
+        Objects.checkFromToIndex(from, to, rows);
+        boolean tiled = inT != null && t >= TILE_ITEMS && k.tiles() && tiles();
+        int p = from / PANEL;
+        int end = (to + PANEL - 1) / PANEL;
+        float[] partial = null;
+        while (p < end) {
+            int n = Math.min(tiled ? TILE_PANELS : 4, end - p);
+            int lo = p * PANEL;
+            int hi = lo + n * PANEL;
+            if (lo >= from && hi <= to) {
+                int i = 0;
+                if (tiled) {
+                    for (; i + TILE_ITEMS <= t; i += TILE_ITEMS) {
+                        tile(k, p, n, inT, i, t, out, i * rows + lo);
+                    }
+                }
+                for (; i < t; i++) {
+                    panels(k, p, n, in, i * cols, out, i * rows + lo);
+                }
+            } else {
+                // a panel reaching past the range (or into the padding): compute it aside, copy the rows
+                if (partial == null) {
+                    partial = new float[4 * PANEL];
+                }
+                int a = Math.max(lo, from);
+                int b = Math.min(hi, to);
+                for (int i = 0; i < t; i++) {
+                    panels(k, p, n, in, i * cols, partial, 0);
+                    System.arraycopy(partial, a - lo, out, i * rows + a, b - a);
+                }
+            }
+            p += n;
+        }
+    }
+
+    /** {@link #rows(Kernels, int, int, float[], float[], float[], int)}, transposing the batch itself. */
+    public final void rows(Kernels k, int from, int to, float[] in, float[] out, int t) {
+        rows(k, from, to, in, t >= TILE_ITEMS && tiles() ? transpose(in, t, cols, null) : null, out, t);
+    }
+
+    /**
+     * Rows per work unit that keep whole kernel calls: three panels for a tiled batch, four for one
+     * input at a time.
+     */
+    public int rowAlignment(int t) {
+        return (t >= TILE_ITEMS && tiles() ? TILE_PANELS : 4) * PANEL;
+    }
+
+    /** Panels {@code p..p+n} (n ≤ 4) against one input, {@code n·PANEL} results into {@code out[outOff..]}. */
+    abstract void panels(Kernels k, int p, int n, float[] x, int xOff, float[] out, int outOff);
+
+    /** Whether this form has a register-tiled batch kernel. */
+    boolean tiles() {
+        return false;
+    }
+
+    /** Panels {@code p..p+n} against {@link Kernels#TILE_ITEMS} inputs from {@code inT}. */
+    void tile(Kernels k, int p, int n, float[] inT, int item, int t, float[] out, int outOff) {
+        throw new UnsupportedOperationException();
+    }
+
+    /** Row {@code r} as floats into {@code out[outOff..]}. */
+    public void row(int r, float[] out, int outOff) {
+        Objects.checkIndex(r, rows);
+        for (int c = 0; c < cols; c++) {
+            out[outOff + c] = get(r, c);
+        }
+    }
+
+    /** Weight of row {@code r}, input {@code c}, as float32. */
+    abstract float get(int r, int c);
+
+    /** Bytes the weights occupy (what one full pass reads), padding included. */
+    public abstract long bytes();
+
+    /** All values as float32, row-major. */
     public float[] toFloats() {
         float[] out = new float[rows * cols];
         for (int r = 0; r < rows; r++) {
@@ -50,60 +153,39 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
         return out;
     }
 
-    /** Float32 storage. */
+    /** Float32 storage: {@code w[(p·cols + k)·PANEL + r % PANEL]} for row r in panel p. */
     public static final class F32 extends Matrix {
-        private static final float[] NO_SCRATCH = new float[0];
-
         final float[] w;
 
-        F32(float[] w, int rows, int cols) {
+        F32(float[] v, int rows, int cols) {
             super(rows, cols);
-            this.w = w;
-        }
-
-        @Override
-        public float dotRow(Kernels k, int r, float[] x, int xOff) {
-            return k.dotF32(w, r * cols, x, xOff, cols);
-        }
-
-        @Override
-        public void rows(Kernels k, int from, int to, float[] in, float[] out, int t) {
-            int r = from;
-            float[] scratch = t >= 4 ? new float[k.tileScratchFloats()] : NO_SCRATCH;
-            if (t >= 4) {
-                for (; r + 6 <= to; r += 6) {
-                    int i = 0;
-                    for (; i + 4 <= t; i += 4) {
-                        k.dotF32Tile6x4(
-                                w, r * cols, cols, in, i * cols, cols, cols, out, i * rows + r, 1, rows, scratch);
-                    }
-                    for (; i < t; i++) {
-                        k.dotF32x4(w, r * cols, cols, in, i * cols, cols, out, i * rows + r, 1);
-                        out[i * rows + r + 4] = k.dotF32(w, (r + 4) * cols, in, i * cols, cols);
-                        out[i * rows + r + 5] = k.dotF32(w, (r + 5) * cols, in, i * cols, cols);
-                    }
-                }
-            }
-            for (; r + 4 <= to; r += 4) {
-                int i = 0;
-                // a batch: four rows by four inputs per tile, the rows staying in L1 across the inputs
-                for (; i + 4 <= t; i += 4) {
-                    k.dotF32Tile4x4(w, r * cols, cols, in, i * cols, cols, cols, out, i * rows + r, 1, rows, scratch);
-                }
-                for (; i < t; i++) {
-                    k.dotF32x4(w, r * cols, cols, in, i * cols, cols, out, i * rows + r, 1);
-                }
-            }
-            for (; r < to; r++) {
-                for (int i = 0; i < t; i++) {
-                    out[i * rows + r] = k.dotF32(w, r * cols, in, i * cols, cols);
+            this.w = new float[Math.multiplyExact(panels * PANEL, cols)];
+            for (int r = 0; r < rows; r++) {
+                int base = (r / PANEL) * cols * PANEL + r % PANEL;
+                for (int c = 0; c < cols; c++) {
+                    w[base + c * PANEL] = v[r * cols + c];
                 }
             }
         }
 
         @Override
-        public void row(int r, float[] out, int outOff) {
-            System.arraycopy(w, r * cols, out, outOff, cols);
+        void panels(Kernels k, int p, int n, float[] x, int xOff, float[] out, int outOff) {
+            k.panelsF32(w, p * cols * PANEL, cols * PANEL, n, cols, x, xOff, out, outOff);
+        }
+
+        @Override
+        boolean tiles() {
+            return true;
+        }
+
+        @Override
+        void tile(Kernels k, int p, int n, float[] inT, int item, int t, float[] out, int outOff) {
+            k.panelsF32Tile(w, p * cols * PANEL, cols * PANEL, n, cols, inT, item, t, out, outOff, rows);
+        }
+
+        @Override
+        float get(int r, int c) {
+            return w[(r / PANEL) * cols * PANEL + c * PANEL + r % PANEL];
         }
 
         @Override
@@ -112,58 +194,36 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
         }
     }
 
-    /** bfloat16 storage in the {@link Bf16Pack} layout (round to nearest even from float32). */
+    /**
+     * bfloat16 storage (round to nearest even from float32), two inputs per int: {@code w[(p·pairs +
+     * k/2)·PANEL + r % PANEL]} holds inputs k (low half, k even) and k + 1 (high half).
+     */
     public static final class Bf16 extends Matrix {
         final int[] w;
-        final int rowInts;
+        private final int pairs;
 
-        Bf16(int[] w, int rows, int cols) {
+        Bf16(float[] v, int rows, int cols) {
             super(rows, cols);
-            this.w = w;
-            this.rowInts = Bf16Pack.rowInts(cols);
-        }
-
-        static Bf16 from(float[] v, int rows, int cols) {
-            return new Bf16(Bf16Pack.pack(v, rows, cols), rows, cols);
-        }
-
-        @Override
-        public float dotRow(Kernels k, int r, float[] x, int xOff) {
-            return k.dotBf16(w, r * rowInts, x, xOff, cols);
-        }
-
-        @Override
-        public void rows(Kernels k, int from, int to, float[] in, float[] out, int t) {
-            int r = from;
-            if (t >= 4) {
-                // a batch: each weight row is widened once for four inputs
-                for (; r < to; r++) {
-                    int i = 0;
-                    for (; i + 4 <= t; i += 4) {
-                        k.dotBf16Items4(w, r * rowInts, in, i * cols, cols, cols, out, i * rows + r, rows);
-                    }
-                    for (; i < t; i++) {
-                        out[i * rows + r] = k.dotBf16(w, r * rowInts, in, i * cols, cols);
-                    }
-                }
-            }
-            for (; r + 4 <= to; r += 4) {
-                for (int i = 0; i < t; i++) {
-                    k.dotBf16x4(w, r * rowInts, rowInts, in, i * cols, cols, out, i * rows + r, 1);
-                }
-            }
-            for (; r < to; r++) {
-                for (int i = 0; i < t; i++) {
-                    out[i * rows + r] = k.dotBf16(w, r * rowInts, in, i * cols, cols);
+            this.pairs = (cols + 1) / 2;
+            this.w = new int[Math.multiplyExact(panels * PANEL, pairs)];
+            for (int r = 0; r < rows; r++) {
+                int base = (r / PANEL) * pairs * PANEL + r % PANEL;
+                for (int c = 0; c < cols; c++) {
+                    int bits = SafeTensorsWriter.toBf16(v[r * cols + c]) & 0xFFFF;
+                    w[base + (c >> 1) * PANEL] |= (c & 1) == 0 ? bits : bits << 16;
                 }
             }
         }
 
         @Override
-        public void row(int r, float[] out, int outOff) {
-            for (int i = 0; i < cols; i++) {
-                out[outOff + i] = Bf16Pack.get(w, r * rowInts, i);
-            }
+        void panels(Kernels k, int p, int n, float[] x, int xOff, float[] out, int outOff) {
+            k.panelsBf16(w, p * pairs * PANEL, pairs * PANEL, n, cols, x, xOff, out, outOff);
+        }
+
+        @Override
+        float get(int r, int c) {
+            int word = w[(r / PANEL) * pairs * PANEL + (c >> 1) * PANEL + r % PANEL];
+            return Float.intBitsToFloat((c & 1) == 0 ? word << 16 : word & 0xFFFF0000);
         }
 
         @Override
@@ -172,66 +232,61 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
         }
     }
 
-    /** 8-bit blocks of 32 with one float scale each; needs {@code cols % 32 == 0}. */
+    /**
+     * 8-bit blocks of {@link Q8#BLOCK} inputs with one float scale each (Q8_0 style); needs {@code
+     * cols % 32 == 0}. Byte {@code q[(p·cols + k)·PANEL + r % PANEL]}, scale {@code s[(p·blocks +
+     * b)·PANEL + r % PANEL]}.
+     */
     public static final class Q8Blocks extends Matrix {
         final byte[] q;
         final float[] scales;
+        private final int blocks;
 
-        Q8Blocks(byte[] q, float[] scales, int rows, int cols) {
+        Q8Blocks(float[] v, int rows, int cols) {
             super(rows, cols);
-            this.q = q;
-            this.scales = scales;
-        }
-
-        static Q8Blocks from(float[] v, int rows, int cols) {
             if (cols % Q8.BLOCK != 0) {
                 throw new IllegalArgumentException("Q8 needs input width divisible by 32, got " + cols);
             }
-            byte[] q = new byte[v.length];
-            float[] s = new float[v.length / Q8.BLOCK];
-            Q8.quantize(v, 0, v.length, q, 0, s, 0);
-            return new Q8Blocks(q, s, rows, cols);
-        }
-
-        @Override
-        public float dotRow(Kernels k, int r, float[] x, int xOff) {
-            return k.dotQ8(q, r * cols, scales, r * (cols / Q8.BLOCK), x, xOff, cols);
-        }
-
-        @Override
-        public void rows(Kernels k, int from, int to, float[] in, float[] out, int t) {
-            int sb = cols / Q8.BLOCK;
-            int r = from;
-            if (t >= 4) {
-                // a batch: each block of a weight row is converted once for four inputs
-                for (; r < to; r++) {
-                    int i = 0;
-                    for (; i + 4 <= t; i += 4) {
-                        k.dotQ8Items4(q, r * cols, scales, r * sb, in, i * cols, cols, cols, out, i * rows + r, rows);
-                    }
-                    for (; i < t; i++) {
-                        out[i * rows + r] = k.dotQ8(q, r * cols, scales, r * sb, in, i * cols, cols);
-                    }
+            this.blocks = cols / Q8.BLOCK;
+            this.q = new byte[Math.multiplyExact(panels * PANEL, cols)];
+            this.scales = new float[panels * PANEL * blocks];
+            byte[] rq = new byte[cols];
+            float[] rs = new float[blocks];
+            for (int r = 0; r < rows; r++) {
+                Q8.quantize(v, r * cols, cols, rq, 0, rs, 0);
+                int qb = (r / PANEL) * cols * PANEL + r % PANEL;
+                int sb = (r / PANEL) * blocks * PANEL + r % PANEL;
+                for (int c = 0; c < cols; c++) {
+                    q[qb + c * PANEL] = rq[c];
                 }
-            }
-            for (; r + 4 <= to; r += 4) {
-                for (int i = 0; i < t; i++) {
-                    k.dotQ8x4(q, r * cols, cols, scales, r * sb, sb, in, i * cols, cols, out, i * rows + r, 1);
-                }
-            }
-            for (; r < to; r++) {
-                for (int i = 0; i < t; i++) {
-                    out[i * rows + r] = k.dotQ8(q, r * cols, scales, r * sb, in, i * cols, cols);
+                for (int b = 0; b < blocks; b++) {
+                    scales[sb + b * PANEL] = rs[b];
                 }
             }
         }
 
         @Override
-        public void row(int r, float[] out, int outOff) {
-            int sb = r * (cols / Q8.BLOCK);
-            for (int i = 0; i < cols; i++) {
-                out[outOff + i] = q[r * cols + i] * scales[sb + i / Q8.BLOCK];
-            }
+        void panels(Kernels k, int p, int n, float[] x, int xOff, float[] out, int outOff) {
+            k.panelsQ8(
+                    q,
+                    p * cols * PANEL,
+                    cols * PANEL,
+                    scales,
+                    p * blocks * PANEL,
+                    blocks * PANEL,
+                    n,
+                    cols,
+                    x,
+                    xOff,
+                    out,
+                    outOff);
+        }
+
+        @Override
+        float get(int r, int c) {
+            int p = r / PANEL;
+            return q[p * cols * PANEL + c * PANEL + r % PANEL]
+                    * scales[p * blocks * PANEL + (c / Q8.BLOCK) * PANEL + r % PANEL];
         }
 
         @Override

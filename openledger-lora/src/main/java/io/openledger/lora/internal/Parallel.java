@@ -30,12 +30,12 @@ public final class Parallel {
         final AtomicInteger done = new AtomicInteger();
         volatile @Nullable Throwable error;
 
-        Job(RangeBody body, int n, int chunks) {
+        Job(RangeBody body, int n, int chunks, int align) {
             this.body = body;
             this.n = n;
             int c = (n + chunks - 1) / chunks;
-            // whole groups of four rows let the four-row kernels cover a chunk without a remainder
-            this.chunk = c >= 8 ? (c + 3) & ~3 : c;
+            // whole kernel calls per chunk: a chunk boundary inside a panel would compute it twice
+            this.chunk = (c + align - 1) / align * align;
             this.chunks = (n + chunk - 1) / chunk;
         }
 
@@ -99,12 +99,23 @@ public final class Parallel {
      * Runs {@code body} over [0, n) in about {@code 16 × threads} chunks; small work stays on the
      * caller. Rethrows the first failure of any chunk.
      */
-    public synchronized void range(int n, long workPerItem, RangeBody body) {
+    public void range(int n, long workPerItem, RangeBody body) {
+        range(n, workPerItem, 1, body);
+    }
+
+    /**
+     * {@link #range(int, long, RangeBody)} with every chunk boundary at a multiple of {@code align}
+     * (the rows one kernel call covers).
+     */
+    public synchronized void range(int n, long workPerItem, int align, RangeBody body) {
+        if (align < 1) {
+            throw new IllegalArgumentException("alignment " + align);
+        }
         if (threads <= 1 || n < 2 || n * workPerItem < 32_768) {
             body.run(0, n);
             return;
         }
-        Job j = new Job(body, n, Math.min(n, threads * 16));
+        Job j = new Job(body, n, Math.min(n, threads * 16), align);
         current = j;
         for (Thread w : workers) {
             LockSupport.unpark(w);

@@ -35,17 +35,66 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public float dotQ8(byte[] q, int qOff, float[] scales, int sOff, float[] x, int xOff, int n) {
-        float sum = 0;
-        for (int b = 0; b < n / Q8.BLOCK; b++) {
-            float s = 0;
-            int base = b * Q8.BLOCK;
-            for (int j = 0; j < Q8.BLOCK; j++) {
-                s += q[qOff + base + j] * x[xOff + base + j];
+    public void panelsF32(
+            float[] w, int wOff, int panelStride, int n, int cols, float[] x, int xOff, float[] out, int outOff) {
+        for (int j = 0; j < n; j++) {
+            for (int r = 0; r < PANEL; r++) {
+                int o = wOff + j * panelStride + r;
+                float acc = 0;
+                for (int k = 0; k < cols; k++) {
+                    acc = Math.fma(w[o + k * PANEL], x[xOff + k], acc);
+                }
+                out[outOff + j * PANEL + r] = acc;
             }
-            sum += s * scales[sOff + b];
         }
-        return sum;
+    }
+
+    @Override
+    public void panelsBf16(
+            int[] w, int wOff, int panelStride, int n, int cols, float[] x, int xOff, float[] out, int outOff) {
+        for (int j = 0; j < n; j++) {
+            for (int r = 0; r < PANEL; r++) {
+                int o = wOff + j * panelStride + r;
+                float acc = 0;
+                for (int k = 0; k < cols; k++) {
+                    int word = w[o + (k >> 1) * PANEL];
+                    float v = Float.intBitsToFloat((k & 1) == 0 ? word << 16 : word & 0xFFFF0000);
+                    acc = Math.fma(v, x[xOff + k], acc);
+                }
+                out[outOff + j * PANEL + r] = acc;
+            }
+        }
+    }
+
+    @Override
+    public void panelsQ8(
+            byte[] q,
+            int qOff,
+            int qPanelStride,
+            float[] scales,
+            int sOff,
+            int sPanelStride,
+            int n,
+            int cols,
+            float[] x,
+            int xOff,
+            float[] out,
+            int outOff) {
+        for (int j = 0; j < n; j++) {
+            for (int r = 0; r < PANEL; r++) {
+                int qo = qOff + j * qPanelStride + r;
+                int so = sOff + j * sPanelStride + r;
+                float acc = 0;
+                for (int b = 0; b < cols / Q8.BLOCK; b++) {
+                    float blk = 0;
+                    for (int k = b * Q8.BLOCK; k < (b + 1) * Q8.BLOCK; k++) {
+                        blk = Math.fma(q[qo + k * PANEL], x[xOff + k], blk);
+                    }
+                    acc = Math.fma(blk, scales[so + b * PANEL], acc);
+                }
+                out[outOff + j * PANEL + r] = acc;
+            }
+        }
     }
 
     @Override

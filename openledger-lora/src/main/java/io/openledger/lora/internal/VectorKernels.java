@@ -20,7 +20,7 @@ public final class VectorKernels implements Kernels {
 
     /** Public for reflective construction. */
     public VectorKernels() {
-        if (L < 4 || Q8.BLOCK % L != 0 || (Bf16Pack.BLOCK / 2) % L != 0 || I.length() != L) {
+        if (L < 4 || PANEL % L != 0 || Q8.BLOCK % L != 0 || (Bf16Pack.BLOCK / 2) % L != 0 || I.length() != L) {
             throw new UnsupportedOperationException("float vector length " + L + " does not divide the Q8 block");
         }
     }
@@ -131,230 +131,6 @@ public final class VectorKernels implements Kernels {
         out[outOff + 3 * outStride] = finishF32(d0, d1, w, o3, x, xOff, i, n);
     }
 
-    @Override
-    public int tileScratchFloats() {
-        // the 6×4 tile's 24 accumulators of the even and 24 of the odd vector blocks
-        return 48 * L;
-    }
-
-    @Override
-    public void dotF32Tile4x4(
-            float[] w,
-            int wOff,
-            int wStride,
-            float[] x,
-            int xOff,
-            int xStride,
-            int n,
-            float[] out,
-            int outOff,
-            int outRowStride,
-            int outItemStride,
-            float[] scratch) {
-        // dotF32 keeps two chains: a0 over the even vector blocks, a1 over the odd ones. Sixteen pairs
-        // of chains do not fit in the registers, so the tile runs the even blocks, parks those sixteen
-        // accumulators, then runs the odd blocks: every chain sees the same additions in the same order.
-        float[] acc = scratch;
-        tilePass(w, wOff, wStride, x, xOff, xStride, n, 0, acc, 0);
-        tilePass(w, wOff, wStride, x, xOff, xStride, n, L, acc, 16 * L);
-        finishTile(4, acc, w, wOff, wStride, x, xOff, xStride, n, out, outOff, outRowStride, outItemStride);
-    }
-
-    /**
-     * The results of a tile of {@code rows} × 4 whose even-block accumulators are at {@code acc[0..]}
-     * and odd-block ones {@code rows·4·L} further: a0 + a1, then the lane tree and the scalar tail, as
-     * finishF32 does.
-     */
-    private static void finishTile(
-            int rows,
-            float[] acc,
-            float[] w,
-            int wOff,
-            int wStride,
-            float[] x,
-            int xOff,
-            int xStride,
-            int n,
-            float[] out,
-            int outOff,
-            int outRowStride,
-            int outItemStride) {
-        int odd = rows * 4 * L;
-        int full = n - n % L;
-        for (int r = 0; r < rows; r++) {
-            int wr = wOff + r * wStride;
-            for (int i = 0; i < 4; i++) {
-                int c = (r * 4 + i) * L;
-                float s = sum(FloatVector.fromArray(F, acc, c).add(FloatVector.fromArray(F, acc, odd + c)));
-                int xi = xOff + i * xStride;
-                for (int j = full; j < n; j++) {
-                    s += w[wr + j] * x[xi + j];
-                }
-                out[outOff + r * outRowStride + i * outItemStride] = s;
-            }
-        }
-    }
-
-    @Override
-    public void dotF32Tile6x4(
-            float[] w,
-            int wOff,
-            int wStride,
-            float[] x,
-            int xOff,
-            int xStride,
-            int n,
-            float[] out,
-            int outOff,
-            int outRowStride,
-            int outItemStride,
-            float[] scratch) {
-        // as dotF32Tile4x4: the even blocks, then the odd ones, each chain in dotF32's order
-        tilePass6x4(w, wOff, wStride, x, xOff, xStride, n, 0, scratch, 0);
-        tilePass6x4(w, wOff, wStride, x, xOff, xStride, n, L, scratch, 24 * L);
-        finishTile(6, scratch, w, wOff, wStride, x, xOff, xStride, n, out, outOff, outRowStride, outItemStride);
-    }
-
-    /** The 6×4 accumulators of the vector blocks {@code start, start + 2L, ...} into {@code acc[at..]}. */
-    private static void tilePass6x4(
-            float[] w, int wOff, int wStride, float[] x, int xOff, int xStride, int n, int start, float[] acc, int at) {
-        int o0 = wOff + 0 * wStride;
-        int o1 = wOff + 1 * wStride;
-        int o2 = wOff + 2 * wStride;
-        int o3 = wOff + 3 * wStride;
-        int o4 = wOff + 4 * wStride;
-        int o5 = wOff + 5 * wStride;
-        int p0 = xOff + 0 * xStride;
-        int p1 = xOff + 1 * xStride;
-        int p2 = xOff + 2 * xStride;
-        int p3 = xOff + 3 * xStride;
-        FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
-        FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
-        for (int i = start; i + L <= n; i += 2 * L) {
-            FloatVector y0 = FloatVector.fromArray(F, x, p0 + i);
-            FloatVector y1 = FloatVector.fromArray(F, x, p1 + i);
-            FloatVector y2 = FloatVector.fromArray(F, x, p2 + i);
-            FloatVector y3 = FloatVector.fromArray(F, x, p3 + i);
-            FloatVector v = FloatVector.fromArray(F, w, o0 + i);
-            c00 = v.fma(y0, c00);
-            c01 = v.fma(y1, c01);
-            c02 = v.fma(y2, c02);
-            c03 = v.fma(y3, c03);
-            v = FloatVector.fromArray(F, w, o1 + i);
-            c10 = v.fma(y0, c10);
-            c11 = v.fma(y1, c11);
-            c12 = v.fma(y2, c12);
-            c13 = v.fma(y3, c13);
-            v = FloatVector.fromArray(F, w, o2 + i);
-            c20 = v.fma(y0, c20);
-            c21 = v.fma(y1, c21);
-            c22 = v.fma(y2, c22);
-            c23 = v.fma(y3, c23);
-            v = FloatVector.fromArray(F, w, o3 + i);
-            c30 = v.fma(y0, c30);
-            c31 = v.fma(y1, c31);
-            c32 = v.fma(y2, c32);
-            c33 = v.fma(y3, c33);
-            v = FloatVector.fromArray(F, w, o4 + i);
-            c40 = v.fma(y0, c40);
-            c41 = v.fma(y1, c41);
-            c42 = v.fma(y2, c42);
-            c43 = v.fma(y3, c43);
-            v = FloatVector.fromArray(F, w, o5 + i);
-            c50 = v.fma(y0, c50);
-            c51 = v.fma(y1, c51);
-            c52 = v.fma(y2, c52);
-            c53 = v.fma(y3, c53);
-        }
-        c00.intoArray(acc, at);
-        c01.intoArray(acc, at + L);
-        c02.intoArray(acc, at + 2 * L);
-        c03.intoArray(acc, at + 3 * L);
-        c10.intoArray(acc, at + 4 * L);
-        c11.intoArray(acc, at + 5 * L);
-        c12.intoArray(acc, at + 6 * L);
-        c13.intoArray(acc, at + 7 * L);
-        c20.intoArray(acc, at + 8 * L);
-        c21.intoArray(acc, at + 9 * L);
-        c22.intoArray(acc, at + 10 * L);
-        c23.intoArray(acc, at + 11 * L);
-        c30.intoArray(acc, at + 12 * L);
-        c31.intoArray(acc, at + 13 * L);
-        c32.intoArray(acc, at + 14 * L);
-        c33.intoArray(acc, at + 15 * L);
-        c40.intoArray(acc, at + 16 * L);
-        c41.intoArray(acc, at + 17 * L);
-        c42.intoArray(acc, at + 18 * L);
-        c43.intoArray(acc, at + 19 * L);
-        c50.intoArray(acc, at + 20 * L);
-        c51.intoArray(acc, at + 21 * L);
-        c52.intoArray(acc, at + 22 * L);
-        c53.intoArray(acc, at + 23 * L);
-    }
-
-    /** The 4×4 accumulators of the vector blocks {@code start, start + 2L, ...} into {@code acc[at..]}. */
-    private static void tilePass(
-            float[] w, int wOff, int wStride, float[] x, int xOff, int xStride, int n, int start, float[] acc, int at) {
-        int o0 = wOff;
-        int o1 = wOff + wStride;
-        int o2 = wOff + 2 * wStride;
-        int o3 = wOff + 3 * wStride;
-        int p0 = xOff;
-        int p1 = xOff + xStride;
-        int p2 = xOff + 2 * xStride;
-        int p3 = xOff + 3 * xStride;
-        FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        for (int i = start; i + L <= n; i += 2 * L) {
-            FloatVector y0 = FloatVector.fromArray(F, x, p0 + i);
-            FloatVector y1 = FloatVector.fromArray(F, x, p1 + i);
-            FloatVector y2 = FloatVector.fromArray(F, x, p2 + i);
-            FloatVector y3 = FloatVector.fromArray(F, x, p3 + i);
-            FloatVector v = FloatVector.fromArray(F, w, o0 + i);
-            c00 = v.fma(y0, c00);
-            c01 = v.fma(y1, c01);
-            c02 = v.fma(y2, c02);
-            c03 = v.fma(y3, c03);
-            v = FloatVector.fromArray(F, w, o1 + i);
-            c10 = v.fma(y0, c10);
-            c11 = v.fma(y1, c11);
-            c12 = v.fma(y2, c12);
-            c13 = v.fma(y3, c13);
-            v = FloatVector.fromArray(F, w, o2 + i);
-            c20 = v.fma(y0, c20);
-            c21 = v.fma(y1, c21);
-            c22 = v.fma(y2, c22);
-            c23 = v.fma(y3, c23);
-            v = FloatVector.fromArray(F, w, o3 + i);
-            c30 = v.fma(y0, c30);
-            c31 = v.fma(y1, c31);
-            c32 = v.fma(y2, c32);
-            c33 = v.fma(y3, c33);
-        }
-        c00.intoArray(acc, at);
-        c01.intoArray(acc, at + L);
-        c02.intoArray(acc, at + 2 * L);
-        c03.intoArray(acc, at + 3 * L);
-        c10.intoArray(acc, at + 4 * L);
-        c11.intoArray(acc, at + 5 * L);
-        c12.intoArray(acc, at + 6 * L);
-        c13.intoArray(acc, at + 7 * L);
-        c20.intoArray(acc, at + 8 * L);
-        c21.intoArray(acc, at + 9 * L);
-        c22.intoArray(acc, at + 10 * L);
-        c23.intoArray(acc, at + 11 * L);
-        c30.intoArray(acc, at + 12 * L);
-        c31.intoArray(acc, at + 13 * L);
-        c32.intoArray(acc, at + 14 * L);
-        c33.intoArray(acc, at + 15 * L);
-    }
-
     // Bf16Pack: int j of a 32-element block holds element j (low half) and element 16 + j (high);
     // int i of the row therefore covers x[2·(i - i%16) + i%16] and 16 elements further on.
 
@@ -421,88 +197,136 @@ public final class VectorKernels implements Kernels {
         out[outOff + 3 * outStride] = sum(d0.add(d1)) + Bf16Pack.dotScalar(w, o3, x, xOff, full, n);
     }
 
-    @Override
-    public void dotBf16Items4(
-            int[] w, int wOff, float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride) {
-        int x0 = xOff;
-        int x1 = xOff + xStride;
-        int x2 = xOff + 2 * xStride;
-        int x3 = xOff + 3 * xStride;
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        FloatVector b0 = FloatVector.zero(F);
-        FloatVector b1 = FloatVector.zero(F);
-        FloatVector c0 = FloatVector.zero(F);
-        FloatVector c1 = FloatVector.zero(F);
-        FloatVector d0 = FloatVector.zero(F);
-        FloatVector d1 = FloatVector.zero(F);
-        int full = n / Bf16Pack.BLOCK;
-        int ints = full * (Bf16Pack.BLOCK / 2);
-        for (int i = 0; i < ints; i += L) {
-            int xb = ((i & ~15) << 1) + (i & 15);
-            IntVector iv = IntVector.fromArray(I, w, wOff + i);
-            FloatVector lo = bf16Low(iv);
-            FloatVector hi = bf16High(iv);
-            a0 = lo.fma(FloatVector.fromArray(F, x, x0 + xb), a0);
-            a1 = hi.fma(FloatVector.fromArray(F, x, x0 + xb + 16), a1);
-            b0 = lo.fma(FloatVector.fromArray(F, x, x1 + xb), b0);
-            b1 = hi.fma(FloatVector.fromArray(F, x, x1 + xb + 16), b1);
-            c0 = lo.fma(FloatVector.fromArray(F, x, x2 + xb), c0);
-            c1 = hi.fma(FloatVector.fromArray(F, x, x2 + xb + 16), c1);
-            d0 = lo.fma(FloatVector.fromArray(F, x, x3 + xb), d0);
-            d1 = hi.fma(FloatVector.fromArray(F, x, x3 + xb + 16), d1);
-        }
-        out[outOff] = sum(a0.add(a1)) + Bf16Pack.dotScalar(w, wOff, x, x0, full, n);
-        out[outOff + outStride] = sum(b0.add(b1)) + Bf16Pack.dotScalar(w, wOff, x, x1, full, n);
-        out[outOff + 2 * outStride] = sum(c0.add(c1)) + Bf16Pack.dotScalar(w, wOff, x, x2, full, n);
-        out[outOff + 3 * outStride] = sum(d0.add(d1)) + Bf16Pack.dotScalar(w, wOff, x, x3, full, n);
+    // ---- panel kernels (layout and order: Kernels.PANEL and panelsF32) ----
+    // A panel is S = PANEL / L lane blocks of L rows; lane block q of a call starts at
+    // lane(off, stride, q) and its results go to out[outOff + q·L ..]. Four lane blocks at a time
+    // give four independent multiply-add chains and four sequential read streams.
+
+    private static final int S = PANEL / L;
+
+    private static int lane(int off, int panelStride, int q) {
+        return off + (q / S) * panelStride + (q % S) * L;
     }
 
     @Override
-    public void dotQ8Items4(
-            byte[] q,
-            int qOff,
-            float[] scales,
-            int sOff,
-            float[] x,
-            int xOff,
-            int xStride,
-            int n,
-            float[] out,
-            int outOff,
-            int outStride) {
-        int x0 = xOff;
-        int x1 = xOff + xStride;
-        int x2 = xOff + 2 * xStride;
-        int x3 = xOff + 3 * xStride;
-        FloatVector a = FloatVector.zero(F);
-        FloatVector b = FloatVector.zero(F);
-        FloatVector c = FloatVector.zero(F);
-        FloatVector d = FloatVector.zero(F);
-        int blocks = n / Q8.BLOCK;
-        for (int k = 0; k < blocks; k++) {
-            int base = k * Q8.BLOCK;
-            FloatVector ka = FloatVector.zero(F);
-            FloatVector kb = FloatVector.zero(F);
-            FloatVector kc = FloatVector.zero(F);
-            FloatVector kd = FloatVector.zero(F);
-            for (int j = 0; j < Q8.BLOCK; j += L) {
-                FloatVector qv = q8(q, qOff + base + j);
-                ka = qv.fma(FloatVector.fromArray(F, x, x0 + base + j), ka);
-                kb = qv.fma(FloatVector.fromArray(F, x, x1 + base + j), kb);
-                kc = qv.fma(FloatVector.fromArray(F, x, x2 + base + j), kc);
-                kd = qv.fma(FloatVector.fromArray(F, x, x3 + base + j), kd);
-            }
-            FloatVector s = FloatVector.broadcast(F, scales[sOff + k]);
-            a = ka.fma(s, a);
-            b = kb.fma(s, b);
-            c = kc.fma(s, c);
-            d = kd.fma(s, d);
+    public void panelsF32(
+            float[] w, int wOff, int panelStride, int n, int cols, float[] x, int xOff, float[] out, int outOff) {
+        int blocks = n * S;
+        int q = 0;
+        for (; q + 4 <= blocks; q += 4) {
+            f32Blocks4(
+                    w,
+                    lane(wOff, panelStride, q),
+                    lane(wOff, panelStride, q + 1),
+                    lane(wOff, panelStride, q + 2),
+                    lane(wOff, panelStride, q + 3),
+                    cols,
+                    x,
+                    xOff,
+                    out,
+                    outOff + q * L);
         }
-        out[outOff] = sum(a);
-        out[outOff + outStride] = sum(b);
-        out[outOff + 2 * outStride] = sum(c);
-        out[outOff + 3 * outStride] = sum(d);
+        for (; q < blocks; q++) {
+            FloatVector c = FloatVector.zero(F);
+            int o = lane(wOff, panelStride, q);
+            for (int k = 0; k < cols; k++) {
+                c = FloatVector.fromArray(F, w, o + k * PANEL).fma(FloatVector.broadcast(F, x[xOff + k]), c);
+            }
+            c.intoArray(out, outOff + q * L);
+        }
+    }
+
+    private static void f32Blocks4(
+            float[] w, int o0, int o1, int o2, int o3, int cols, float[] x, int xOff, float[] out, int outOff) {
+        FloatVector c0 = FloatVector.zero(F);
+        FloatVector c1 = c0;
+        FloatVector c2 = c0;
+        FloatVector c3 = c0;
+        for (int k = 0; k < cols; k++) {
+            FloatVector s = FloatVector.broadcast(F, x[xOff + k]);
+            int d = k * PANEL;
+            c0 = FloatVector.fromArray(F, w, o0 + d).fma(s, c0);
+            c1 = FloatVector.fromArray(F, w, o1 + d).fma(s, c1);
+            c2 = FloatVector.fromArray(F, w, o2 + d).fma(s, c2);
+            c3 = FloatVector.fromArray(F, w, o3 + d).fma(s, c3);
+        }
+        c0.intoArray(out, outOff);
+        c1.intoArray(out, outOff + L);
+        c2.intoArray(out, outOff + 2 * L);
+        c3.intoArray(out, outOff + 3 * L);
+    }
+
+    @Override
+    public void panelsBf16(
+            int[] w, int wOff, int panelStride, int n, int cols, float[] x, int xOff, float[] out, int outOff) {
+        int blocks = n * S;
+        int q = 0;
+        for (; q + 4 <= blocks; q += 4) {
+            bf16Blocks4(
+                    w,
+                    lane(wOff, panelStride, q),
+                    lane(wOff, panelStride, q + 1),
+                    lane(wOff, panelStride, q + 2),
+                    lane(wOff, panelStride, q + 3),
+                    cols,
+                    x,
+                    xOff,
+                    out,
+                    outOff + q * L);
+        }
+        for (; q < blocks; q++) {
+            int o = lane(wOff, panelStride, q);
+            FloatVector c = FloatVector.zero(F);
+            int pairs = cols >> 1;
+            for (int kk = 0; kk < pairs; kk++) {
+                IntVector v = IntVector.fromArray(I, w, o + kk * PANEL);
+                c = bf16Low(v).fma(FloatVector.broadcast(F, x[xOff + 2 * kk]), c);
+                c = bf16High(v).fma(FloatVector.broadcast(F, x[xOff + 2 * kk + 1]), c);
+            }
+            if ((cols & 1) != 0) {
+                c = bf16Low(IntVector.fromArray(I, w, o + pairs * PANEL))
+                        .fma(FloatVector.broadcast(F, x[xOff + cols - 1]), c);
+            }
+            c.intoArray(out, outOff + q * L);
+        }
+    }
+
+    private static void bf16Blocks4(
+            int[] w, int o0, int o1, int o2, int o3, int cols, float[] x, int xOff, float[] out, int outOff) {
+        FloatVector c0 = FloatVector.zero(F);
+        FloatVector c1 = c0;
+        FloatVector c2 = c0;
+        FloatVector c3 = c0;
+        int pairs = cols >> 1;
+        for (int kk = 0; kk < pairs; kk++) {
+            FloatVector s = FloatVector.broadcast(F, x[xOff + 2 * kk]);
+            FloatVector t = FloatVector.broadcast(F, x[xOff + 2 * kk + 1]);
+            int d = kk * PANEL;
+            IntVector v0 = IntVector.fromArray(I, w, o0 + d);
+            IntVector v1 = IntVector.fromArray(I, w, o1 + d);
+            IntVector v2 = IntVector.fromArray(I, w, o2 + d);
+            IntVector v3 = IntVector.fromArray(I, w, o3 + d);
+            c0 = bf16Low(v0).fma(s, c0);
+            c1 = bf16Low(v1).fma(s, c1);
+            c2 = bf16Low(v2).fma(s, c2);
+            c3 = bf16Low(v3).fma(s, c3);
+            c0 = bf16High(v0).fma(t, c0);
+            c1 = bf16High(v1).fma(t, c1);
+            c2 = bf16High(v2).fma(t, c2);
+            c3 = bf16High(v3).fma(t, c3);
+        }
+        if ((cols & 1) != 0) {
+            FloatVector s = FloatVector.broadcast(F, x[xOff + cols - 1]);
+            int d = pairs * PANEL;
+            c0 = bf16Low(IntVector.fromArray(I, w, o0 + d)).fma(s, c0);
+            c1 = bf16Low(IntVector.fromArray(I, w, o1 + d)).fma(s, c1);
+            c2 = bf16Low(IntVector.fromArray(I, w, o2 + d)).fma(s, c2);
+            c3 = bf16Low(IntVector.fromArray(I, w, o3 + d)).fma(s, c3);
+        }
+        c0.intoArray(out, outOff);
+        c1.intoArray(out, outOff + L);
+        c2.intoArray(out, outOff + 2 * L);
+        c3.intoArray(out, outOff + 3 * L);
     }
 
     private static FloatVector q8(byte[] q, int off) {
@@ -510,65 +334,250 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public float dotQ8(byte[] q, int qOff, float[] scales, int sOff, float[] x, int xOff, int n) {
-        FloatVector acc = FloatVector.zero(F);
-        int blocks = n / Q8.BLOCK;
-        for (int b = 0; b < blocks; b++) {
-            int base = b * Q8.BLOCK;
-            FloatVector blk = FloatVector.zero(F);
-            for (int j = 0; j < Q8.BLOCK; j += L) {
-                blk = q8(q, qOff + base + j).fma(FloatVector.fromArray(F, x, xOff + base + j), blk);
-            }
-            acc = blk.fma(FloatVector.broadcast(F, scales[sOff + b]), acc);
+    public void panelsQ8(
+            byte[] q,
+            int qOff,
+            int qPanelStride,
+            float[] scales,
+            int sOff,
+            int sPanelStride,
+            int n,
+            int cols,
+            float[] x,
+            int xOff,
+            float[] out,
+            int outOff) {
+        int blocks = n * S;
+        int j = 0;
+        for (; j + 4 <= blocks; j += 4) {
+            q8Blocks4(
+                    q,
+                    lane(qOff, qPanelStride, j),
+                    lane(qOff, qPanelStride, j + 1),
+                    lane(qOff, qPanelStride, j + 2),
+                    lane(qOff, qPanelStride, j + 3),
+                    scales,
+                    lane(sOff, sPanelStride, j),
+                    lane(sOff, sPanelStride, j + 1),
+                    lane(sOff, sPanelStride, j + 2),
+                    lane(sOff, sPanelStride, j + 3),
+                    cols,
+                    x,
+                    xOff,
+                    out,
+                    outOff + j * L);
         }
-        return sum(acc);
+        for (; j < blocks; j++) {
+            int o = lane(qOff, qPanelStride, j);
+            int so = lane(sOff, sPanelStride, j);
+            FloatVector c = FloatVector.zero(F);
+            for (int b = 0; b < cols / Q8.BLOCK; b++) {
+                FloatVector blk = FloatVector.zero(F);
+                for (int k = b * Q8.BLOCK; k < (b + 1) * Q8.BLOCK; k++) {
+                    blk = q8(q, o + k * PANEL).fma(FloatVector.broadcast(F, x[xOff + k]), blk);
+                }
+                c = blk.fma(FloatVector.fromArray(F, scales, so + b * PANEL), c);
+            }
+            c.intoArray(out, outOff + j * L);
+        }
+    }
+
+    private static void q8Blocks4(
+            byte[] q,
+            int o0,
+            int o1,
+            int o2,
+            int o3,
+            float[] scales,
+            int s0,
+            int s1,
+            int s2,
+            int s3,
+            int cols,
+            float[] x,
+            int xOff,
+            float[] out,
+            int outOff) {
+        FloatVector c0 = FloatVector.zero(F);
+        FloatVector c1 = c0;
+        FloatVector c2 = c0;
+        FloatVector c3 = c0;
+        for (int b = 0; b < cols / Q8.BLOCK; b++) {
+            FloatVector d0 = FloatVector.zero(F);
+            FloatVector d1 = d0;
+            FloatVector d2 = d0;
+            FloatVector d3 = d0;
+            for (int k = b * Q8.BLOCK; k < (b + 1) * Q8.BLOCK; k++) {
+                FloatVector s = FloatVector.broadcast(F, x[xOff + k]);
+                int d = k * PANEL;
+                d0 = q8(q, o0 + d).fma(s, d0);
+                d1 = q8(q, o1 + d).fma(s, d1);
+                d2 = q8(q, o2 + d).fma(s, d2);
+                d3 = q8(q, o3 + d).fma(s, d3);
+            }
+            int sb = b * PANEL;
+            c0 = d0.fma(FloatVector.fromArray(F, scales, s0 + sb), c0);
+            c1 = d1.fma(FloatVector.fromArray(F, scales, s1 + sb), c1);
+            c2 = d2.fma(FloatVector.fromArray(F, scales, s2 + sb), c2);
+            c3 = d3.fma(FloatVector.fromArray(F, scales, s3 + sb), c3);
+        }
+        c0.intoArray(out, outOff);
+        c1.intoArray(out, outOff + L);
+        c2.intoArray(out, outOff + 2 * L);
+        c3.intoArray(out, outOff + 3 * L);
     }
 
     @Override
-    public void dotQ8x4(
-            byte[] q,
-            int qOff,
-            int qStride,
-            float[] scales,
-            int sOff,
-            int sStride,
-            float[] x,
-            int xOff,
+    public boolean tiles() {
+        // 24 accumulators, 3 weight vectors and a broadcast need AVX-512's 32 registers
+        return S == 1;
+    }
+
+    @Override
+    public void panelsF32Tile(
+            float[] w,
+            int wOff,
+            int panelStride,
             int n,
+            int cols,
+            float[] xT,
+            int xTOff,
+            int xTStride,
             float[] out,
             int outOff,
-            int outStride) {
-        int o0 = qOff;
-        int o1 = qOff + qStride;
-        int o2 = qOff + 2 * qStride;
-        int o3 = qOff + 3 * qStride;
-        FloatVector a = FloatVector.zero(F);
-        FloatVector b = FloatVector.zero(F);
-        FloatVector c = FloatVector.zero(F);
-        FloatVector d = FloatVector.zero(F);
-        int blocks = n / Q8.BLOCK;
-        for (int k = 0; k < blocks; k++) {
-            int base = k * Q8.BLOCK;
-            FloatVector ka = FloatVector.zero(F);
-            FloatVector kb = FloatVector.zero(F);
-            FloatVector kc = FloatVector.zero(F);
-            FloatVector kd = FloatVector.zero(F);
-            for (int j = 0; j < Q8.BLOCK; j += L) {
-                FloatVector xv = FloatVector.fromArray(F, x, xOff + base + j);
-                ka = q8(q, o0 + base + j).fma(xv, ka);
-                kb = q8(q, o1 + base + j).fma(xv, kb);
-                kc = q8(q, o2 + base + j).fma(xv, kc);
-                kd = q8(q, o3 + base + j).fma(xv, kd);
+            int outItemStride) {
+        if (S != 1) {
+            Kernels.super.panelsF32Tile(w, wOff, panelStride, n, cols, xT, xTOff, xTStride, out, outOff, outItemStride);
+        } else if (n == 3) {
+            tile3x8(
+                    w,
+                    wOff,
+                    wOff + panelStride,
+                    wOff + 2 * panelStride,
+                    cols,
+                    xT,
+                    xTOff,
+                    xTStride,
+                    out,
+                    outOff,
+                    outItemStride);
+        } else {
+            for (int j = 0; j < n; j++) {
+                tile1x8(w, wOff + j * panelStride, cols, xT, xTOff, xTStride, out, outOff + j * PANEL, outItemStride);
             }
-            a = ka.fma(FloatVector.broadcast(F, scales[sOff + k]), a);
-            b = kb.fma(FloatVector.broadcast(F, scales[sOff + sStride + k]), b);
-            c = kc.fma(FloatVector.broadcast(F, scales[sOff + 2 * sStride + k]), c);
-            d = kd.fma(FloatVector.broadcast(F, scales[sOff + 3 * sStride + k]), d);
         }
-        out[outOff] = sum(a);
-        out[outOff + outStride] = sum(b);
-        out[outOff + 2 * outStride] = sum(c);
-        out[outOff + 3 * outStride] = sum(d);
+    }
+
+    /**
+     * Three panels by eight inputs: per input feature, three weight loads and eight broadcasts feed
+     * 24 multiply-adds, with no horizontal sums at the end (each lane is a row's whole result).
+     */
+    private static void tile3x8(
+            float[] w,
+            int oa,
+            int ob,
+            int oc,
+            int cols,
+            float[] xT,
+            int xTOff,
+            int xTStride,
+            float[] out,
+            int outOff,
+            int st) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0, c6 = a0, c7 = a0;
+        // stores written out below: passing the accumulators to a helper made C2 keep them as heap
+        // objects through the loop (38 instead of 136 GFLOP/s)
+        for (int k = 0; k < cols; k++) {
+            int d = k * PANEL;
+            FloatVector wa = FloatVector.fromArray(F, w, oa + d);
+            FloatVector wb = FloatVector.fromArray(F, w, ob + d);
+            FloatVector wc = FloatVector.fromArray(F, w, oc + d);
+            int xi = k * xTStride + xTOff;
+            FloatVector s = FloatVector.broadcast(F, xT[xi]);
+            a0 = wa.fma(s, a0);
+            b0 = wb.fma(s, b0);
+            c0 = wc.fma(s, c0);
+            s = FloatVector.broadcast(F, xT[xi + 1]);
+            a1 = wa.fma(s, a1);
+            b1 = wb.fma(s, b1);
+            c1 = wc.fma(s, c1);
+            s = FloatVector.broadcast(F, xT[xi + 2]);
+            a2 = wa.fma(s, a2);
+            b2 = wb.fma(s, b2);
+            c2 = wc.fma(s, c2);
+            s = FloatVector.broadcast(F, xT[xi + 3]);
+            a3 = wa.fma(s, a3);
+            b3 = wb.fma(s, b3);
+            c3 = wc.fma(s, c3);
+            s = FloatVector.broadcast(F, xT[xi + 4]);
+            a4 = wa.fma(s, a4);
+            b4 = wb.fma(s, b4);
+            c4 = wc.fma(s, c4);
+            s = FloatVector.broadcast(F, xT[xi + 5]);
+            a5 = wa.fma(s, a5);
+            b5 = wb.fma(s, b5);
+            c5 = wc.fma(s, c5);
+            s = FloatVector.broadcast(F, xT[xi + 6]);
+            a6 = wa.fma(s, a6);
+            b6 = wb.fma(s, b6);
+            c6 = wc.fma(s, c6);
+            s = FloatVector.broadcast(F, xT[xi + 7]);
+            a7 = wa.fma(s, a7);
+            b7 = wb.fma(s, b7);
+            c7 = wc.fma(s, c7);
+        }
+        a0.intoArray(out, outOff);
+        b0.intoArray(out, outOff + PANEL);
+        c0.intoArray(out, outOff + 2 * PANEL);
+        a1.intoArray(out, outOff + st);
+        b1.intoArray(out, outOff + st + PANEL);
+        c1.intoArray(out, outOff + st + 2 * PANEL);
+        a2.intoArray(out, outOff + 2 * st);
+        b2.intoArray(out, outOff + 2 * st + PANEL);
+        c2.intoArray(out, outOff + 2 * st + 2 * PANEL);
+        a3.intoArray(out, outOff + 3 * st);
+        b3.intoArray(out, outOff + 3 * st + PANEL);
+        c3.intoArray(out, outOff + 3 * st + 2 * PANEL);
+        a4.intoArray(out, outOff + 4 * st);
+        b4.intoArray(out, outOff + 4 * st + PANEL);
+        c4.intoArray(out, outOff + 4 * st + 2 * PANEL);
+        a5.intoArray(out, outOff + 5 * st);
+        b5.intoArray(out, outOff + 5 * st + PANEL);
+        c5.intoArray(out, outOff + 5 * st + 2 * PANEL);
+        a6.intoArray(out, outOff + 6 * st);
+        b6.intoArray(out, outOff + 6 * st + PANEL);
+        c6.intoArray(out, outOff + 6 * st + 2 * PANEL);
+        a7.intoArray(out, outOff + 7 * st);
+        b7.intoArray(out, outOff + 7 * st + PANEL);
+        c7.intoArray(out, outOff + 7 * st + 2 * PANEL);
+    }
+
+    /** One panel by eight inputs: eight independent chains for a matrix's last panels. */
+    private static void tile1x8(
+            float[] w, int o, int cols, float[] xT, int xTOff, int xTStride, float[] out, int outOff, int st) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        for (int k = 0; k < cols; k++) {
+            FloatVector wa = FloatVector.fromArray(F, w, o + k * PANEL);
+            int xi = k * xTStride + xTOff;
+            a0 = wa.fma(FloatVector.broadcast(F, xT[xi]), a0);
+            a1 = wa.fma(FloatVector.broadcast(F, xT[xi + 1]), a1);
+            a2 = wa.fma(FloatVector.broadcast(F, xT[xi + 2]), a2);
+            a3 = wa.fma(FloatVector.broadcast(F, xT[xi + 3]), a3);
+            a4 = wa.fma(FloatVector.broadcast(F, xT[xi + 4]), a4);
+            a5 = wa.fma(FloatVector.broadcast(F, xT[xi + 5]), a5);
+            a6 = wa.fma(FloatVector.broadcast(F, xT[xi + 6]), a6);
+            a7 = wa.fma(FloatVector.broadcast(F, xT[xi + 7]), a7);
+        }
+        a0.intoArray(out, outOff);
+        a1.intoArray(out, outOff + st);
+        a2.intoArray(out, outOff + 2 * st);
+        a3.intoArray(out, outOff + 3 * st);
+        a4.intoArray(out, outOff + 4 * st);
+        a5.intoArray(out, outOff + 5 * st);
+        a6.intoArray(out, outOff + 6 * st);
+        a7.intoArray(out, outOff + 7 * st);
     }
 
     @Override

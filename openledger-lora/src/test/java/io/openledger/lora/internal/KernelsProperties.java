@@ -56,24 +56,100 @@ class KernelsProperties {
     }
 
     @Property(tries = 200)
-    void dotQ8AgreesAndQuantizesWithinHalfAStep(@ForAll @IntRange(min = 1, max = 10) int blocks, @ForAll long seed) {
+    void q8QuantizesWithinHalfAStep(@ForAll @IntRange(min = 1, max = 10) int blocks, @ForAll long seed) {
         int n = blocks * Q8.BLOCK;
         SplittableRandom r = new SplittableRandom(seed);
         float[] wf = random(r, n);
         byte[] q = new byte[n];
         float[] s = new float[blocks];
         Q8.quantize(wf, 0, n, q, 0, s, 0);
-        float[] x = random(r, n);
-        double exact = 0;
         for (int i = 0; i < n; i++) {
             float deq = q[i] * s[i / Q8.BLOCK];
             assertThat(Math.abs(deq - wf[i])).isLessThanOrEqualTo(s[i / Q8.BLOCK] * 0.5f + 1e-7f);
-            exact += (double) deq * x[i];
         }
-        assertThat((double) VECTOR.dotQ8(q, 0, s, 0, x, 0, n))
-                .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-4));
-        assertThat((double) SCALAR.dotQ8(q, 0, s, 0, x, 0, n))
-                .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-4));
+    }
+
+    // Panel kernels: every result is one fused multiply-add chain per row in input order, so the
+    // vector and scalar implementations, the tile and the one-input kernel all give the same bits.
+
+    @Property(tries = 200)
+    void panelTileIsBitForBitThePerInputKernel(
+            @ForAll @IntRange(min = 1, max = 3) int n,
+            @ForAll @IntRange(min = 1, max = 200) int cols,
+            @ForAll @IntRange(min = 0, max = 20) int pad,
+            @ForAll @IntRange(min = 8, max = 13) int t,
+            @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int stride = cols * Kernels.PANEL + pad;
+        float[] w = random(r, 5 + n * stride);
+        float[] in = random(r, t * cols);
+        float[] inT = Matrix.transpose(in, t, cols, null);
+        int first = t - Kernels.TILE_ITEMS; // the tile starts at an item other than 0 when t > 8
+        int itemStride = n * Kernels.PANEL + 3;
+        float[] expected = new float[n * Kernels.PANEL];
+        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
+            float[] out = new float[2 + Kernels.TILE_ITEMS * itemStride];
+            k.panelsF32Tile(w, 5, stride, n, cols, inT, first, t, out, 2, itemStride);
+            for (int i = 0; i < Kernels.TILE_ITEMS; i++) {
+                SCALAR.panelsF32(w, 5, stride, n, cols, in, (first + i) * cols, expected, 0);
+                for (int j = 0; j < expected.length; j++) {
+                    assertThat(out[2 + i * itemStride + j])
+                            .as("%s input %d result %d", k.id(), i, j)
+                            .isEqualTo(expected[j]);
+                }
+            }
+        }
+    }
+
+    @Property(tries = 200)
+    void panelKernelsAreBitForBitTheScalarOnes(
+            @ForAll @IntRange(min = 1, max = 4) int n,
+            @ForAll @IntRange(min = 1, max = 6) int blocks,
+            @ForAll @IntRange(min = 0, max = 31) int less,
+            @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int cols = blocks * Q8.BLOCK - less; // any width for F32 and BF16, odd ones included
+        float[] x = random(r, cols + 1);
+        float[] w = random(r, 3 + n * cols * Kernels.PANEL);
+        int[] packed = new int[n * ((cols + 1) / 2) * Kernels.PANEL];
+        for (int i = 0; i < packed.length; i++) {
+            float lo = (float) (r.nextDouble() * 2 - 1);
+            float hi = (float) (r.nextDouble() * 2 - 1);
+            packed[i] = SafeTensorsWriter.toBf16(lo) & 0xFFFF | SafeTensorsWriter.toBf16(hi) << 16;
+        }
+        int qCols = blocks * Q8.BLOCK;
+        byte[] q = new byte[n * qCols * Kernels.PANEL];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = (byte) r.nextInt(-127, 128);
+        }
+        float[] s = random(r, n * blocks * Kernels.PANEL);
+        float[] xq = random(r, qCols);
+        int len = n * Kernels.PANEL;
+        float[][] vs = new float[3][len + 1];
+        float[][] ss = new float[3][len + 1];
+        VECTOR.panelsF32(w, 3, cols * Kernels.PANEL, n, cols, x, 1, vs[0], 1);
+        SCALAR.panelsF32(w, 3, cols * Kernels.PANEL, n, cols, x, 1, ss[0], 1);
+        int pairs = (cols + 1) / 2;
+        VECTOR.panelsBf16(packed, 0, pairs * Kernels.PANEL, n, cols, x, 1, vs[1], 1);
+        SCALAR.panelsBf16(packed, 0, pairs * Kernels.PANEL, n, cols, x, 1, ss[1], 1);
+        int qs = qCols * Kernels.PANEL;
+        int sp = blocks * Kernels.PANEL;
+        VECTOR.panelsQ8(q, 0, qs, s, 0, sp, n, qCols, xq, 0, vs[2], 1);
+        SCALAR.panelsQ8(q, 0, qs, s, 0, sp, n, qCols, xq, 0, ss[2], 1);
+        for (int f = 0; f < 3; f++) {
+            assertThat(vs[f]).as("form %d", f).containsExactly(ss[f]);
+        }
+        // and the scalar F32 panel is the plain chain over the row
+        for (int row = 0; row < len; row++) {
+            float acc = 0;
+            for (int c = 0; c < cols; c++) {
+                acc = Math.fma(
+                        w[3 + (row / Kernels.PANEL) * cols * Kernels.PANEL + c * Kernels.PANEL + row % Kernels.PANEL],
+                        x[1 + c],
+                        acc);
+            }
+            assertThat(ss[0][1 + row]).isEqualTo(acc);
+        }
     }
 
     @Property(tries = 100)
@@ -108,37 +184,6 @@ class KernelsProperties {
                 assertThat(out[1 + 2 * row])
                         .as("%s row %d", k.id(), row)
                         .isEqualTo(k.dotF32(w, 3 + row * stride, x, 2, n));
-            }
-        }
-    }
-
-    @Property(tries = 300)
-    void f32TilesAreBitForBitSingleCalls(
-            @ForAll @IntRange(min = 0, max = 300) int n,
-            @ForAll @IntRange(min = 0, max = 5) int pad,
-            @ForAll boolean sixRows,
-            @ForAll long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        int rows = sixRows ? 6 : 4;
-        int wStride = n + pad;
-        int xStride = n + 2 * pad + 1;
-        float[] w = random(r, rows * wStride + 3);
-        float[] x = random(r, 4 * xStride + 2);
-        int itemStride = rows + 1; // rows along a stride of 1, inputs further apart: as Matrix.rows writes
-        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
-            float[] out = new float[1 + rows + itemStride * 3 + 1];
-            float[] scratch = new float[k.tileScratchFloats()];
-            if (sixRows) {
-                k.dotF32Tile6x4(w, 3, wStride, x, 2, xStride, n, out, 1, 1, itemStride, scratch);
-            } else {
-                k.dotF32Tile4x4(w, 3, wStride, x, 2, xStride, n, out, 1, 1, itemStride, scratch);
-            }
-            for (int row = 0; row < rows; row++) {
-                for (int in = 0; in < 4; in++) {
-                    assertThat(out[1 + row + itemStride * in])
-                            .as("%s row %d input %d", k.id(), row, in)
-                            .isEqualTo(k.dotF32(w, 3 + row * wStride, x, 2 + in * xStride, n));
-                }
             }
         }
     }
@@ -255,26 +300,6 @@ class KernelsProperties {
         }
     }
 
-    @Property(tries = 150)
-    void fourRowQ8IsBitForBitFourSingleRows(@ForAll @IntRange(min = 0, max = 10) int blocks, @ForAll long seed) {
-        int n = blocks * Q8.BLOCK;
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] wf = random(r, 4 * n);
-        byte[] q = new byte[4 * n];
-        float[] s = new float[4 * blocks];
-        Q8.quantize(wf, 0, 4 * n, q, 0, s, 0);
-        float[] x = random(r, n);
-        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
-            float[] out = new float[4];
-            k.dotQ8x4(q, 0, n, s, 0, blocks, x, 0, n, out, 0, 1);
-            for (int row = 0; row < 4; row++) {
-                assertThat(out[row])
-                        .as("%s row %d", k.id(), row)
-                        .isEqualTo(k.dotQ8(q, row * n, s, row * blocks, x, 0, n));
-            }
-        }
-    }
-
     @Property(tries = 100)
     void axpyGivesTheSameBitsHoweverTheRangeIsSplit(
             @ForAll @IntRange(min = 0, max = 100) int n,
@@ -292,39 +317,6 @@ class KernelsProperties {
             k.axpy(0.375f, x, 0, b, 0, c);
             k.axpy(0.375f, x, c, b, c, n - c);
             assertThat(b).as(k.id()).containsExactly(a);
-        }
-    }
-
-    @Property(tries = 150)
-    void fourInputBf16IsBitForBitFourSingleCalls(@ForAll @IntRange(min = 0, max = 300) int n, @ForAll long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        int[] packed = Bf16Pack.pack(random(r, n), 1, n);
-        float[] x = random(r, 4 * n + 3);
-        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
-            float[] out = new float[8];
-            k.dotBf16Items4(packed, 0, x, 3, n, n, out, 1, 2);
-            for (int i = 0; i < 4; i++) {
-                assertThat(out[1 + 2 * i])
-                        .as("%s input %d", k.id(), i)
-                        .isEqualTo(k.dotBf16(packed, 0, x, 3 + i * n, n));
-            }
-        }
-    }
-
-    @Property(tries = 150)
-    void fourInputQ8IsBitForBitFourSingleCalls(@ForAll @IntRange(min = 0, max = 10) int blocks, @ForAll long seed) {
-        int n = blocks * Q8.BLOCK;
-        SplittableRandom r = new SplittableRandom(seed);
-        byte[] q = new byte[n];
-        float[] s = new float[blocks];
-        Q8.quantize(random(r, n), 0, n, q, 0, s, 0);
-        float[] x = random(r, 4 * n + 1);
-        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
-            float[] out = new float[4];
-            k.dotQ8Items4(q, 0, s, 0, x, 1, n, n, out, 0, 1);
-            for (int i = 0; i < 4; i++) {
-                assertThat(out[i]).as("%s input %d", k.id(), i).isEqualTo(k.dotQ8(q, 0, s, 0, x, 1 + i * n, n));
-            }
         }
     }
 }

@@ -367,9 +367,11 @@ public final class LoraServeBench {
                     float[] x = new float[batch * cols];
                     Arrays.fill(x, 0.25f);
                     float[] y = new float[batch * rows];
+                    // transposed once, as ForwardOps does for all the matrices of a step
+                    float[] xT = Matrix.transpose(x, batch, cols, null);
                     long t0 = System.nanoTime();
                     for (int r = 0; r < reps; r++) {
-                        ms[id].rows(k, 0, rows, x, y, batch);
+                        ms[id].rows(k, 0, rows, x, xT, y, batch);
                     }
                     nanos[id] = System.nanoTime() - t0;
                 });
