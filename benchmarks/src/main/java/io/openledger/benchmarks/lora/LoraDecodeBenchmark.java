@@ -56,6 +56,15 @@ public final class LoraDecodeBenchmark {
     private static float[] probe;
 
     static double bandwidth(int threads) throws Exception {
+        return bandwidth(threads, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #bandwidth(int)} over the first {@code bytes} of the probe only, passed over repeatedly as
+     * decode passes over its weights: what caches larger than L2 (this VM reports a 480 MiB L3) give
+     * a working set of that size.
+     */
+    static double bandwidth(int threads, long bytes) throws Exception {
         if (probe == null) {
             probe = new float[1 << 29];
             for (int i = 0; i < probe.length; i += 1024) {
@@ -63,7 +72,7 @@ public final class LoraDecodeBenchmark {
             }
         }
         float[] data = probe;
-        int n = data.length;
+        int n = (int) Math.min(data.length, bytes / 4);
         float warm = 0;
         for (int i = 0; i < 20_000; i++) {
             warm += sum(data, 0, 4096); // compile sum() before measuring
@@ -179,6 +188,7 @@ public final class LoraDecodeBenchmark {
             }
             Map<String, Double> best = new LinkedHashMap<>();
             Map<String, Double> paired = new LinkedHashMap<>();
+            Map<String, Double> sameSize = new LinkedHashMap<>();
             double bw = 0;
             out.put("torch_version", TorchDecoder.version()); // starts the engine
             try (TorchDecoder torch = new TorchDecoder(dir)) {
@@ -197,6 +207,8 @@ public final class LoraDecodeBenchmark {
                         double tps = decodeJava(e.getValue(), tokens);
                         best.merge(e.getKey(), tps, Math::max);
                         paired.merge(e.getKey(), e.getValue().decodeBytes() * tps / pairBw, Math::max);
+                        sameSize.merge(
+                                e.getKey(), bandwidth(threads, e.getValue().decodeBytes()), Math::max);
                     }
                     for (int t : threadCounts) {
                         ai.djl.pytorch.jni.JniUtils.setNumThreads(t);
@@ -217,6 +229,12 @@ public final class LoraDecodeBenchmark {
                     }
                     out.put(key(f, t) + "_bandwidth_fraction_vs_best_bw", round(m.decodeBytes() * tps / bw));
                     out.put(key(f, t) + "_bandwidth_fraction_paired", round(paired.get(key(f, t))));
+                    if (t == threads) {
+                        // the stricter bound: a plain stream over a working set as large as the weights
+                        double same = sameSize.get(key(f, t));
+                        out.put(key(f, t) + "_same_size_stream_gbs", round(same / 1e9));
+                        out.put(key(f, t) + "_bandwidth_fraction_vs_same_size", round(m.decodeBytes() * tps / same));
+                    }
                     out.put("kernels", m.kernelsId());
                 }
                 out.put("djl_pytorch_f32_" + t + "t_tokens_per_s", round(best.get("djl_pytorch_f32_" + t + "t")));

@@ -216,9 +216,7 @@ public final class CpuBatchEngine implements BatchEngine {
                     q,
                     k,
                     v);
-            lora(groups, l, Projection.Q_PROJ, layer, xn, q, t);
-            lora(groups, l, Projection.K_PROJ, layer, xn, k, t);
-            lora(groups, l, Projection.V_PROJ, layer, xn, v, t);
+            lora(groups, l, QKV, layer, xn, q, k, v);
             ForwardOps.addBias(q, layer.qBias(), t);
             ForwardOps.addBias(k, layer.kBias(), t);
             ForwardOps.addBias(v, layer.vBias(), t);
@@ -234,15 +232,14 @@ public final class CpuBatchEngine implements BatchEngine {
             }
             attention(batch, rowSeq, rowPos, kc, vc, q, att, t);
             ops.matmul(layer.w()[Projection.O_PROJ.ordinal()], att, o, t);
-            lora(groups, l, Projection.O_PROJ, layer, att, o, t);
+            lora(groups, l, O, layer, att, o);
             ForwardOps.addInPlace(x, o, t * h);
             ops.rmsNorm(x, layer.mlpNorm(), xn, t, h);
             ops.matmulFused(layer.w(), xn, t, new Projection[] {Projection.GATE_PROJ, Projection.UP_PROJ}, gate, up);
-            lora(groups, l, Projection.GATE_PROJ, layer, xn, gate, t);
-            lora(groups, l, Projection.UP_PROJ, layer, xn, up, t);
+            lora(groups, l, GATE_UP, layer, xn, gate, up);
             ops.swiglu(gate, up, t, inter);
             ops.matmul(layer.w()[Projection.DOWN_PROJ.ordinal()], gate, down, t);
-            lora(groups, l, Projection.DOWN_PROJ, layer, gate, down, t);
+            lora(groups, l, DOWN, layer, gate, down);
             ForwardOps.addInPlace(x, down, t * h);
         }
         for (Work w : batch) {
@@ -307,54 +304,88 @@ public final class CpuBatchEngine implements BatchEngine {
         }
     }
 
-    // Unmerged LoRA for every row: out_row += B (s · A in_row) with that row's adapter (none: skip).
-    private void lora(AdapterGroups g, int l, Projection p, Layer layer, float[] in, float[] out, int t) {
-        if (g.adapters().length == 0) {
+    private static final Projection[] QKV = {Projection.Q_PROJ, Projection.K_PROJ, Projection.V_PROJ};
+    private static final Projection[] O = {Projection.O_PROJ};
+    private static final Projection[] GATE_UP = {Projection.GATE_PROJ, Projection.UP_PROJ};
+    private static final Projection[] DOWN = {Projection.DOWN_PROJ};
+
+    /**
+     * Unmerged LoRA for every row and each of the projections {@code ps}, which share the input {@code
+     * in}: {@code outs[m]_row += B (s · A in_row)} with that row's adapter (none: skip). One parallel
+     * pass shrinks for all the projections and one expands for all of them, so q, k and v (or gate and
+     * up) cost two hand-offs between the threads instead of six (or four).
+     */
+    private void lora(AdapterGroups g, int l, Projection[] ps, Layer layer, float[] in, float[]... outs) {
+        int groups = g.adapters().length;
+        if (groups == 0) {
             return;
         }
-        Matrix w = layer.w()[p.ordinal()];
-        int inDim = w.cols;
-        int outDim = w.rows;
-        int groups = g.adapters().length;
-        LoraAdapter.Delta[] d = new LoraAdapter.Delta[groups];
-        float[][] ax = new float[groups][];
+        int inDim = layer.w()[ps[0].ordinal()].cols;
+        int np = ps.length;
+        LoraAdapter.Delta[][] d = new LoraAdapter.Delta[np][groups];
+        float[][][] ax = new float[np][groups][];
+        int[] outDim = new int[np];
         long shrinkWork = 0;
-        for (int gi = 0; gi < groups; gi++) {
-            d[gi] = g.adapters()[gi].delta(l, p);
-            if (d[gi] != null) {
-                ax[gi] = new float[g.rows()[gi].length * d[gi].rank()];
-                shrinkWork += (long) g.rows()[gi].length * d[gi].rank() * inDim;
+        for (int m = 0; m < np; m++) {
+            outDim[m] = layer.w()[ps[m].ordinal()].rows;
+            for (int gi = 0; gi < groups; gi++) {
+                d[m][gi] = g.adapters()[gi].delta(l, ps[m]);
+                if (d[m][gi] != null) {
+                    ax[m][gi] = new float[g.rows()[gi].length * d[m][gi].rank()];
+                    shrinkWork += (long) g.rows()[gi].length * d[m][gi].rank() * inDim;
+                }
             }
         }
         if (shrinkWork == 0) {
             return;
         }
-        // shrink: over all (group, row) pairs, so that one adapter shared by the whole batch is
-        // split over the threads as well as many adapters are
+        // shrink: over all (projection, group, row) triples, so that one adapter shared by the whole
+        // batch is split over the threads as well as many adapters are
         int[] first = new int[groups + 1];
         for (int gi = 0; gi < groups; gi++) {
             first[gi + 1] = first[gi] + g.rows()[gi].length;
         }
-        parallel.range(first[groups], Math.max(1, shrinkWork / first[groups]), (from, to) -> {
-            for (int gi = 0; gi < groups; gi++) {
-                int lo = Math.max(from, first[gi]);
-                int hi = Math.min(to, first[gi + 1]);
-                if (d[gi] != null && lo < hi) {
-                    ops.loraShrink(d[gi], in, inDim, g.rows()[gi], lo - first[gi], hi - first[gi], ax[gi]);
+        int perProjection = first[groups];
+        parallel.range(np * perProjection, Math.max(1, shrinkWork / (np * perProjection)), (from, to) -> {
+            for (int m = from / perProjection; m <= (to - 1) / perProjection; m++) {
+                int base = m * perProjection;
+                for (int gi = 0; gi < groups; gi++) {
+                    int lo = Math.max(from - base, first[gi]);
+                    int hi = Math.min(to - base, first[gi + 1]);
+                    if (d[m][gi] != null && lo < hi) {
+                        ops.loraShrink(d[m][gi], in, inDim, g.rows()[gi], lo - first[gi], hi - first[gi], ax[m][gi]);
+                    }
                 }
             }
         });
-        // expand: over (group, slice of output features). Each item reads its adapter's B rows in
-        // runs of EXPAND_SLICE floats: thin slices of every adapter (one pass over all output features
-        // with all groups inside) read each B row in scattered 256-byte pieces that the prefetchers do
-        // not follow, and with 32 distinct adapters that made the expand a fifth of the step
-        int slices = (outDim + EXPAND_SLICE - 1) / EXPAND_SLICE;
-        parallel.range(groups * slices, Math.max(1, shrinkWork / Math.max(1, inDim) * EXPAND_SLICE), (from, to) -> {
+        // expand: over (projection, group, slice of output features). Each item reads its adapter's B
+        // rows in runs of EXPAND_SLICE floats: thin slices of every adapter (one pass over all output
+        // features with all groups inside) read each B row in scattered 256-byte pieces that the
+        // prefetchers do not follow, and with 32 distinct adapters that made the expand a fifth of the step
+        int[] itemStart = new int[np + 1];
+        int[] slices = new int[np];
+        for (int m = 0; m < np; m++) {
+            slices[m] = (outDim[m] + EXPAND_SLICE - 1) / EXPAND_SLICE;
+            itemStart[m + 1] = itemStart[m] + groups * slices[m];
+        }
+        parallel.range(itemStart[np], Math.max(1, shrinkWork / Math.max(1, inDim) * EXPAND_SLICE / np), (from, to) -> {
+            int m = 0;
             for (int item = from; item < to; item++) {
-                int gi = item / slices;
-                if (d[gi] != null) {
-                    int lo = (item % slices) * EXPAND_SLICE;
-                    ops.loraExpand(d[gi], ax[gi], g.rows()[gi], out, outDim, lo, Math.min(outDim, lo + EXPAND_SLICE));
+                while (item >= itemStart[m + 1]) {
+                    m++;
+                }
+                int local = item - itemStart[m];
+                int gi = local / slices[m];
+                if (d[m][gi] != null) {
+                    int lo = (local % slices[m]) * EXPAND_SLICE;
+                    ops.loraExpand(
+                            d[m][gi],
+                            ax[m][gi],
+                            g.rows()[gi],
+                            outs[m],
+                            outDim[m],
+                            lo,
+                            Math.min(outDim[m], lo + EXPAND_SLICE));
                 }
             }
         });
