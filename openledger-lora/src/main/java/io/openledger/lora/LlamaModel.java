@@ -385,8 +385,16 @@ public final class LlamaModel implements AutoCloseable {
                 ForwardOps.addBias(k, layer.kBias(), t);
                 ForwardOps.addBias(v, layer.vBias(), t);
                 for (int i = 0; i < t; i++) {
-                    rope(q, i * qDim, config.heads(), position + i);
-                    rope(k, i * kvDim, config.kvHeads(), position + i);
+                    ForwardOps.rope(
+                            q,
+                            i * qDim,
+                            config.heads(),
+                            k,
+                            i * kvDim,
+                            config.kvHeads(),
+                            position + i,
+                            config.headDim(),
+                            invFreq);
                 }
                 System.arraycopy(k, 0, keys[l], position * kvDim, t * kvDim);
                 System.arraycopy(v, 0, values[l], position * kvDim, t * kvDim);
@@ -432,10 +440,6 @@ public final class LlamaModel implements AutoCloseable {
             ops.loraShrink(d, in, inDim, rows, ax);
             parallel.range(
                     outDim, (long) d.rank() * t, (from, to) -> ops.loraExpand(d, ax, rows, out, outDim, from, to));
-        }
-
-        private void rope(float[] vec, int off, int nHeads, int pos) {
-            ForwardOps.rope(vec, off, nHeads, pos, config.headDim(), invFreq);
         }
 
         private void attention(int l, float[] q, float[] out, int t) {

@@ -84,8 +84,10 @@ public record Sampler(double temperature, int topK, double topP, long seed) {
     /** Index of the largest value (lowest index on ties). */
     public static int argmax(float[] v) {
         int best = 0;
+        float max = v[0];
         for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
+            if (v[i] > max) { // the first of equal maxima; NaN never wins
+                max = v[i];
                 best = i;
             }
         }

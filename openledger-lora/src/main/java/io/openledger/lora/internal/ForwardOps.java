@@ -25,9 +25,12 @@ public final class ForwardOps {
 
     /** RMSNorm of {@code t} rows of width {@code h}. */
     public void rmsNorm(float[] x, float[] w, float[] out, int t, int h) {
-        for (int i = 0; i < t; i++) {
-            rmsNormRow(x, w, i * h, out, i * h, h);
-        }
+        // rows are independent: a batch splits them over the threads (the step is otherwise serial)
+        parallel.range(t, 8L * h, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                rmsNormRow(x, w, i * h, out, i * h, h);
+            }
+        });
     }
 
     /** RMSNorm of one row: the sum of squares in double, then one float scale. */
@@ -225,18 +228,33 @@ public final class ForwardOps {
      * {@code off}: Hugging Face apply_rotary_pos_emb with rotate_half, pairs (i, i + d/2).
      */
     public static void rope(float[] vec, int off, int nHeads, int pos, int headDim, float[] invFreq) {
+        rope(vec, off, nHeads, vec, off, 0, pos, headDim, invFreq);
+    }
+
+    /**
+     * {@link #rope(float[], int, int, int, int, float[])} of a position's queries ({@code qHeads}
+     * heads at {@code q[qOff..]}) and keys ({@code kHeads} at {@code k[kOff..]}) with one cos/sin per
+     * frequency for both. Each element gets the same arithmetic as rotating them separately.
+     */
+    public static void rope(
+            float[] q, int qOff, int qHeads, float[] k, int kOff, int kHeads, int pos, int headDim, float[] invFreq) {
         int half = headDim / 2;
         for (int i = 0; i < half; i++) {
             float angle = (float) pos * invFreq[i];
             float cos = (float) Math.cos(angle);
             float sin = (float) Math.sin(angle);
-            for (int hd = 0; hd < nHeads; hd++) {
-                int base = off + hd * headDim;
-                float a = vec[base + i];
-                float b = vec[base + i + half];
-                vec[base + i] = a * cos - b * sin;
-                vec[base + i + half] = b * cos + a * sin;
-            }
+            rotate(q, qOff, qHeads, headDim, i, half, cos, sin);
+            rotate(k, kOff, kHeads, headDim, i, half, cos, sin);
+        }
+    }
+
+    private static void rotate(float[] vec, int off, int nHeads, int headDim, int i, int half, float cos, float sin) {
+        for (int hd = 0; hd < nHeads; hd++) {
+            int base = off + hd * headDim;
+            float a = vec[base + i];
+            float b = vec[base + i + half];
+            vec[base + i] = a * cos - b * sin;
+            vec[base + i + half] = b * cos + a * sin;
         }
     }
 }

@@ -53,10 +53,14 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
      */
     public static float[] transpose(float[] in, int t, int cols, float @Nullable [] dst) {
         float[] d = dst != null && dst.length >= t * cols ? dst : new float[t * cols];
-        for (int i = 0; i < t; i++) {
-            int src = i * cols;
-            for (int k = 0; k < cols; k++) {
-                d[k * t + i] = in[src + k];
+        // in blocks of 16 features: the block's destination lines stay in L1 across all t inputs
+        for (int k0 = 0; k0 < cols; k0 += 16) {
+            int k1 = Math.min(cols, k0 + 16);
+            for (int i = 0; i < t; i++) {
+                int src = i * cols;
+                for (int k = k0; k < k1; k++) {
+                    d[k * t + i] = in[src + k];
+                }
             }
         }
         return d;

@@ -223,8 +223,16 @@ public final class CpuBatchEngine implements BatchEngine {
             float[] kc = kv.keys[l];
             float[] vc = kv.values[l];
             for (int r = 0; r < t; r++) {
-                rope(q, r * qDim, config.heads(), rowPos[r]);
-                rope(k, r * kvDim, config.kvHeads(), rowPos[r]);
+                ForwardOps.rope(
+                        q,
+                        r * qDim,
+                        config.heads(),
+                        k,
+                        r * kvDim,
+                        config.kvHeads(),
+                        rowPos[r],
+                        config.headDim(),
+                        invFreq);
                 Sequence s = batch.get(rowSeq[r]).seq;
                 int off = kv.offset(s, rowPos[r]);
                 System.arraycopy(k, r * kvDim, kc, off, kvDim);
@@ -389,10 +397,6 @@ public final class CpuBatchEngine implements BatchEngine {
                 }
             }
         });
-    }
-
-    private void rope(float[] vec, int off, int nHeads, int pos) {
-        ForwardOps.rope(vec, off, nHeads, pos, config.headDim(), invFreq);
     }
 
     private void attention(
