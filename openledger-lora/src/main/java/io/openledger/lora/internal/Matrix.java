@@ -48,18 +48,21 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
     }
 
     /**
-     * {@code in} (t inputs of {@code cols}) transposed into {@code dst} (grown if short): input i's
-     * feature k at {@code k·t + i}, the form {@link Kernels#panelsF32Tile} reads.
+     * {@code in} (t inputs of {@code cols}) regrouped into {@code dst} (grown if short) for {@link
+     * Kernels#panelsF32Tile}: each whole group of {@link Kernels#TILE_ITEMS} inputs transposed, input
+     * {@code g·TILE_ITEMS + j}'s feature k at {@code (g·cols + k)·TILE_ITEMS + j}, so that a tile reads
+     * its inputs as one sequential stream. Inputs past the last whole group are left out.
      */
     public static float[] transpose(float[] in, int t, int cols, float @Nullable [] dst) {
-        float[] d = dst != null && dst.length >= t * cols ? dst : new float[t * cols];
-        // in blocks of 16 features: the block's destination lines stay in L1 across all t inputs
-        for (int k0 = 0; k0 < cols; k0 += 16) {
-            int k1 = Math.min(cols, k0 + 16);
-            for (int i = 0; i < t; i++) {
-                int src = i * cols;
-                for (int k = k0; k < k1; k++) {
-                    d[k * t + i] = in[src + k];
+        int groups = t / TILE_ITEMS;
+        int size = groups * TILE_ITEMS * cols;
+        float[] d = dst != null && dst.length >= size ? dst : new float[size];
+        for (int g = 0; g < groups; g++) {
+            int base = g * cols * TILE_ITEMS;
+            for (int j = 0; j < TILE_ITEMS; j++) {
+                int src = (g * TILE_ITEMS + j) * cols;
+                for (int k = 0; k < cols; k++) {
+                    d[base + k * TILE_ITEMS + j] = in[src + k];
                 }
             }
         }
@@ -86,7 +89,7 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
                 int i = 0;
                 if (tiled) {
                     for (; i + TILE_ITEMS <= t; i += TILE_ITEMS) {
-                        tile(k, p, n, inT, i, t, out, i * rows + lo);
+                        tile(k, p, n, inT, i / TILE_ITEMS, out, i * rows + lo);
                     }
                 }
                 for (; i < t; i++) {
@@ -129,8 +132,8 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
         return false;
     }
 
-    /** Panels {@code p..p+n} against {@link Kernels#TILE_ITEMS} inputs from {@code inT}. */
-    void tile(Kernels k, int p, int n, float[] inT, int item, int t, float[] out, int outOff) {
+    /** Panels {@code p..p+n} against the {@link Kernels#TILE_ITEMS} inputs of group {@code g} of {@code inT}. */
+    void tile(Kernels k, int p, int n, float[] inT, int g, float[] out, int outOff) {
         throw new UnsupportedOperationException();
     }
 
@@ -183,8 +186,19 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
         }
 
         @Override
-        void tile(Kernels k, int p, int n, float[] inT, int item, int t, float[] out, int outOff) {
-            k.panelsF32Tile(w, p * cols * PANEL, cols * PANEL, n, cols, inT, item, t, out, outOff, rows);
+        void tile(Kernels k, int p, int n, float[] inT, int g, float[] out, int outOff) {
+            k.panelsF32Tile(
+                    w,
+                    p * cols * PANEL,
+                    cols * PANEL,
+                    n,
+                    cols,
+                    inT,
+                    g * cols * TILE_ITEMS,
+                    TILE_ITEMS,
+                    out,
+                    outOff,
+                    rows);
         }
 
         @Override

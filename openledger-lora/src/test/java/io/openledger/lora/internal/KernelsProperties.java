@@ -83,7 +83,12 @@ class KernelsProperties {
         int stride = cols * Kernels.PANEL + pad;
         float[] w = random(r, 5 + n * stride);
         float[] in = random(r, t * cols);
-        float[] inT = Matrix.transpose(in, t, cols, null);
+        float[] inT = new float[t * cols]; // input i's feature k at k·t + i
+        for (int i = 0; i < t; i++) {
+            for (int c = 0; c < cols; c++) {
+                inT[c * t + i] = in[i * cols + c];
+            }
+        }
         int first = t - Kernels.TILE_ITEMS; // the tile starts at an item other than 0 when t > 8
         int itemStride = n * Kernels.PANEL + 3;
         float[] expected = new float[n * Kernels.PANEL];
