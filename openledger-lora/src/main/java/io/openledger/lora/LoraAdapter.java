@@ -241,17 +241,54 @@ public final class LoraAdapter {
      *     region of the wrong size
      */
     public static LoraAdapter load(Path dir, ModelConfig base, Storage storage) {
+        AdapterConfig cfg = readConfig(dir);
+        try (SafeTensors st = SafeTensors.open(weightsFile(dir))) {
+            return load(dir, cfg, st, base, storage);
+        }
+    }
+
+    /**
+     * {@link #load(Path, ModelConfig, Storage)} from an adapter's files already read and mapped (as a
+     * cache of mapped adapter files holds them): {@code cfg} from {@link #readConfig} and {@code
+     * weights} opened on {@link #weightsFile}. Validates and converts exactly as loading from the
+     * directory does; {@code weights} stays open.
+     */
+    public static LoraAdapter load(
+            Path dir, AdapterConfig cfg, SafeTensors weights, ModelConfig base, Storage storage) {
+        return build(
+                cfg,
+                weights,
+                base,
+                dir.resolve(WEIGHTS_FILE).toString(),
+                dir.getFileName() == null ? "adapter" : dir.getFileName().toString(),
+                storage);
+    }
+
+    /**
+     * The parsed {@code adapter_config.json} of the PEFT directory {@code dir}.
+     *
+     * @throws ModelFormatException if it is missing or invalid
+     */
+    public static AdapterConfig readConfig(Path dir) {
         Path cfgFile = dir.resolve(CONFIG_FILE);
-        Path weights = dir.resolve(WEIGHTS_FILE);
         if (!Files.exists(cfgFile)) {
             throw new ModelFormatException(dir.toString(), "no " + CONFIG_FILE);
         }
-        AdapterConfig cfg;
         try {
-            cfg = AdapterConfig.parse(cfgFile.toString(), Files.readString(cfgFile));
+            return AdapterConfig.parse(cfgFile.toString(), Files.readString(cfgFile));
         } catch (IOException e) {
             throw new UncheckedIOException(cfgFile.toString(), e);
         }
+    }
+
+    /**
+     * The safetensors weights file of the PEFT directory {@code dir}.
+     *
+     * @throws ModelFormatException if it is missing (naming a pickle file found instead, which is
+     *     never loaded)
+     */
+    public static Path weightsFile(Path dir) {
+        Path weights = dir.resolve(WEIGHTS_FILE);
         if (!Files.exists(weights)) {
             if (Files.exists(dir.resolve("adapter_model.bin"))) {
                 throw new ModelFormatException(
@@ -260,15 +297,7 @@ public final class LoraAdapter {
             }
             throw new ModelFormatException(dir.toString(), "no " + WEIGHTS_FILE);
         }
-        try (SafeTensors st = SafeTensors.open(weights)) {
-            return build(
-                    cfg,
-                    st,
-                    base,
-                    weights.toString(),
-                    dir.getFileName() == null ? "adapter" : dir.getFileName().toString(),
-                    storage);
-        }
+        return weights;
     }
 
     /** Loads from an already-open weights file; {@code where} names it in errors. */

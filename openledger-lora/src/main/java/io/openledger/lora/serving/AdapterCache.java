@@ -7,6 +7,7 @@ import io.openledger.core.AdapterId;
 import io.openledger.lora.LoraAdapter;
 import io.openledger.lora.WeightFormat;
 import io.openledger.lora.serving.internal.AdapterArena;
+import io.openledger.lora.serving.internal.MappedAdapterFiles;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,9 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tiered adapter cache: registry (disk, PEFT directories) → resident (float32 A/B ready for the
- * kernels) under a hard byte budget. Loading reads the safetensors file through a memory mapping
- * (the OS page cache is the middle tier).
+ * The tiered adapter cache: registry (disk, PEFT directories) → mapped files → resident (A/B ready
+ * for the kernels) under a hard byte budget. The middle tier keeps up to {@link
+ * Builder#mappedFiles(int)} adapters' files open (parsed config and a validated memory mapping of
+ * the weights, {@code MappedAdapterFiles}), so reloading an evicted adapter skips opening and
+ * validating its file and reads pages the OS page cache most likely still holds.
  *
  * <p>Bytes are accounted in two parts whose sum never exceeds the budget: <em>locked</em> adapters
  * (leased by running requests, pinned, or loading) and <em>evictable</em> ones. All resident
@@ -97,6 +100,9 @@ public final class AdapterCache implements AutoCloseable {
      * @param residentAdapters adapters resident or loading now
      * @param poolBytes bytes of the memory pool allocated so far
      * @param ownArrays loads that found no region in the pool and got an array of their own
+     * @param mappedHits loads that found the adapter's files open in the mapped tier
+     * @param mappedOpens loads that opened and validated the adapter's files
+     * @param mappedFiles adapters whose files the mapped tier holds open now
      */
     public record Stats(
             long hits,
@@ -112,7 +118,10 @@ public final class AdapterCache implements AutoCloseable {
             long lockedBytes,
             int residentAdapters,
             long poolBytes,
-            long ownArrays) {}
+            long ownArrays,
+            long mappedHits,
+            long mappedOpens,
+            long mappedFiles) {}
 
     /**
      * Holds one adapter resident and unevictable until {@link #close} (idempotent). Not thread-safe.
@@ -160,10 +169,13 @@ public final class AdapterCache implements AutoCloseable {
     private long peak;
     private long hits, misses, loads, loadFailures, evictions, refusals, ownArrays;
     private final AdapterArena arena;
+    private final MappedAdapterFiles mapped;
     private final boolean bf16;
 
-    private AdapterCache(AdapterRegistry registry, long budget, Executor loader, boolean reserve, boolean bf16) {
+    private AdapterCache(
+            AdapterRegistry registry, long budget, Executor loader, boolean reserve, boolean bf16, int mappedFiles) {
         this.registry = registry;
+        this.mapped = new MappedAdapterFiles(mappedFiles);
         this.budget = budget;
         this.loader = loader;
         this.bf16 = bf16;
@@ -197,6 +209,7 @@ public final class AdapterCache implements AutoCloseable {
         private Executor loader = ForkJoinPool.commonPool();
         private @Nullable Boolean reserve;
         private WeightFormat resident = WeightFormat.F32;
+        private int mappedFiles = 1024;
 
         private Builder(AdapterRegistry registry) {
             this.registry = registry;
@@ -248,11 +261,25 @@ public final class AdapterCache implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How many adapters' files the middle tier keeps open (default 1024, at least 1). Each costs a
+         * memory mapping (address space, not heap) and its parsed config.
+         *
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder mappedFiles(int files) {
+            if (files < 1) {
+                throw new IllegalArgumentException("mappedFiles must be at least 1, got " + files);
+            }
+            this.mappedFiles = files;
+            return this;
+        }
+
         /** Builds the (empty) cache. */
         public AdapterCache build() {
             boolean r =
                     reserve != null ? reserve : budget <= Runtime.getRuntime().maxMemory() / 2;
-            return new AdapterCache(registry, budget, loader, r, resident == WeightFormat.BF16);
+            return new AdapterCache(registry, budget, loader, r, resident == WeightFormat.BF16, mappedFiles);
         }
     }
 
@@ -411,12 +438,19 @@ public final class AdapterCache implements AutoCloseable {
                 lockedBytes,
                 entries.size(),
                 arena.allocatedFloats() * Float.BYTES,
-                ownArrays);
+                ownArrays,
+                mapped.hits(),
+                mapped.opens(),
+                mapped.size());
     }
 
-    /** Drops every evictable adapter (leased and pinned ones stay). */
+    /**
+     * Drops every evictable adapter (leased and pinned ones stay) and closes the mapped files (those
+     * a load is reading close when it finishes).
+     */
     @Override
     public synchronized void close() {
+        mapped.close();
         for (Entry e : List.copyOf(entries.values())) {
             if (!e.locked()) {
                 entries.remove(e.id);
@@ -435,17 +469,24 @@ public final class AdapterCache implements AutoCloseable {
                 throw new AdapterRejectedException(
                         rec.id(), "weights file is " + size + " bytes, " + rec.weightsFileBytes() + " at registration");
             }
-            LoraAdapter a = LoraAdapter.load(rec.dir(), registry.base(), new LoraAdapter.Storage() {
-                @Override
-                public LoraAdapter.Region allocate(int words) {
-                    return place(e, words);
-                }
+            LoraAdapter a;
+            try (MappedAdapterFiles.Handle files = mapped.acquire(rec)) {
+                a = LoraAdapter.load(
+                        rec.dir(), files.config(), files.weights(), registry.base(), new LoraAdapter.Storage() {
+                            @Override
+                            public LoraAdapter.Region allocate(int words) {
+                                return place(e, words);
+                            }
 
-                @Override
-                public boolean bf16() {
-                    return bf16;
-                }
-            });
+                            @Override
+                            public boolean bf16() {
+                                return bf16;
+                            }
+                        });
+            } catch (RuntimeException bad) {
+                mapped.invalidate(rec); // a file that fails to load is not kept open
+                throw bad;
+            }
             if (a.bytes() != e.bytes) {
                 throw new AdapterRejectedException(rec.id(), "adapter changed since registration");
             }

@@ -282,6 +282,8 @@ public final class LoraServeBench {
             out.put("cache_evictions", cs.evictions());
             out.put("adapter_pool_bytes", cs.poolBytes());
             out.put("loads_outside_pool", cs.ownArrays());
+            out.put("mapped_tier_hits", cs.mappedHits());
+            out.put("mapped_tier_opens", cs.mappedOpens());
             out.put("load_ms_p50_all", round(cs.loadMillisP50()));
             out.put("load_ms_p99_all", round(cs.loadMillisP99()));
             ServingMetrics fin = server.metrics();
