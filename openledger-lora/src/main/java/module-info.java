@@ -3,8 +3,11 @@
  * checkpoints, PEFT LoRA adapters, tokenizer.json tokenizers and a pure-Java CPU engine. The Vector
  * API is optional: {@code --add-modules jdk.incubator.vector} enables the vector kernels. The
  * trainer ({@code io.openledger.lora.factory}) needs DJL's PyTorch engine and the progress bar,
- * both optional: the engine and serving run without them.
+ * both optional: the engine and serving run without them. So is Micrometer, which only {@code
+ * LoraServerMeterBinder} uses.
  */
+// Micrometer's types appear in LoraServerMeterBinder's API; its jar is an automatic module
+@SuppressWarnings("requires-transitive-automatic")
 module io.openledger.lora {
     requires transitive io.openledger.core;
     requires com.fasterxml.jackson.databind;
@@ -14,6 +17,7 @@ module io.openledger.lora {
     requires static jdk.incubator.vector;
     requires static ai.djl.api;
     requires static me.tongfei.progressbar;
+    requires static transitive micrometer.core;
 
     exports io.openledger.lora;
     exports io.openledger.lora.serving;

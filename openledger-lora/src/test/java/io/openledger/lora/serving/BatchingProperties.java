@@ -144,7 +144,7 @@ class BatchingProperties {
     @Property(tries = 25)
     void batchedGreedyEqualsEachRequestAlone(
             @ForAll("requests") List<Req> reqs,
-            @ForAll @IntRange(min = 1, max = 8) int maxBatch,
+            @ForAll @IntRange(min = 1, max = 12) int maxBatch,
             @ForAll @IntRange(min = 1, max = 9) int prefillChunk,
             @ForAll @IntRange(min = 1, max = 8) int pageTokens,
             @ForAll @IntRange(min = 1, max = 3) int budgetAdapters,
