@@ -13,7 +13,8 @@ class KernelsProperties {
     private static final Kernels VECTOR = KernelSelector.loadVector().orElseThrow();
     private static final Kernels SCALAR = ScalarKernels.INSTANCE;
 
-    private static float[] random(SplittableRandom r, int n) {
+    /** {@code n} uniform values in [-1, 1). */
+    static float[] random(SplittableRandom r, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
             v[i] = (float) (r.nextDouble() * 2 - 1);

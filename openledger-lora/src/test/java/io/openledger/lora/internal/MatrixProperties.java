@@ -74,14 +74,8 @@ class MatrixProperties {
         int from = Math.min(a, rows - 1);
         int to = Math.max(from + 1, Math.min(b, rows));
         SplittableRandom r = new SplittableRandom(seed);
-        float[] v = new float[rows * cols];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) (r.nextDouble() * 2 - 1);
-        }
-        float[] in = new float[t * cols];
-        for (int i = 0; i < in.length; i++) {
-            in[i] = (float) (r.nextDouble() * 2 - 1);
-        }
+        float[] v = KernelsProperties.random(r, rows * cols);
+        float[] in = KernelsProperties.random(r, t * cols);
         float[] st = stored(form, v, rows, cols);
         float[] scales = new float[Math.max(1, rows * cols / Q8.BLOCK)];
         if (form.equals("Q8")) {
@@ -121,14 +115,8 @@ class MatrixProperties {
             @ForAll long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int cols = 96;
-        float[] v = new float[rows * cols];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) (r.nextDouble() * 2 - 1);
-        }
-        float[] in = new float[t * cols];
-        for (int i = 0; i < in.length; i++) {
-            in[i] = (float) (r.nextDouble() * 2 - 1);
-        }
+        float[] v = KernelsProperties.random(r, rows * cols);
+        float[] in = KernelsProperties.random(r, t * cols);
         Matrix m = Matrix.of("F32", v, rows, cols);
         float[] whole = new float[t * rows];
         m.rows(VECTOR, 0, rows, in, whole, t);
