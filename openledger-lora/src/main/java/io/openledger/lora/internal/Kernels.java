@@ -1,9 +1,10 @@
 package io.openledger.lora.internal;
 
 /**
- * Dot-product kernels over the three weight layouts. One implementation uses the Vector API, one is
- * plain scalar Java; {@link KernelSelector} picks one at run time. Implementations are stateless and
- * thread-safe.
+ * The engine's kernels: matrix products over base weights in the panel layouts of {@link Matrix}
+ * (float32, bfloat16, 8-bit), row dot products and axpys for the LoRA matrices (kept row-major), and
+ * SwiGLU. One implementation uses the Vector API, one is plain scalar Java; {@link KernelSelector}
+ * picks one at run time. Implementations are stateless and thread-safe.
  */
 public interface Kernels {
     /** Stable name: "vector(N lanes)" or "scalar". */
@@ -102,7 +103,7 @@ public interface Kernels {
         }
     }
 
-    /** Σ w[wOff+i]·x[xOff+i] for i &lt; n. */
+    /** Σ w[wOff+i]·x[xOff+i] for i &lt; n (the LoRA shrink's row products; base weights use panels). */
     float dotF32(float[] w, int wOff, float[] x, int xOff, int n);
 
     /**
