@@ -52,11 +52,12 @@ public final class ForwardOps {
      */
     private final ThreadLocal<float[]> transposed = ThreadLocal.withInitial(() -> new float[0]);
 
-    private float @Nullable [] transposedInput(float[] in, int t, int cols) {
-        if (t < Kernels.TILE_ITEMS || !kernels.tiles()) {
+    // null where no tile would read it: a small batch, kernels without tiles, or a BF16/Q8 matrix
+    private float @Nullable [] transposedInput(Matrix w, float[] in, int t) {
+        if (t < Kernels.TILE_ITEMS || !kernels.tiles() || !w.tiles()) {
             return null;
         }
-        float[] d = Matrix.transpose(in, t, cols, transposed.get());
+        float[] d = Matrix.transpose(in, t, w.cols, transposed.get());
         transposed.set(d);
         return d;
     }
@@ -70,7 +71,7 @@ public final class ForwardOps {
             start[i + 1] = start[i] + ws[i].rows;
         }
         int cols = ws[0].cols;
-        float[] inT = transposedInput(in, t, cols);
+        float[] inT = transposedInput(ws[0], in, t);
         parallel.range(start[ps.length], (long) cols * t, ws[0].rowAlignment(t), (from, to) -> {
             for (int m = 0; m < ws.length; m++) {
                 int lo = Math.max(from, start[m]);
@@ -87,7 +88,7 @@ public final class ForwardOps {
      * read from memory once and reused from cache for the whole batch.
      */
     public void matmul(Matrix w, float[] in, float[] out, int t) {
-        float[] inT = transposedInput(in, t, w.cols);
+        float[] inT = transposedInput(w, in, t);
         parallel.range(
                 w.rows, (long) w.cols * t, w.rowAlignment(t), (from, to) -> w.rows(kernels, from, to, in, inT, out, t));
     }

@@ -113,7 +113,7 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
 
     /** {@link #rows(Kernels, int, int, float[], float[], float[], int)}, transposing the batch itself. */
     public final void rows(Kernels k, int from, int to, float[] in, float[] out, int t) {
-        rows(k, from, to, in, t >= TILE_ITEMS && tiles() ? transpose(in, t, cols, null) : null, out, t);
+        rows(k, from, to, in, t >= TILE_ITEMS && k.tiles() && tiles() ? transpose(in, t, cols, null) : null, out, t);
     }
 
     /**
