@@ -3,6 +3,7 @@ package io.openledger.lora;
 import io.openledger.lora.internal.ForwardOps;
 import io.openledger.lora.internal.KernelSelector;
 import io.openledger.lora.internal.Kernels;
+import io.openledger.lora.internal.LoraPack;
 import io.openledger.lora.internal.Matrix;
 import io.openledger.lora.internal.ModelLoading;
 import io.openledger.lora.internal.Parallel;
@@ -439,7 +440,10 @@ public final class LlamaModel implements AutoCloseable {
             float[] ax = new float[t * d.rank()];
             ops.loraShrink(d, in, inDim, rows, ax);
             parallel.range(
-                    outDim, (long) d.rank() * t, (from, to) -> ops.loraExpand(d, ax, rows, out, outDim, from, to));
+                    outDim,
+                    (long) d.rank() * t,
+                    LoraPack.BLOCK,
+                    (from, to) -> ops.loraExpand(d, ax, rows, out, outDim, from, to));
         }
 
         private void attention(int l, float[] q, float[] out, int t) {

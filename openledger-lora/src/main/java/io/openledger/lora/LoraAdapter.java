@@ -1,6 +1,6 @@
 package io.openledger.lora;
 
-import io.openledger.lora.internal.Bf16Pack;
+import io.openledger.lora.internal.LoraPack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ public final class LoraAdapter {
     /**
      * A run of 32-bit words that holds one adapter's matrices: {@code length} words from {@code
      * offset} of either a float array (float32 weights) or an int array (bfloat16 weights, two per
-     * int in the {@code Bf16Pack} layout). An adapter loaded on its own gets an array of its own; the
+     * int in the {@code LoraPack} layouts). An adapter loaded on its own gets an array of its own; the
      * adapter cache places adapters in the large arrays of its memory pool.
      *
      * @param floats the backing array of a float32 region, else null
@@ -107,17 +107,18 @@ public final class LoraAdapter {
      * multiply-adds over the output features rather than one short dot product per output feature.
      * In float32, both live in {@code store}: A row-major {@code [rank, in]} from {@code aOffset}, Bᵀ
      * row-major {@code [rank, out]} from {@code bTOffset} (row j is column j of PEFT's {@code
-     * lora_B}). In bfloat16 they live in {@code packed} instead, each row in the {@code Bf16Pack}
-     * layout ({@link #rowWords} ints per row).
+     * lora_B}). In bfloat16 they live in {@code packed} instead, A from {@code aOffset} and B from
+     * {@code bTOffset} in the layouts of {@code LoraPack} (A in panels of 16 ranks interleaved along
+     * the input, B in blocks of 32 output features), {@link #rowWords} ints per rank and row.
      *
      * @param rank r of this module
      * @param scaling s of this module
      * @param in input features of the projection
      * @param out output features of the projection
      * @param store the float array holding A and Bᵀ, or null in bfloat16
-     * @param packed the int array holding A and Bᵀ in bfloat16, or null in float32
+     * @param packed the int array holding A and B in bfloat16, or null in float32
      * @param aOffset where A starts
-     * @param bTOffset where Bᵀ starts
+     * @param bTOffset where Bᵀ (float32) or B (bfloat16) starts
      */
     public record Delta(
             int rank,
@@ -145,7 +146,7 @@ public final class LoraAdapter {
 
         /** 32-bit words one row of {@code n} features takes: n in float32, half of n rounded up to 16 in bfloat16. */
         public int rowWords(int n) {
-            return bf16() ? Bf16Pack.rowInts(n) : n;
+            return bf16() ? LoraPack.rowInts(n) : n;
         }
 
         /** Words of A and Bᵀ together. */
@@ -153,18 +154,14 @@ public final class LoraAdapter {
             return rank * (rowWords(in) + rowWords(out));
         }
 
-        private float value(int rowStart, int c) {
-            return packed != null
-                    ? Bf16Pack.get(packed, rowStart, c)
-                    : java.util.Objects.requireNonNull(store)[rowStart + c];
-        }
-
         /** A in PEFT's layout, row-major {@code [rank, in]} (a new array, widened to float). */
         public float[] a() {
             float[] a = new float[rank * in];
             for (int j = 0; j < rank; j++) {
                 for (int i = 0; i < in; i++) {
-                    a[j * in + i] = value(aOffset + j * rowWords(in), i);
+                    a[j * in + i] = packed != null
+                            ? LoraPack.a(packed, aOffset, rank, in, j, i)
+                            : java.util.Objects.requireNonNull(store)[aOffset + j * in + i];
                 }
             }
             return a;
@@ -175,7 +172,9 @@ public final class LoraAdapter {
             float[] t = new float[rank * out];
             for (int j = 0; j < rank; j++) {
                 for (int o = 0; o < out; o++) {
-                    t[j * out + o] = value(bTOffset + j * rowWords(out), o);
+                    t[j * out + o] = packed != null
+                            ? LoraPack.b(packed, bTOffset, rank, o, j)
+                            : java.util.Objects.requireNonNull(store)[bTOffset + j * out + o];
                 }
             }
             return t;
@@ -408,7 +407,6 @@ public final class LoraAdapter {
             throw new IllegalStateException("storage gave " + region.length() + " words for " + total);
         }
         float[] tmp = new float[largest];
-        float[] tmp2 = bf16 ? new float[largest] : tmp;
         short[] bits = new short[bf16 ? largest : 0];
         @Nullable Delta[][] deltas = new Delta[base.layers()][projs.length];
         int at = region.offset();
@@ -426,32 +424,14 @@ public final class LoraAdapter {
                 float scaling = (float) cfg.scalingOf(module);
                 if (bf16) {
                     int[] packed = java.util.Objects.requireNonNull(region.ints());
-                    int ri = Bf16Pack.rowInts(in);
-                    int ro = Bf16Pack.rowInts(out);
-                    int bAt = at + r * ri;
-                    if (st.info(aName).dtype() == DType.BF16 && st.info(bName).dtype() == DType.BF16) {
-                        // BF16 files: the raw bits go straight into the packed rows
-                        st.bf16BitsInto(aName, bits, 0);
-                        for (int j = 0; j < r; j++) {
-                            Bf16Pack.packBits(bits, j * in, 1, in, packed, at + j * ri);
-                        }
-                        st.bf16BitsInto(bName, bits, 0);
-                        for (int j = 0; j < r; j++) {
-                            Bf16Pack.packBits(bits, j, r, out, packed, bAt + j * ro); // column j of B
-                        }
-                    } else {
-                        st.floatsInto(aName, tmp, 0);
-                        for (int j = 0; j < r; j++) {
-                            Bf16Pack.packRow(tmp, j * in, in, packed, at + j * ri);
-                        }
-                        st.floatsInto(bName, tmp, 0);
-                        transposeInto(tmp, r, out, tmp2, 0);
-                        for (int j = 0; j < r; j++) {
-                            Bf16Pack.packRow(tmp2, j * out, out, packed, bAt + j * ro);
-                        }
-                    }
+                    int bAt = at + LoraPack.aInts(r, in);
+                    // BF16 files: the raw bits go straight into the layout; others are rounded first
+                    bf16Bits(st, aName, tmp, bits);
+                    LoraPack.packA(bits, 0, r, in, packed, at);
+                    bf16Bits(st, bName, tmp, bits);
+                    LoraPack.packB(bits, 0, r, out, packed, bAt);
                     deltas[l][p.ordinal()] = new Delta(r, scaling, in, out, null, packed, at, bAt);
-                    at += r * (ri + ro);
+                    at += LoraPack.aInts(r, in) + LoraPack.bInts(r, out);
                 } else {
                     float[] store = java.util.Objects.requireNonNull(region.floats());
                     st.floatsInto(aName, store, at);
@@ -465,6 +445,16 @@ public final class LoraAdapter {
         return new LoraAdapter(cfg, name, deltas, total);
     }
 
+    // a BF16 tensor's bits as stored; any other dtype read as floats and rounded to nearest even
+    private static void bf16Bits(SafeTensors st, String name, float[] tmp, short[] bits) {
+        if (st.info(name).dtype() == DType.BF16) {
+            st.bf16BitsInto(name, bits, 0);
+        } else {
+            st.floatsInto(name, tmp, 0);
+            LoraPack.toBits(tmp, 0, (int) st.info(name).elementCount(), bits);
+        }
+    }
+
     /**
      * 32-bit words {@link #load} asks its storage for: rank × (in + out) over the adapted modules in
      * float32, about half that in bfloat16 ({@link #words(int, boolean)} per row). Equals {@link
@@ -476,7 +466,7 @@ public final class LoraAdapter {
 
     /** Words one row of {@code n} features takes in float32, or in bfloat16 if {@code bf16}. */
     public static int words(int n, boolean bf16) {
-        return bf16 ? Bf16Pack.rowInts(n) : n;
+        return bf16 ? LoraPack.rowInts(n) : n;
     }
 
     /**

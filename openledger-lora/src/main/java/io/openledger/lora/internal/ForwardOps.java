@@ -107,26 +107,21 @@ public final class ForwardOps {
         int r = d.rank();
         int a0 = d.aOffset();
         int[] packed = d.packed();
-        float[] a = d.store();
-        int ri = d.rowWords(inDim);
+        if (packed != null) {
+            for (int i = from; i < to; i++) {
+                kernels.loraShrinkBf16(packed, a0, r, inDim, in, rows[i] * inDim, d.scaling(), ax, i * r);
+            }
+            return;
+        }
+        float[] af = java.util.Objects.requireNonNull(d.store());
         for (int i = from; i < to; i++) {
             int xOff = rows[i] * inDim;
             int j = 0;
-            if (packed != null) {
-                for (; j + 4 <= r; j += 4) {
-                    kernels.dotBf16x4(packed, a0 + j * ri, ri, in, xOff, inDim, ax, i * r + j, 1);
-                }
-                for (; j < r; j++) {
-                    ax[i * r + j] = kernels.dotBf16(packed, a0 + j * ri, in, xOff, inDim);
-                }
-            } else {
-                float[] af = java.util.Objects.requireNonNull(a);
-                for (; j + 4 <= r; j += 4) {
-                    kernels.dotF32x4(af, a0 + j * inDim, inDim, in, xOff, inDim, ax, i * r + j, 1);
-                }
-                for (; j < r; j++) {
-                    ax[i * r + j] = kernels.dotF32(af, a0 + j * inDim, in, xOff, inDim);
-                }
+            for (; j + 4 <= r; j += 4) {
+                kernels.dotF32x4(af, a0 + j * inDim, inDim, in, xOff, inDim, ax, i * r + j, 1);
+            }
+            for (; j < r; j++) {
+                ax[i * r + j] = kernels.dotF32(af, a0 + j * inDim, in, xOff, inDim);
             }
             for (j = 0; j < r; j++) {
                 ax[i * r + j] *= d.scaling();
@@ -136,22 +131,35 @@ public final class ForwardOps {
 
     /**
      * The LoRA expand over output features [from, to): {@code out[rows[i]·outDim + e] += Σ_j ax[i·r +
-     * j] · B[e, j]}, as r multiply-adds along the rows of {@code Bᵀ} (one fused multiply-add per term
-     * and element, in the order of j, so the split into ranges does not change any result).
+     * j] · B[e, j]}, one fused multiply-add per term and element in the order of j, so the split into
+     * ranges does not change any result.
      */
     public void loraExpand(LoraAdapter.Delta d, float[] ax, int[] rows, float[] out, int outDim, int from, int to) {
+        loraExpand(d, ax, rows, 0, rows.length, out, outDim, from, to);
+    }
+
+    /** {@link #loraExpand(LoraAdapter.Delta, float[], int[], float[], int, int, int)} for rows[rowFrom..rowTo) only. */
+    public void loraExpand(
+            LoraAdapter.Delta d,
+            float[] ax,
+            int[] rows,
+            int rowFrom,
+            int rowTo,
+            float[] out,
+            int outDim,
+            int from,
+            int to) {
         int r = d.rank();
         int[] packed = d.packed();
         if (packed != null) {
-            int ro = d.rowWords(outDim);
-            for (int i = 0; i < rows.length; i++) {
-                kernels.axpyRankBf16(ax, i * r, r, packed, d.bTOffset(), ro, out, rows[i] * outDim, from, to);
+            for (int i = rowFrom; i < rowTo; i++) {
+                kernels.loraExpandBf16(ax, i * r, r, packed, d.bTOffset(), out, rows[i] * outDim, from, to);
             }
             return;
         }
         float[] bT = java.util.Objects.requireNonNull(d.store());
         int b0 = d.bTOffset() + from;
-        for (int i = 0; i < rows.length; i++) {
+        for (int i = rowFrom; i < rowTo; i++) {
             kernels.axpyRank(ax, i * r, r, bT, b0, outDim, out, rows[i] * outDim + from, to - from);
         }
     }

@@ -2,8 +2,8 @@ package io.openledger.lora.internal;
 
 /**
  * The engine's kernels: matrix products over base weights in the panel layouts of {@link Matrix}
- * (float32, bfloat16, 8-bit), row dot products and axpys for the LoRA matrices (kept row-major), and
- * SwiGLU. One implementation uses the Vector API, one is plain scalar Java; {@link KernelSelector}
+ * (float32, bfloat16, 8-bit), the LoRA shrink and expand (row dot products and axpys for float32
+ * adapters, the {@link LoraPack} layouts for bfloat16 ones), and SwiGLU. One implementation uses the Vector API, one is plain scalar Java; {@link KernelSelector}
  * picks one at run time. Implementations are stateless and thread-safe.
  */
 public interface Kernels {
@@ -107,12 +107,6 @@ public interface Kernels {
     float dotF32(float[] w, int wOff, float[] x, int xOff, int n);
 
     /**
-     * Σ w_i·x[xOff+i] for i &lt; n, with the bfloat16 weights in the {@link Bf16Pack} layout starting
-     * at {@code w[wOff]}.
-     */
-    float dotBf16(int[] w, int wOff, float[] x, int xOff, int n);
-
-    /**
      * Four rows at once: {@code out[outOff + k·outStride] = dotF32(w, wOff + k·wStride, x, xOff, n)}
      * for k &lt; 4, bit for bit (a vector implementation shares the loads of {@code x} between the
      * rows but keeps each row's order of operations, so results never depend on the grouping).
@@ -121,14 +115,6 @@ public interface Kernels {
             float[] w, int wOff, int wStride, float[] x, int xOff, int n, float[] out, int outOff, int outStride) {
         for (int k = 0; k < 4; k++) {
             out[outOff + k * outStride] = dotF32(w, wOff + k * wStride, x, xOff, n);
-        }
-    }
-
-    /** Four rows of {@link #dotBf16} at once, bit for bit as {@link #dotF32x4} describes. */
-    default void dotBf16x4(
-            int[] w, int wOff, int wStride, float[] x, int xOff, int n, float[] out, int outOff, int outStride) {
-        for (int k = 0; k < 4; k++) {
-            out[outOff + k * outStride] = dotBf16(w, wOff + k * wStride, x, xOff, n);
         }
     }
 
@@ -150,20 +136,40 @@ public interface Kernels {
     }
 
     /**
-     * The LoRA expand of one row over output features [from, to) with Bᵀ in bfloat16: {@code
-     * y[yOff+e] += Σ_j a[aOff+j]·Bᵀ[j][e]}, row j of Bᵀ packed ({@link Bf16Pack}) from {@code bOff +
-     * j·bStride}. Each element is one fused multiply-add per term in order of j, so the result does not
-     * depend on how [from, to) is split.
+     * The LoRA shrink of one input against A in the {@link LoraPack} panels at {@code a[aOff..]}:
+     * {@code out[outOff + j] = scale · (A_j · x[xOff..xOff+in))} for every rank j. The order, which
+     * every implementation keeps: with P = ⌈in/2⌉ input pairs and q = ⌊P/4⌋, rank j has four chains
+     * c0..c3 over the pairs [0, q), [q, 2q), [2q, 3q) and [3q, P), each {@code c = fma(A[j][2kk],
+     * x[2kk], c)} then {@code c = fma(A[j][2kk+1], x[2kk+1], c)} (the second only if 2kk + 1 &lt; in)
+     * for kk ascending from zero; the result is {@code ((c0 + c1) + (c2 + c3)) · scale}. Four chains
+     * over four quarters of the panel let a vector implementation read it as four streams.
      */
-    default void axpyRankBf16(
-            float[] a, int aOff, int r, int[] bT, int bOff, int bStride, float[] y, int yOff, int from, int to) {
+    default void loraShrinkBf16(
+            int[] a, int aOff, int rank, int in, float[] x, int xOff, float scale, float[] out, int outOff) {
+        int stride = LoraPack.rowInts(in);
+        for (int p0 = 0; p0 < rank; p0 += LoraPack.PANEL) {
+            int w = Math.min(LoraPack.PANEL, rank - p0);
+            for (int j = 0; j < w; j++) {
+                out[outOff + p0 + j] = LoraPack.shrinkLane(a, aOff + p0 * stride + j, w, in, x, xOff, scale);
+            }
+        }
+    }
+
+    /**
+     * The LoRA expand of one row over output features [from, to) against B in the {@link LoraPack}
+     * blocks at {@code b[bOff..]}: {@code y[yOff+e] += Σ_j ax[axOff+j]·B[e][j]}, each element one fused
+     * multiply-add per rank in order of j ({@code acc = fma(B[e][j], ax[j], acc)} from {@code acc =
+     * y[e]}), so the result does not depend on how [from, to) is split.
+     */
+    default void loraExpandBf16(
+            float[] ax, int axOff, int rank, int[] b, int bOff, float[] y, int yOff, int from, int to) {
+        int half = LoraPack.BLOCK / 2;
         for (int e = from; e < to; e++) {
-            int word = bOff + (e / Bf16Pack.BLOCK) * (Bf16Pack.BLOCK / 2) + e % (Bf16Pack.BLOCK / 2);
-            boolean high = e % Bf16Pack.BLOCK >= Bf16Pack.BLOCK / 2;
+            int word = bOff + (e / LoraPack.BLOCK) * half * rank + e % half;
+            boolean high = e % LoraPack.BLOCK >= half;
             float acc = y[yOff + e];
-            for (int j = 0; j < r; j++) {
-                int w = bT[word + j * bStride];
-                acc = Math.fma(a[aOff + j], Float.intBitsToFloat(high ? w & 0xFFFF0000 : w << 16), acc);
+            for (int j = 0; j < rank; j++) {
+                acc = Math.fma(LoraPack.half(b[word + j * half], high), ax[axOff + j], acc);
             }
             y[yOff + e] = acc;
         }

@@ -30,11 +30,6 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public float dotBf16(int[] w, int wOff, float[] x, int xOff, int n) {
-        return Bf16Pack.dotScalar(w, wOff, x, xOff, 0, n);
-    }
-
-    @Override
     public void panelsF32(
             float[] w, int wOff, int panelStride, int n, int cols, float[] x, int xOff, float[] out, int outOff) {
         for (int j = 0; j < n; j++) {

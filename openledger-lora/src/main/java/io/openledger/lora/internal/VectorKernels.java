@@ -20,7 +20,7 @@ public final class VectorKernels implements Kernels {
 
     /** Public for reflective construction. */
     public VectorKernels() {
-        if (L < 4 || PANEL % L != 0 || Q8.BLOCK % L != 0 || (Bf16Pack.BLOCK / 2) % L != 0 || I.length() != L) {
+        if (L < 4 || PANEL % L != 0 || Q8.BLOCK % L != 0 || (LoraPack.BLOCK / 2) % L != 0 || I.length() != L) {
             throw new UnsupportedOperationException("float vector length " + L + " does not divide the Q8 block");
         }
     }
@@ -131,8 +131,7 @@ public final class VectorKernels implements Kernels {
         out[outOff + 3 * outStride] = finishF32(d0, d1, w, o3, x, xOff, i, n);
     }
 
-    // Bf16Pack: int j of a 32-element block holds element j (low half) and element 16 + j (high);
-    // int i of the row therefore covers x[2·(i - i%16) + i%16] and 16 elements further on.
+    // a bfloat16 pair in one int (panels, LoraPack): the low half widened by a shift, the high by a mask
 
     private static FloatVector bf16Low(IntVector iv) {
         return iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
@@ -140,61 +139,6 @@ public final class VectorKernels implements Kernels {
 
     private static FloatVector bf16High(IntVector iv) {
         return iv.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats();
-    }
-
-    @Override
-    public float dotBf16(int[] w, int wOff, float[] x, int xOff, int n) {
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        int full = n / Bf16Pack.BLOCK;
-        int ints = full * (Bf16Pack.BLOCK / 2);
-        for (int i = 0; i < ints; i += L) {
-            IntVector iv = IntVector.fromArray(I, w, wOff + i);
-            int xb = xOff + ((i & ~15) << 1) + (i & 15);
-            a0 = bf16Low(iv).fma(FloatVector.fromArray(F, x, xb), a0);
-            a1 = bf16High(iv).fma(FloatVector.fromArray(F, x, xb + 16), a1);
-        }
-        return sum(a0.add(a1)) + Bf16Pack.dotScalar(w, wOff, x, xOff, full, n);
-    }
-
-    @Override
-    public void dotBf16x4(
-            int[] w, int wOff, int wStride, float[] x, int xOff, int n, float[] out, int outOff, int outStride) {
-        int o0 = wOff;
-        int o1 = wOff + wStride;
-        int o2 = wOff + 2 * wStride;
-        int o3 = wOff + 3 * wStride;
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        FloatVector b0 = FloatVector.zero(F);
-        FloatVector b1 = FloatVector.zero(F);
-        FloatVector c0 = FloatVector.zero(F);
-        FloatVector c1 = FloatVector.zero(F);
-        FloatVector d0 = FloatVector.zero(F);
-        FloatVector d1 = FloatVector.zero(F);
-        int full = n / Bf16Pack.BLOCK;
-        int ints = full * (Bf16Pack.BLOCK / 2);
-        for (int i = 0; i < ints; i += L) {
-            int xb = xOff + ((i & ~15) << 1) + (i & 15);
-            FloatVector xl = FloatVector.fromArray(F, x, xb);
-            FloatVector xh = FloatVector.fromArray(F, x, xb + 16);
-            IntVector iv = IntVector.fromArray(I, w, o0 + i);
-            a0 = bf16Low(iv).fma(xl, a0);
-            a1 = bf16High(iv).fma(xh, a1);
-            iv = IntVector.fromArray(I, w, o1 + i);
-            b0 = bf16Low(iv).fma(xl, b0);
-            b1 = bf16High(iv).fma(xh, b1);
-            iv = IntVector.fromArray(I, w, o2 + i);
-            c0 = bf16Low(iv).fma(xl, c0);
-            c1 = bf16High(iv).fma(xh, c1);
-            iv = IntVector.fromArray(I, w, o3 + i);
-            d0 = bf16Low(iv).fma(xl, d0);
-            d1 = bf16High(iv).fma(xh, d1);
-        }
-        out[outOff] = sum(a0.add(a1)) + Bf16Pack.dotScalar(w, o0, x, xOff, full, n);
-        out[outOff + outStride] = sum(b0.add(b1)) + Bf16Pack.dotScalar(w, o1, x, xOff, full, n);
-        out[outOff + 2 * outStride] = sum(c0.add(c1)) + Bf16Pack.dotScalar(w, o2, x, xOff, full, n);
-        out[outOff + 3 * outStride] = sum(d0.add(d1)) + Bf16Pack.dotScalar(w, o3, x, xOff, full, n);
     }
 
     // ---- panel kernels (layout and order: Kernels.PANEL and panelsF32) ----
@@ -659,31 +603,190 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    // ---- LoRA kernels on the LoraPack layouts (order: Kernels.loraShrinkBf16 / loraExpandBf16) ----
+
+    private static final VectorSpecies<Float> FH = VectorSpecies.of(float.class, VectorShape.forBitSize(L * 16));
+    private static final VectorSpecies<Integer> IH = VectorSpecies.of(int.class, VectorShape.forBitSize(L * 16));
+
     @Override
-    public void axpyRankBf16(
-            float[] a, int aOff, int r, int[] bT, int bOff, int bStride, float[] y, int yOff, int from, int to) {
-        int block = Bf16Pack.BLOCK;
+    public void loraShrinkBf16(
+            int[] a, int aOff, int rank, int in, float[] x, int xOff, float scale, float[] out, int outOff) {
+        if ((in & 1) != 0) {
+            Kernels.super.loraShrinkBf16(a, aOff, rank, in, x, xOff, scale, out, outOff);
+            return;
+        }
+        int stride = LoraPack.rowInts(in);
+        for (int p0 = 0; p0 < rank; p0 += LoraPack.PANEL) {
+            int w = Math.min(LoraPack.PANEL, rank - p0);
+            int at = aOff + p0 * stride;
+            int lane = 0;
+            for (; lane + L <= w; lane += L) {
+                shrinkLanes(a, at + lane, w, in / 2, x, xOff, scale, out, outOff + p0 + lane);
+            }
+            if (lane + L / 2 <= w) {
+                // a panel of 8 ranks (rank 8, 24, 40…) on 16 lanes: half-width vectors, same order
+                shrinkHalfLanes(a, at + lane, w, in / 2, x, xOff, scale, out, outOff + p0 + lane);
+                lane += L / 2;
+            }
+            for (; lane < w; lane++) {
+                out[outOff + p0 + lane] = LoraPack.shrinkLane(a, at + lane, w, in, x, xOff, scale);
+            }
+        }
+    }
+
+    // L lanes of a panel of width w: the four chains read the panel's four quarters as four streams
+    private static void shrinkLanes(
+            int[] a, int at, int w, int pairs, float[] x, int xOff, float scale, float[] out, int outOff) {
+        int q = pairs / 4;
+        int s = q * w;
+        int xq = 2 * q;
+        FloatVector c0 = FloatVector.zero(F);
+        FloatVector c1 = c0;
+        FloatVector c2 = c0;
+        FloatVector c3 = c0;
+        for (int kk = 0; kk < q; kk++) {
+            int o = at + kk * w;
+            int xo = xOff + 2 * kk;
+            IntVector v0 = IntVector.fromArray(I, a, o);
+            IntVector v1 = IntVector.fromArray(I, a, o + s);
+            IntVector v2 = IntVector.fromArray(I, a, o + 2 * s);
+            IntVector v3 = IntVector.fromArray(I, a, o + 3 * s);
+            c0 = bf16Low(v0).fma(FloatVector.broadcast(F, x[xo]), c0);
+            c1 = bf16Low(v1).fma(FloatVector.broadcast(F, x[xo + xq]), c1);
+            c2 = bf16Low(v2).fma(FloatVector.broadcast(F, x[xo + 2 * xq]), c2);
+            c3 = bf16Low(v3).fma(FloatVector.broadcast(F, x[xo + 3 * xq]), c3);
+            c0 = bf16High(v0).fma(FloatVector.broadcast(F, x[xo + 1]), c0);
+            c1 = bf16High(v1).fma(FloatVector.broadcast(F, x[xo + xq + 1]), c1);
+            c2 = bf16High(v2).fma(FloatVector.broadcast(F, x[xo + 2 * xq + 1]), c2);
+            c3 = bf16High(v3).fma(FloatVector.broadcast(F, x[xo + 3 * xq + 1]), c3);
+        }
+        for (int kk = 4 * q; kk < pairs; kk++) {
+            IntVector v = IntVector.fromArray(I, a, at + kk * w);
+            c3 = bf16Low(v).fma(FloatVector.broadcast(F, x[xOff + 2 * kk]), c3);
+            c3 = bf16High(v).fma(FloatVector.broadcast(F, x[xOff + 2 * kk + 1]), c3);
+        }
+        c0.add(c1).add(c2.add(c3)).mul(scale).intoArray(out, outOff);
+    }
+
+    // shrinkLanes on half-width vectors. A copy rather than a species parameter: one method used with
+    // two species lost its intrinsics in C2 (boxed vectors, three times slower)
+    private static void shrinkHalfLanes(
+            int[] a, int at, int w, int pairs, float[] x, int xOff, float scale, float[] out, int outOff) {
+        int q = pairs / 4;
+        int s = q * w;
+        int xq = 2 * q;
+        FloatVector c0 = FloatVector.zero(FH);
+        FloatVector c1 = c0;
+        FloatVector c2 = c0;
+        FloatVector c3 = c0;
+        for (int kk = 0; kk < q; kk++) {
+            int o = at + kk * w;
+            int xo = xOff + 2 * kk;
+            IntVector v0 = IntVector.fromArray(IH, a, o);
+            IntVector v1 = IntVector.fromArray(IH, a, o + s);
+            IntVector v2 = IntVector.fromArray(IH, a, o + 2 * s);
+            IntVector v3 = IntVector.fromArray(IH, a, o + 3 * s);
+            c0 = halfLow(v0).fma(FloatVector.broadcast(FH, x[xo]), c0);
+            c1 = halfLow(v1).fma(FloatVector.broadcast(FH, x[xo + xq]), c1);
+            c2 = halfLow(v2).fma(FloatVector.broadcast(FH, x[xo + 2 * xq]), c2);
+            c3 = halfLow(v3).fma(FloatVector.broadcast(FH, x[xo + 3 * xq]), c3);
+            c0 = halfHigh(v0).fma(FloatVector.broadcast(FH, x[xo + 1]), c0);
+            c1 = halfHigh(v1).fma(FloatVector.broadcast(FH, x[xo + xq + 1]), c1);
+            c2 = halfHigh(v2).fma(FloatVector.broadcast(FH, x[xo + 2 * xq + 1]), c2);
+            c3 = halfHigh(v3).fma(FloatVector.broadcast(FH, x[xo + 3 * xq + 1]), c3);
+        }
+        for (int kk = 4 * q; kk < pairs; kk++) {
+            IntVector v = IntVector.fromArray(IH, a, at + kk * w);
+            c3 = halfLow(v).fma(FloatVector.broadcast(FH, x[xOff + 2 * kk]), c3);
+            c3 = halfHigh(v).fma(FloatVector.broadcast(FH, x[xOff + 2 * kk + 1]), c3);
+        }
+        c0.add(c1).add(c2.add(c3)).mul(scale).intoArray(out, outOff);
+    }
+
+    private static FloatVector halfLow(IntVector iv) {
+        return iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    private static FloatVector halfHigh(IntVector iv) {
+        return iv.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats();
+    }
+
+    @Override
+    public void loraExpandBf16(
+            float[] ax, int axOff, int rank, int[] b, int bOff, float[] y, int yOff, int from, int to) {
+        int block = LoraPack.BLOCK;
         int half = block / 2;
         int first = Math.min(to, (from + block - 1) / block * block);
-        int last = Math.max(first, to - (to - first) % block);
-        // elements before the first whole block and after the last: the scalar path, same arithmetic
-        Kernels.super.axpyRankBf16(a, aOff, r, bT, bOff, bStride, y, yOff, from, first);
-        for (int e0 = first; e0 < last; e0 += block) {
-            int word = bOff + (e0 / block) * half;
+        int blocks = (to - first) / block;
+        int last = first + blocks * block;
+        // features before the first whole block and after the last: the scalar path, same arithmetic
+        Kernels.super.loraExpandBf16(ax, axOff, rank, b, bOff, y, yOff, from, first);
+        int bw = half * rank;
+        int w0 = bOff + first / block * bw;
+        // four blocks a quarter of the range apart at a time: four read streams
+        int q = blocks / 4;
+        for (int i = 0; i < q; i++) {
+            int e = yOff + first + i * block;
+            int w = w0 + i * bw;
             for (int k = 0; k < half; k += L) {
-                FloatVector lo = FloatVector.fromArray(F, y, yOff + e0 + k);
-                FloatVector hi = FloatVector.fromArray(F, y, yOff + e0 + half + k);
-                for (int j = 0; j < r; j++) {
-                    IntVector iv = IntVector.fromArray(I, bT, word + k + j * bStride);
-                    FloatVector aj = FloatVector.broadcast(F, a[aOff + j]);
+                expandFour(ax, axOff, rank, b, w + k, q * bw, y, e + k, q * block);
+            }
+        }
+        for (int i = 4 * q; i < blocks; i++) {
+            int e = yOff + first + i * block;
+            int w = w0 + i * bw;
+            for (int k = 0; k < half; k += L) {
+                FloatVector lo = FloatVector.fromArray(F, y, e + k);
+                FloatVector hi = FloatVector.fromArray(F, y, e + half + k);
+                for (int j = 0; j < rank; j++) {
+                    IntVector iv = IntVector.fromArray(I, b, w + k + j * half);
+                    FloatVector aj = FloatVector.broadcast(F, ax[axOff + j]);
                     lo = bf16Low(iv).fma(aj, lo);
                     hi = bf16High(iv).fma(aj, hi);
                 }
-                lo.intoArray(y, yOff + e0 + k);
-                hi.intoArray(y, yOff + e0 + half + k);
+                lo.intoArray(y, e + k);
+                hi.intoArray(y, e + half + k);
             }
         }
-        Kernels.super.axpyRankBf16(a, aOff, r, bT, bOff, bStride, y, yOff, last, to);
+        Kernels.super.loraExpandBf16(ax, axOff, rank, b, bOff, y, yOff, last, to);
+    }
+
+    // L features of each half of four blocks, {@code bStep} ints and {@code yStep} features apart
+    private static void expandFour(
+            float[] ax, int axOff, int rank, int[] b, int w, int bStep, float[] y, int e, int yStep) {
+        int half = LoraPack.BLOCK / 2;
+        FloatVector l0 = FloatVector.fromArray(F, y, e);
+        FloatVector h0 = FloatVector.fromArray(F, y, e + half);
+        FloatVector l1 = FloatVector.fromArray(F, y, e + yStep);
+        FloatVector h1 = FloatVector.fromArray(F, y, e + yStep + half);
+        FloatVector l2 = FloatVector.fromArray(F, y, e + 2 * yStep);
+        FloatVector h2 = FloatVector.fromArray(F, y, e + 2 * yStep + half);
+        FloatVector l3 = FloatVector.fromArray(F, y, e + 3 * yStep);
+        FloatVector h3 = FloatVector.fromArray(F, y, e + 3 * yStep + half);
+        for (int j = 0; j < rank; j++) {
+            FloatVector aj = FloatVector.broadcast(F, ax[axOff + j]);
+            int o = w + j * half;
+            IntVector v0 = IntVector.fromArray(I, b, o);
+            IntVector v1 = IntVector.fromArray(I, b, o + bStep);
+            IntVector v2 = IntVector.fromArray(I, b, o + 2 * bStep);
+            IntVector v3 = IntVector.fromArray(I, b, o + 3 * bStep);
+            l0 = bf16Low(v0).fma(aj, l0);
+            h0 = bf16High(v0).fma(aj, h0);
+            l1 = bf16Low(v1).fma(aj, l1);
+            h1 = bf16High(v1).fma(aj, h1);
+            l2 = bf16Low(v2).fma(aj, l2);
+            h2 = bf16High(v2).fma(aj, h2);
+            l3 = bf16Low(v3).fma(aj, l3);
+            h3 = bf16High(v3).fma(aj, h3);
+        }
+        l0.intoArray(y, e);
+        h0.intoArray(y, e + half);
+        l1.intoArray(y, e + yStep);
+        h1.intoArray(y, e + yStep + half);
+        l2.intoArray(y, e + 2 * yStep);
+        h2.intoArray(y, e + 2 * yStep + half);
+        l3.intoArray(y, e + 3 * yStep);
+        h3.intoArray(y, e + 3 * yStep + half);
     }
 
     @Override

@@ -38,22 +38,77 @@ class KernelsProperties {
         assertThat((double) SCALAR.dotF32(w, off, x, 3, n)).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-4));
     }
 
-    @Property(tries = 200)
-    void dotBf16Agrees(@ForAll @IntRange(min = 0, max = 300) int n, @ForAll long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] wf = random(r, n);
-        int[] packed = Bf16Pack.pack(wf, 1, n);
-        double exact = 0;
-        float[] x = random(r, n);
+    /** {@code n} random bfloat16 bit patterns of values in [-1, 1). */
+    static short[] randomBits(SplittableRandom r, int n) {
+        short[] b = new short[n];
         for (int i = 0; i < n; i++) {
-            float w = Float.intBitsToFloat(SafeTensorsWriter.toBf16(wf[i]) << 16);
-            assertThat(Bf16Pack.get(packed, 0, i)).isEqualTo(w);
-            exact += (double) w * x[i];
+            b[i] = SafeTensorsWriter.toBf16((float) (r.nextDouble() * 2 - 1));
         }
-        assertThat((double) VECTOR.dotBf16(packed, 0, x, 0, n))
-                .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-4));
-        assertThat((double) SCALAR.dotBf16(packed, 0, x, 0, n))
-                .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-4));
+        return b;
+    }
+
+    static float widen(short bits) {
+        return Float.intBitsToFloat(bits << 16);
+    }
+
+    @Property(tries = 200)
+    void loraPackHoldsEveryWeightWhereItsAccessorsLook(
+            @ForAll @IntRange(min = 1, max = 40) int rank,
+            @ForAll @IntRange(min = 1, max = 70) int in,
+            @ForAll @IntRange(min = 1, max = 70) int out,
+            @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        short[] a = randomBits(r, rank * in);
+        short[] b = randomBits(r, out * rank);
+        int[] packed = new int[3 + LoraPack.aInts(rank, in) + LoraPack.bInts(rank, out) + 3];
+        java.util.Arrays.fill(packed, 0x7F7F7F7F); // the packers must write every int, padding included
+        int bOff = 3 + LoraPack.aInts(rank, in);
+        LoraPack.packA(a, 0, rank, in, packed, 3);
+        LoraPack.packB(b, 0, rank, out, packed, bOff);
+        for (int j = 0; j < rank; j++) {
+            for (int k = 0; k < in; k++) {
+                assertThat(LoraPack.a(packed, 3, rank, in, j, k)).isEqualTo(widen(a[j * in + k]));
+            }
+            for (int e = 0; e < out; e++) {
+                assertThat(LoraPack.b(packed, bOff, rank, e, j)).isEqualTo(widen(b[e * rank + j]));
+            }
+        }
+        int nonzero = 0;
+        for (int i = 3; i < packed.length - 3; i++) {
+            nonzero += (packed[i] & 0xFFFF) != 0 ? 1 : 0;
+            nonzero += (packed[i] >>> 16) != 0 ? 1 : 0;
+        }
+        // the padding is zero: only the rank·(in + out) weights (some of which may be zero) are set
+        assertThat(nonzero).isLessThanOrEqualTo(rank * (in + out));
+        assertThat(packed[2]).isEqualTo(0x7F7F7F7F);
+        assertThat(packed[packed.length - 3]).isEqualTo(0x7F7F7F7F);
+    }
+
+    @Property(tries = 200)
+    void bf16ShrinkIsTheSameBitsInBothKernelsAndCloseToTheExactProduct(
+            @ForAll @IntRange(min = 1, max = 40) int rank,
+            @ForAll @IntRange(min = 1, max = 300) int in,
+            @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        short[] a = randomBits(r, rank * in);
+        int[] packed = new int[5 + LoraPack.aInts(rank, in)];
+        LoraPack.packA(a, 0, rank, in, packed, 5);
+        float[] x = random(r, in + 2);
+        float scale = 0.5f + (float) r.nextDouble();
+        float[] vector = new float[rank + 1];
+        float[] scalar = new float[rank + 1];
+        VECTOR.loraShrinkBf16(packed, 5, rank, in, x, 2, scale, vector, 1);
+        SCALAR.loraShrinkBf16(packed, 5, rank, in, x, 2, scale, scalar, 1);
+        assertThat(vector).containsExactly(scalar);
+        for (int j = 0; j < rank; j++) {
+            double exact = 0;
+            for (int k = 0; k < in; k++) {
+                exact += (double) widen(a[j * in + k]) * x[2 + k];
+            }
+            assertThat((double) vector[1 + j])
+                    .as("rank %d", j)
+                    .isCloseTo(exact * scale, org.assertj.core.data.Offset.offset(1e-4));
+        }
     }
 
     @Property(tries = 200)
@@ -216,37 +271,37 @@ class KernelsProperties {
     }
 
     @Property(tries = 150)
-    void bf16RankExpandAgreesAndIgnoresHowTheRangeIsSplit(
-            @ForAll @IntRange(min = 1, max = 130) int n,
-            @ForAll @IntRange(min = 1, max = 17) int rank,
-            @ForAll @IntRange(min = 0, max = 130) int cut,
+    void bf16ExpandIsTheSameBitsInBothKernelsHoweverTheRangeIsSplit(
+            @ForAll @IntRange(min = 1, max = 300) int n,
+            @ForAll @IntRange(min = 1, max = 40) int rank,
+            @ForAll @IntRange(min = 0, max = 300) int cut,
             @ForAll long seed) {
         SplittableRandom r = new SplittableRandom(seed);
-        int stride = Bf16Pack.rowInts(n) + 16;
-        float[] bT = random(r, rank * n);
-        int[] packed = new int[rank * stride + 5];
-        for (int j = 0; j < rank; j++) {
-            Bf16Pack.packRow(bT, j * n, n, packed, 5 + j * stride);
-        }
+        short[] b = randomBits(r, n * rank);
+        int[] packed = new int[5 + LoraPack.bInts(rank, n)];
+        LoraPack.packB(b, 0, rank, n, packed, 5);
         float[] a = random(r, rank + 1);
         float[] y0 = random(r, n + 3);
         int c = Math.min(cut, n);
+        float[] scalarWhole = y0.clone();
+        SCALAR.loraExpandBf16(a, 1, rank, packed, 5, scalarWhole, 3, 0, n);
         for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
             float[] whole = y0.clone();
-            k.axpyRankBf16(a, 1, rank, packed, 5, stride, whole, 3, 0, n);
+            k.loraExpandBf16(a, 1, rank, packed, 5, whole, 3, 0, n);
             float[] split = y0.clone();
-            k.axpyRankBf16(a, 1, rank, packed, 5, stride, split, 3, 0, c);
-            k.axpyRankBf16(a, 1, rank, packed, 5, stride, split, 3, c, n);
+            k.loraExpandBf16(a, 1, rank, packed, 5, split, 3, 0, c);
+            k.loraExpandBf16(a, 1, rank, packed, 5, split, 3, c, n);
+            assertThat(whole).as(k.id()).containsExactly(scalarWhole);
             assertThat(split).as(k.id()).containsExactly(whole);
-            for (int e = 0; e < n; e++) {
-                double exact = y0[3 + e];
-                for (int j = 0; j < rank; j++) {
-                    exact += (double) a[1 + j] * Bf16Pack.get(packed, 5 + j * stride, e);
-                }
-                assertThat((double) whole[3 + e])
-                        .as("%s element %d", k.id(), e)
-                        .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-4));
+        }
+        for (int e = 0; e < n; e++) {
+            double exact = y0[3 + e];
+            for (int j = 0; j < rank; j++) {
+                exact += (double) a[1 + j] * widen(b[e * rank + j]);
             }
+            assertThat((double) scalarWhole[3 + e])
+                    .as("element %d", e)
+                    .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-4));
         }
     }
 
@@ -287,23 +342,6 @@ class KernelsProperties {
         VECTOR.swiglu(moved, upMoved, 7, n);
         assertThat(java.util.Arrays.copyOfRange(moved, 7, 7 + n))
                 .containsExactly(java.util.Arrays.copyOfRange(vector, 40, 40 + n));
-    }
-
-    @Property(tries = 150)
-    void fourRowBf16IsBitForBitFourSingleRows(@ForAll @IntRange(min = 0, max = 300) int n, @ForAll long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        int[] packed = Bf16Pack.pack(random(r, 5 * n), 5, n);
-        int rowInts = Bf16Pack.rowInts(n);
-        float[] x = random(r, n + 1);
-        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
-            float[] out = new float[4];
-            k.dotBf16x4(packed, rowInts, rowInts, x, 1, n, out, 0, 1);
-            for (int row = 0; row < 4; row++) {
-                assertThat(out[row])
-                        .as("%s row %d", k.id(), row)
-                        .isEqualTo(k.dotBf16(packed, (row + 1) * rowInts, x, 1, n));
-            }
-        }
     }
 
     @Property(tries = 100)

@@ -32,9 +32,6 @@ import org.jspecify.annotations.Nullable;
 public final class CpuBatchEngine implements BatchEngine {
     private static final Projection[] PROJ = Projection.values();
 
-    /** Output features per LoRA-expand work item (whole 2 KiB runs of each B row). */
-    private static final int EXPAND_SLICE = 512;
-
     private record Layer(
             Matrix[] w,
             float @Nullable [] qBias,
@@ -366,34 +363,21 @@ public final class CpuBatchEngine implements BatchEngine {
                 }
             }
         });
-        // expand: over (projection, group, slice of output features). Each item reads its adapter's B
-        // rows in runs of EXPAND_SLICE floats: thin slices of every adapter (one pass over all output
-        // features with all groups inside) read each B row in scattered 256-byte pieces that the
-        // prefetchers do not follow, and with 32 distinct adapters that made the expand a fifth of the step
-        int[] itemStart = new int[np + 1];
-        int[] slices = new int[np];
-        for (int m = 0; m < np; m++) {
-            slices[m] = (outDim[m] + EXPAND_SLICE - 1) / EXPAND_SLICE;
-            itemStart[m + 1] = itemStart[m] + groups * slices[m];
+        // expand: over the same (projection, row) items, each over all its output features. An item
+        // reads its adapter's B as one range of the LoraPack block layout, which the kernel streams
+        // in four quarters; slicing the features finer only shortened those streams
+        int[] groupOf = new int[perProjection];
+        for (int gi = 0; gi < groups; gi++) {
+            Arrays.fill(groupOf, first[gi], first[gi + 1], gi);
         }
-        parallel.range(itemStart[np], Math.max(1, shrinkWork / Math.max(1, inDim) * EXPAND_SLICE / np), (from, to) -> {
-            int m = 0;
+        long expandWork = Math.max(1, shrinkWork / Math.max(1, inDim) * outDim[0] / (np * perProjection));
+        parallel.range(np * perProjection, expandWork, (from, to) -> {
             for (int item = from; item < to; item++) {
-                while (item >= itemStart[m + 1]) {
-                    m++;
-                }
-                int local = item - itemStart[m];
-                int gi = local / slices[m];
+                int m = item / perProjection;
+                int gi = groupOf[item % perProjection];
                 if (d[m][gi] != null) {
-                    int lo = (local % slices[m]) * EXPAND_SLICE;
-                    ops.loraExpand(
-                            d[m][gi],
-                            ax[m][gi],
-                            g.rows()[gi],
-                            outs[m],
-                            outDim[m],
-                            lo,
-                            Math.min(outDim[m], lo + EXPAND_SLICE));
+                    int i = item % perProjection - first[gi];
+                    ops.loraExpand(d[m][gi], ax[m][gi], g.rows()[gi], i, i + 1, outs[m], outDim[m], 0, outDim[m]);
                 }
             }
         });
