@@ -430,7 +430,8 @@ public final class LlamaModel implements AutoCloseable {
             if (d == null) {
                 return;
             }
-            // unmerged LoRA: out += s · B (A x), A [r, in], B [out, r]; the same steps as the serving engine
+            // unmerged LoRA: out += s · B (A x), A [r, in], B [out, r], the delta computed apart and
+            // then added (as PEFT does); the same steps as the serving engine
             int inDim = w.cols;
             int outDim = w.rows;
             int[] rows = new int[t];
@@ -439,11 +440,13 @@ public final class LlamaModel implements AutoCloseable {
             }
             float[] ax = new float[t * d.rank()];
             ops.loraShrink(d, in, inDim, rows, ax);
+            float[] delta = new float[t * outDim];
             parallel.range(
                     outDim,
                     (long) d.rank() * t,
                     LoraPack.BLOCK,
-                    (from, to) -> ops.loraExpand(d, ax, rows, out, outDim, from, to));
+                    (from, to) -> ops.loraExpand(d, ax, rows, delta, outDim, from, to));
+            ForwardOps.addRows(out, delta, rows, outDim);
         }
 
         private void attention(int l, float[] q, float[] out, int t) {

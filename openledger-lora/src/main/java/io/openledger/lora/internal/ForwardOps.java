@@ -64,6 +64,25 @@ public final class ForwardOps {
 
     /** Several of a layer's matrices with the same input, in one parallel pass over their rows. */
     public void matmulFused(Matrix[] layerWeights, float[] in, int t, Projection[] ps, float[]... outs) {
+        matmulFused(layerWeights, in, t, ps, outs, 0, 0, (from, to) -> {});
+    }
+
+    /**
+     * {@link #matmulFused(Matrix[], float[], int, Projection[], float[][])} with other work in the
+     * same pass ({@link Parallel#split}): {@code extra} over [0, extraItems), which the workers start
+     * on while the calling thread starts on the matrices. For the LoRA matrices of many adapters,
+     * which are read from memory once each, this overlaps their reads with the base matrices'
+     * arithmetic. {@code extra} must not touch {@code outs}.
+     */
+    public void matmulFused(
+            Matrix[] layerWeights,
+            float[] in,
+            int t,
+            Projection[] ps,
+            float[][] outs,
+            int extraItems,
+            long extraWorkPerItem,
+            Parallel.RangeBody extra) {
         Matrix[] ws = new Matrix[ps.length];
         int[] start = new int[ps.length + 1];
         for (int i = 0; i < ps.length; i++) {
@@ -72,7 +91,7 @@ public final class ForwardOps {
         }
         int cols = ws[0].cols;
         float[] inT = transposedInput(ws[0], in, t);
-        parallel.range(start[ps.length], (long) cols * t, ws[0].rowAlignment(t), (from, to) -> {
+        Parallel.RangeBody rows = (from, to) -> {
             for (int m = 0; m < ws.length; m++) {
                 int lo = Math.max(from, start[m]);
                 int hi = Math.min(to, start[m + 1]);
@@ -80,7 +99,19 @@ public final class ForwardOps {
                     ws[m].rows(kernels, lo - start[m], hi - start[m], in, inT, outs[m], t);
                 }
             }
-        });
+        };
+        if (extraItems == 0) {
+            parallel.range(start[ps.length], (long) cols * t, ws[0].rowAlignment(t), rows);
+        } else {
+            parallel.split(
+                    start[ps.length],
+                    (long) cols * t,
+                    ws[0].rowAlignment(t),
+                    rows,
+                    extraItems,
+                    extraWorkPerItem,
+                    extra);
+        }
     }
 
     /**
@@ -132,7 +163,9 @@ public final class ForwardOps {
     /**
      * The LoRA expand over output features [from, to): {@code out[rows[i]·outDim + e] += Σ_j ax[i·r +
      * j] · B[e, j]}, one fused multiply-add per term and element in the order of j, so the split into
-     * ranges does not change any result.
+     * ranges does not change any result. Both engines expand into a zeroed buffer and then add it to
+     * the base output ({@link #addRows}), as PEFT adds {@code lora_B(lora_A(x)) · s} to the base
+     * layer's result.
      */
     public void loraExpand(LoraAdapter.Delta d, float[] ax, int[] rows, float[] out, int outDim, int from, int to) {
         loraExpand(d, ax, rows, 0, rows.length, out, outDim, from, to);
@@ -211,6 +244,19 @@ public final class ForwardOps {
                 kernels.swiglu(gate, up, i * width, width);
             }
         });
+    }
+
+    /**
+     * {@code x[r·width + e] += y[r·width + e]} for each listed row r and e &lt; width: a LoRA delta
+     * added to the base output of the rows that have an adapter.
+     */
+    public static void addRows(float[] x, float[] y, int[] rows, int width) {
+        for (int r : rows) {
+            int o = r * width;
+            for (int e = 0; e < width; e++) {
+                x[o + e] += y[o + e];
+            }
+        }
     }
 
     /** The residual connection: {@code x[i] += y[i]} for i &lt; n. */

@@ -33,10 +33,10 @@ public final class Parallel {
         Job(RangeBody body, int n, int chunks, int align) {
             this.body = body;
             this.n = n;
-            int c = (n + chunks - 1) / chunks;
+            int c = Math.max(1, (n + chunks - 1) / chunks);
             // whole kernel calls per chunk: a chunk boundary inside a panel would compute it twice
             this.chunk = (c + align - 1) / align * align;
-            this.chunks = (n + chunk - 1) / chunk;
+            this.chunks = (n + chunk - 1) / chunk; // 0 for an empty range
         }
 
         void work() {
@@ -53,9 +53,30 @@ public final class Parallel {
         }
     }
 
+    /** One pass: the caller starts on {@code first}, the workers on {@code second} (if any). */
+    private record Pass(Job first, @Nullable Job second) {
+        void workerPart() {
+            if (second != null) {
+                second.work();
+            }
+            first.work();
+        }
+
+        void callerPart() {
+            first.work();
+            if (second != null) {
+                second.work();
+            }
+        }
+
+        boolean finished() {
+            return first.done.get() >= first.chunks && (second == null || second.done.get() >= second.chunks);
+        }
+    }
+
     private final int threads;
     private final Thread[] workers;
-    private volatile @Nullable Job current;
+    private volatile @Nullable Pass current;
     private volatile boolean stopped;
 
     /** {@code threads} threads in all, the caller included (1 runs everything on the caller). */
@@ -73,13 +94,13 @@ public final class Parallel {
     }
 
     private void loop() {
-        Job last = null;
+        Pass last = null;
         boolean spin = true; // spin only right after a job: an idle pool must not burn a core
         while (!stopped) {
-            Job j = current;
+            Pass j = current;
             if (j != null && j != last) {
                 last = j;
-                j.work();
+                j.workerPart();
                 spin = true;
                 continue;
             }
@@ -115,16 +136,43 @@ public final class Parallel {
             body.run(0, n);
             return;
         }
-        Job j = new Job(body, n, Math.min(n, threads * 16), align);
-        current = j;
+        run(new Pass(new Job(body, n, Math.min(n, threads * 16), align), null));
+    }
+
+    /**
+     * Two independent kinds of work in one pass: the calling thread starts on {@code a} and the
+     * workers on {@code b}, and each turns to the other kind when its own runs out. Given a
+     * compute-bound {@code a} and a memory-bound {@code b} (the LoRA matrices of many adapters, read
+     * once each), one core streams memory while the others compute, instead of every core first
+     * computing and then waiting on memory together. Either body may be given an empty range.
+     */
+    public synchronized void split(int nA, long workA, int alignA, RangeBody a, int nB, long workB, RangeBody b) {
+        if (alignA < 1) {
+            throw new IllegalArgumentException("alignment " + alignA);
+        }
+        if (threads <= 1 || (long) nA * workA + (long) nB * workB < 32_768) {
+            a.run(0, nA);
+            b.run(0, nB);
+            return;
+        }
+        run(new Pass(
+                new Job(a, nA, Math.max(1, Math.min(nA, threads * 16)), alignA),
+                new Job(b, nB, Math.max(1, Math.min(nB, threads * 16)), 1)));
+    }
+
+    private void run(Pass pass) {
+        current = pass;
         for (Thread w : workers) {
             LockSupport.unpark(w);
         }
-        j.work();
-        while (j.done.get() < j.chunks) {
+        pass.callerPart();
+        while (!pass.finished()) {
             Thread.onSpinWait();
         }
-        Throwable t = j.error;
+        Throwable t = pass.first().error;
+        if (t == null && pass.second() != null) {
+            t = pass.second().error;
+        }
         if (t instanceof RuntimeException re) {
             throw re;
         } else if (t instanceof Error e) {

@@ -21,13 +21,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The batched CPU engine. Per layer, each base projection runs once over all rows of the batch
- * (weight row outer, batch rows inner, so each weight byte is read once per pass however many
- * requests share it), then the LoRA deltas are added BGMV-style: the shrink {@code s·A x} per row
- * with that row's adapter, the expand {@code B (s·A x)} in one parallel pass over output features
- * that, for each feature, walks the rows grouped by adapter. Attention reads each sequence's paged
- * KV cache. Every row's arithmetic is the same, in the same order, as {@code LlamaModel.Session}
- * (the single-request engine), so a request's tokens do not depend on what it is batched with.
- * Not thread-safe: driven by one scheduler thread.
+ * (weight panels outer, batch rows inner, so each weight byte is read once per pass however many
+ * requests share it), and in the same parallel pass each adapter row adds its own LoRA delta,
+ * BGMV-style: the shrink {@code s·A x} and the expand {@code B (s·A x)} with that row's adapter, one
+ * item per projection and row, into a buffer that is then added to the row's base output. Attention
+ * reads each sequence's paged KV cache. Every row's arithmetic is the same, in the same order, as
+ * {@code LlamaModel.Session} (the single-request engine), so a request's tokens do not depend on what
+ * it is batched with. Not thread-safe: driven by one scheduler thread.
  */
 public final class CpuBatchEngine implements BatchEngine {
     private static final Projection[] PROJ = Projection.values();
@@ -205,15 +205,7 @@ public final class CpuBatchEngine implements BatchEngine {
         for (int l = 0; l < layers.length; l++) {
             Layer layer = layers[l];
             ops.rmsNorm(x, layer.attnNorm(), xn, t, h);
-            ops.matmulFused(
-                    layer.w(),
-                    xn,
-                    t,
-                    new Projection[] {Projection.Q_PROJ, Projection.K_PROJ, Projection.V_PROJ},
-                    q,
-                    k,
-                    v);
-            lora(groups, l, QKV, layer, xn, q, k, v);
+            project(groups, l, QKV, layer, xn, t, q, k, v);
             ForwardOps.addBias(q, layer.qBias(), t);
             ForwardOps.addBias(k, layer.kBias(), t);
             ForwardOps.addBias(v, layer.vBias(), t);
@@ -236,15 +228,12 @@ public final class CpuBatchEngine implements BatchEngine {
                 System.arraycopy(v, r * kvDim, vc, off, kvDim);
             }
             attention(batch, rowSeq, rowPos, kc, vc, q, att, t);
-            ops.matmul(layer.w()[Projection.O_PROJ.ordinal()], att, o, t);
-            lora(groups, l, O, layer, att, o);
+            project(groups, l, O, layer, att, t, o);
             ForwardOps.addInPlace(x, o, t * h);
             ops.rmsNorm(x, layer.mlpNorm(), xn, t, h);
-            ops.matmulFused(layer.w(), xn, t, new Projection[] {Projection.GATE_PROJ, Projection.UP_PROJ}, gate, up);
-            lora(groups, l, GATE_UP, layer, xn, gate, up);
+            project(groups, l, GATE_UP, layer, xn, t, gate, up);
             ops.swiglu(gate, up, t, inter);
-            ops.matmul(layer.w()[Projection.DOWN_PROJ.ordinal()], gate, down, t);
-            lora(groups, l, DOWN, layer, gate, down);
+            project(groups, l, DOWN, layer, gate, t, down);
             ForwardOps.addInPlace(x, down, t * h);
         }
         for (Work w : batch) {
@@ -314,73 +303,85 @@ public final class CpuBatchEngine implements BatchEngine {
     private static final Projection[] GATE_UP = {Projection.GATE_PROJ, Projection.UP_PROJ};
     private static final Projection[] DOWN = {Projection.DOWN_PROJ};
 
+    // LoRA deltas of one pass, one buffer per projection of a group, reused from step to step
+    private float[][] deltas = new float[3][0];
+
     /**
-     * Unmerged LoRA for every row and each of the projections {@code ps}, which share the input {@code
-     * in}: {@code outs[m]_row += B (s · A in_row)} with that row's adapter (none: skip). One parallel
-     * pass shrinks for all the projections and one expands for all of them, so q, k and v (or gate and
-     * up) cost two hand-offs between the threads instead of six (or four).
+     * The projections {@code ps}, which share the input {@code in}, for all {@code t} rows: each base
+     * matrix once over the whole batch, and each adapter row's unmerged LoRA delta {@code s·B(A x)}
+     * with that row's adapter (BGMV-style, one item per projection and row), in one parallel pass.
+     * The workers start on the LoRA items and the calling thread on the base rows ({@link
+     * ForwardOps#matmulFused(Matrix[], float[], int, Projection[], float[][], int, long,
+     * Parallel.RangeBody)}): with many adapters the LoRA matrices are read straight from memory, and
+     * the base matrices' arithmetic overlaps those reads. A delta goes to a buffer of its own and is
+     * then added to the row's base output, the order the single-request engine uses.
      */
-    private void lora(AdapterGroups g, int l, Projection[] ps, Layer layer, float[] in, float[]... outs) {
-        int groups = g.adapters().length;
-        if (groups == 0) {
-            return;
-        }
-        int inDim = layer.w()[ps[0].ordinal()].cols;
+    private void project(AdapterGroups g, int l, Projection[] ps, Layer layer, float[] in, int t, float[]... outs) {
         int np = ps.length;
+        int groups = g.adapters().length;
+        int inDim = layer.w()[ps[0].ordinal()].cols;
         LoraAdapter.Delta[][] d = new LoraAdapter.Delta[np][groups];
         float[][][] ax = new float[np][groups][];
         int[] outDim = new int[np];
-        long shrinkWork = 0;
+        long loraWork = 0;
         for (int m = 0; m < np; m++) {
             outDim[m] = layer.w()[ps[m].ordinal()].rows;
             for (int gi = 0; gi < groups; gi++) {
                 d[m][gi] = g.adapters()[gi].delta(l, ps[m]);
                 if (d[m][gi] != null) {
                     ax[m][gi] = new float[g.rows()[gi].length * d[m][gi].rank()];
-                    shrinkWork += (long) g.rows()[gi].length * d[m][gi].rank() * inDim;
+                    loraWork += (long) g.rows()[gi].length * d[m][gi].rank() * (inDim + outDim[m]);
                 }
             }
         }
-        if (shrinkWork == 0) {
+        if (loraWork == 0) {
+            ops.matmulFused(layer.w(), in, t, ps, outs);
             return;
         }
-        // shrink: over all (projection, group, row) triples, so that one adapter shared by the whole
-        // batch is split over the threads as well as many adapters are
         int[] first = new int[groups + 1];
         for (int gi = 0; gi < groups; gi++) {
             first[gi + 1] = first[gi] + g.rows()[gi].length;
         }
         int perProjection = first[groups];
-        parallel.range(np * perProjection, Math.max(1, shrinkWork / (np * perProjection)), (from, to) -> {
-            for (int m = from / perProjection; m <= (to - 1) / perProjection; m++) {
-                int base = m * perProjection;
-                for (int gi = 0; gi < groups; gi++) {
-                    int lo = Math.max(from - base, first[gi]);
-                    int hi = Math.min(to - base, first[gi + 1]);
-                    if (d[m][gi] != null && lo < hi) {
-                        ops.loraShrink(d[m][gi], in, inDim, g.rows()[gi], lo - first[gi], hi - first[gi], ax[m][gi]);
-                    }
-                }
-            }
-        });
-        // expand: over the same (projection, row) items, each over all its output features. An item
-        // reads its adapter's B as one range of the LoraPack block layout, which the kernel streams
-        // in four quarters; slicing the features finer only shortened those streams
         int[] groupOf = new int[perProjection];
         for (int gi = 0; gi < groups; gi++) {
             Arrays.fill(groupOf, first[gi], first[gi + 1], gi);
         }
-        long expandWork = Math.max(1, shrinkWork / Math.max(1, inDim) * outDim[0] / (np * perProjection));
-        parallel.range(np * perProjection, expandWork, (from, to) -> {
+        float[][] delta = new float[np][];
+        for (int m = 0; m < np; m++) {
+            if (deltas[m].length < t * outDim[m]) {
+                deltas[m] = new float[t * outDim[m]];
+            }
+            delta[m] = deltas[m];
+            for (int gi = 0; gi < groups; gi++) {
+                if (d[m][gi] != null) {
+                    for (int r : g.rows()[gi]) {
+                        Arrays.fill(delta[m], r * outDim[m], (r + 1) * outDim[m], 0f);
+                    }
+                }
+            }
+        }
+        int items = np * perProjection;
+        ops.matmulFused(layer.w(), in, t, ps, outs, items, Math.max(1, loraWork / items), (from, to) -> {
             for (int item = from; item < to; item++) {
                 int m = item / perProjection;
                 int gi = groupOf[item % perProjection];
-                if (d[m][gi] != null) {
+                LoraAdapter.Delta dm = d[m][gi];
+                if (dm != null) {
                     int i = item % perProjection - first[gi];
-                    ops.loraExpand(d[m][gi], ax[m][gi], g.rows()[gi], i, i + 1, outs[m], outDim[m], 0, outDim[m]);
+                    int[] rows = g.rows()[gi];
+                    ops.loraShrink(dm, in, inDim, rows, i, i + 1, ax[m][gi]);
+                    ops.loraExpand(dm, ax[m][gi], rows, i, i + 1, delta[m], outDim[m], 0, outDim[m]);
                 }
             }
         });
+        for (int m = 0; m < np; m++) {
+            for (int gi = 0; gi < groups; gi++) {
+                if (d[m][gi] != null) {
+                    ForwardOps.addRows(outs[m], delta[m], g.rows()[gi], outDim[m]);
+                }
+            }
+        }
     }
 
     private void attention(
