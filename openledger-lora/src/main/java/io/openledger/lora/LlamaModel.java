@@ -458,21 +458,23 @@ public final class LlamaModel implements AutoCloseable {
             int window = config.slidingWindow();
             float[] kc = keys[l];
             float[] vc = values[l];
-            parallel.range(t * nH, (long) (position + t) * d * 2, (from, to) -> {
-                float[] scores = new float[position + t];
+            int kvHeads = config.kvHeads();
+            parallel.range(t * kvHeads, (long) (position + t) * d * 2 * group, (from, to) -> {
+                float[] scores = new float[group * (position + t)];
                 for (int job = from; job < to; job++) {
-                    int i = job / nH;
-                    int head = job % nH;
+                    int i = job / kvHeads;
+                    int kvHead = job % kvHeads;
                     int pos = position + i;
                     int start = window > 0 ? Math.max(0, pos - window + 1) : 0;
-                    int qOff = i * qDim + head * d;
-                    ops.attendHead(
+                    int qOff = i * qDim + kvHead * group * d;
+                    ops.attendGroup(
                             q,
                             qOff,
+                            group,
                             kc,
                             vc,
                             j -> j * kvDim,
-                            (head / group) * d,
+                            kvHead * d,
                             start,
                             pos,
                             d,

@@ -198,15 +198,19 @@ public final class ForwardOps {
     }
 
     /**
-     * One query head attending over positions [start, pos] of a KV cache: scaled dot products,
-     * softmax (max-subtracted, sums in float), then the weighted sum of value rows into {@code
-     * out[oOff..oOff+d)}. {@code rowOffset} maps a position to the index of its key/value row in
-     * {@code kc}/{@code vc} (contiguous or paged); {@code kvOff} selects the head's slice of that row.
-     * {@code scores} must hold at least {@code pos + 1} floats.
+     * The {@code heads} query heads that share one key/value head (grouped-query attention),
+     * attending over positions [start, pos] of a KV cache: for each head, scaled dot products, a
+     * softmax (max-subtracted, {@link Exp} exponentials, the sum in position order), then the
+     * weighted sum of value rows. Query head h is {@code q[qOff + h·d ..]} and writes {@code out[oOff
+     * + h·d ..]}; {@code rowOffset} maps a position to its key/value row in {@code kc}/{@code vc}
+     * (contiguous or paged) and {@code kvOff} selects the head's slice of that row. Each key and value
+     * row is located once for the whole group. {@code scores} must hold {@code heads·(pos + 1)}
+     * floats. A head's result depends only on its query and the cache, never on the batch.
      */
-    public void attendHead(
+    public void attendGroup(
             float[] q,
             int qOff,
+            int heads,
             float[] kc,
             float[] vc,
             IntUnaryOperator rowOffset,
@@ -218,21 +222,32 @@ public final class ForwardOps {
             float[] scores,
             float[] out,
             int oOff) {
-        float max = Float.NEGATIVE_INFINITY;
+        int n = pos + 1;
         for (int j = start; j <= pos; j++) {
-            float s = kernels.dotF32(kc, rowOffset.applyAsInt(j) + kvOff, q, qOff, d) * scale;
-            scores[j] = s;
-            max = Math.max(max, s);
+            int row = rowOffset.applyAsInt(j) + kvOff;
+            for (int h = 0; h < heads; h++) {
+                scores[h * n + j] = kernels.dotF32(kc, row, q, qOff + h * d, d) * scale;
+            }
         }
-        float sum = 0;
-        for (int j = start; j <= pos; j++) {
-            float e = (float) Math.exp(scores[j] - max);
-            scores[j] = e;
-            sum += e;
+        float[] sums = new float[heads];
+        for (int h = 0; h < heads; h++) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = start; j <= pos; j++) {
+                max = Math.max(max, scores[h * n + j]);
+            }
+            kernels.expShifted(scores, h * n + start, h * n + n, max);
+            float sum = 0;
+            for (int j = start; j <= pos; j++) {
+                sum += scores[h * n + j];
+            }
+            sums[h] = sum;
         }
-        Arrays.fill(out, oOff, oOff + d, 0f);
+        Arrays.fill(out, oOff, oOff + heads * d, 0f);
         for (int j = start; j <= pos; j++) {
-            kernels.axpy(scores[j] / sum, vc, rowOffset.applyAsInt(j) + kvOff, out, oOff, d);
+            int row = rowOffset.applyAsInt(j) + kvOff;
+            for (int h = 0; h < heads; h++) {
+                kernels.axpy(scores[h * n + j] / sums[h], vc, row, out, oOff + h * d, d);
+            }
         }
     }
 

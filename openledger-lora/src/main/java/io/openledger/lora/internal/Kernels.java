@@ -176,6 +176,16 @@ public interface Kernels {
     }
 
     /**
+     * {@code s[i] = Exp.exp(s[i] - shift)} for i in [from, to) (a softmax's exponentials). Each
+     * element's result depends only on its own value and {@code shift}.
+     */
+    default void expShifted(float[] s, int from, int to, float shift) {
+        for (int i = from; i < to; i++) {
+            s[i] = Exp.exp(s[i] - shift);
+        }
+    }
+
+    /**
      * SwiGLU of one row in place: {@code gate[off+i] = silu(gate[off+i])·up[off+i]} for i &lt; n, with
      * silu(g) = g / (1 + e^-g) and e^x from {@link Exp}, whose bits do not depend on the JIT. An element's result depends only on its inputs and its index i, so a
      * caller that passes whole rows gets the same bits for a row alone and in a batch.

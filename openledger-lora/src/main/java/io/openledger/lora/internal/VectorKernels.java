@@ -790,6 +790,17 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void expShifted(float[] s, int from, int to, float shift) {
+        int i = from;
+        for (; i + L <= to; i += L) {
+            exp(FloatVector.fromArray(F, s, i).sub(shift)).intoArray(s, i);
+        }
+        for (; i < to; i++) {
+            s[i] = Exp.exp(s[i] - shift);
+        }
+    }
+
+    @Override
     public void swiglu(float[] gate, float[] up, int off, int n) {
         int i = 0;
         for (; i + L <= n; i += L) {

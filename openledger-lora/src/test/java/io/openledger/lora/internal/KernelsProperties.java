@@ -313,6 +313,33 @@ class KernelsProperties {
     }
 
     @Property(tries = 100)
+    void softmaxExponentialsAreTheSameBitsInBothKernelsAndCloseToExp(
+            @ForAll @IntRange(min = 0, max = 70) int n,
+            @ForAll @IntRange(min = 0, max = 5) int from,
+            @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] s = random(r, from + n + 3);
+        for (int i = 0; i < s.length; i++) {
+            s[i] *= 30;
+        }
+        float shift = (float) (r.nextDouble() * 20);
+        float[] vector = s.clone();
+        float[] scalar = s.clone();
+        VECTOR.expShifted(vector, from, from + n, shift);
+        SCALAR.expShifted(scalar, from, from + n, shift);
+        assertThat(vector).containsExactly(scalar);
+        for (int i = 0; i < s.length; i++) {
+            if (i < from || i >= from + n) {
+                assertThat(vector[i]).isEqualTo(s[i]); // outside the range: untouched
+            } else {
+                double exact = Math.exp((double) (s[i] - shift));
+                assertThat((double) vector[i])
+                        .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-6 * exact + 1e-37));
+            }
+        }
+    }
+
+    @Property(tries = 100)
     void swigluAgreesAndDependsOnlyOnTheColumn(@ForAll @IntRange(min = 0, max = 100) int n, @ForAll long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] gate = random(r, n + 40);

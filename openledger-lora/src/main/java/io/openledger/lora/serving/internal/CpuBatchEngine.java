@@ -397,22 +397,24 @@ public final class CpuBatchEngine implements BatchEngine {
             maxPos = Math.max(maxPos, rowPos[r]);
         }
         int ctx = maxPos + 1;
-        parallel.range(t * nH, (long) ctx * d * 2, (from, to) -> {
-            float[] scores = new float[ctx];
+        int kvHeads = config.kvHeads();
+        parallel.range(t * kvHeads, (long) ctx * d * 2 * group, (from, to) -> {
+            float[] scores = new float[group * ctx];
             for (int job = from; job < to; job++) {
-                int i = job / nH;
-                int head = job % nH;
+                int i = job / kvHeads;
+                int kvHead = job % kvHeads;
                 int pos = rowPos[i];
                 Sequence s = batch.get(rowSeq[i]).seq;
                 int start = window > 0 ? Math.max(0, pos - window + 1) : 0;
-                int qOff = i * qDim + head * d;
-                ops.attendHead(
+                int qOff = i * qDim + kvHead * group * d;
+                ops.attendGroup(
                         q,
                         qOff,
+                        group,
                         kc,
                         vc,
                         j -> kv.offset(s, j),
-                        (head / group) * d,
+                        kvHead * d,
                         start,
                         pos,
                         d,
