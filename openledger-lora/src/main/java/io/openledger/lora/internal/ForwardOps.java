@@ -251,6 +251,11 @@ public final class ForwardOps {
         }
     }
 
+    /** SwiGLU of row r (width {@code width}) in place in {@code gate}. */
+    public void swigluRow(float[] gate, float[] up, int r, int width) {
+        kernels.swiglu(gate, up, r * width, width);
+    }
+
     /** SwiGLU in place over {@code t} rows of {@code width}: {@code gate = silu(gate) · up}. */
     public void swiglu(float[] gate, float[] up, int t, int width) {
         // row by row: an element's arithmetic depends on its column only, never on the batch
@@ -274,10 +279,28 @@ public final class ForwardOps {
         }
     }
 
+    /** Row r of a batch of width {@code w}: {@code x[r·w + e] += y[r·w + e]} for e &lt; w. */
+    public static void addRow(float[] x, float[] y, int r, int w) {
+        int o = r * w;
+        for (int e = 0; e < w; e++) {
+            x[o + e] += y[o + e];
+        }
+    }
+
     /** The residual connection: {@code x[i] += y[i]} for i &lt; n. */
     public static void addInPlace(float[] x, float[] y, int n) {
         for (int i = 0; i < n; i++) {
             x[i] += y[i];
+        }
+    }
+
+    /** Adds {@code bias} to row r of {@code y}; nothing if there is no bias. */
+    public static void addBiasRow(float[] y, float @Nullable [] bias, int r) {
+        if (bias != null) {
+            int o = r * bias.length;
+            for (int j = 0; j < bias.length; j++) {
+                y[o + j] += bias[j];
+            }
         }
     }
 

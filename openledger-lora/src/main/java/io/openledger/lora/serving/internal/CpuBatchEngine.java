@@ -202,39 +202,52 @@ public final class CpuBatchEngine implements BatchEngine {
         float[] gate = new float[t * inter];
         float[] up = new float[t * inter];
         float[] down = new float[t * h];
+        // per layer: four passes that each run a base projection with its LoRA deltas, each
+        // followed by one pass over the rows that adds the deltas and does the row's work up to the
+        // next projection (bias, RoPE and the KV write; the residual and the next norm; SwiGLU)
+        int nH = config.heads();
+        int kvH = config.kvHeads();
+        int hd = config.headDim();
+        ops.rmsNorm(x, layers[0].attnNorm(), xn, t, h);
         for (int l = 0; l < layers.length; l++) {
             Layer layer = layers[l];
-            ops.rmsNorm(x, layer.attnNorm(), xn, t, h);
-            project(groups, l, QKV, layer, xn, t, q, k, v);
-            ForwardOps.addBias(q, layer.qBias(), t);
-            ForwardOps.addBias(k, layer.kBias(), t);
-            ForwardOps.addBias(v, layer.vBias(), t);
+            Deltas dq = project(groups, l, QKV, layer, xn, t, q, k, v);
             float[] kc = kv.keys[l];
             float[] vc = kv.values[l];
-            for (int r = 0; r < t; r++) {
-                ForwardOps.rope(
-                        q,
-                        r * qDim,
-                        config.heads(),
-                        k,
-                        r * kvDim,
-                        config.kvHeads(),
-                        rowPos[r],
-                        config.headDim(),
-                        invFreq);
-                Sequence s = batch.get(rowSeq[r]).seq;
-                int off = kv.offset(s, rowPos[r]);
+            rows(t, qDim + 2 * kvDim, r -> {
+                dq.addTo(0, q, r, qDim);
+                dq.addTo(1, k, r, kvDim);
+                dq.addTo(2, v, r, kvDim);
+                ForwardOps.addBiasRow(q, layer.qBias(), r);
+                ForwardOps.addBiasRow(k, layer.kBias(), r);
+                ForwardOps.addBiasRow(v, layer.vBias(), r);
+                ForwardOps.rope(q, r * qDim, nH, k, r * kvDim, kvH, rowPos[r], hd, invFreq);
+                int off = kv.offset(batch.get(rowSeq[r]).seq, rowPos[r]);
                 System.arraycopy(k, r * kvDim, kc, off, kvDim);
                 System.arraycopy(v, r * kvDim, vc, off, kvDim);
-            }
+            });
             attention(batch, rowSeq, rowPos, kc, vc, q, att, t);
-            project(groups, l, O, layer, att, t, o);
-            ForwardOps.addInPlace(x, o, t * h);
-            ops.rmsNorm(x, layer.mlpNorm(), xn, t, h);
-            project(groups, l, GATE_UP, layer, xn, t, gate, up);
-            ops.swiglu(gate, up, t, inter);
-            project(groups, l, DOWN, layer, gate, t, down);
-            ForwardOps.addInPlace(x, down, t * h);
+            Deltas dO = project(groups, l, O, layer, att, t, o);
+            rows(t, 2 * h, r -> {
+                dO.addTo(0, o, r, h);
+                ForwardOps.addRow(x, o, r, h);
+                ops.rmsNormRow(x, layer.mlpNorm(), r * h, xn, r * h, h);
+            });
+            Deltas dGu = project(groups, l, GATE_UP, layer, xn, t, gate, up);
+            rows(t, 8 * inter, r -> {
+                dGu.addTo(0, gate, r, inter);
+                dGu.addTo(1, up, r, inter);
+                ops.swigluRow(gate, up, r, inter);
+            });
+            Deltas dD = project(groups, l, DOWN, layer, gate, t, down);
+            float @Nullable [] nextNorm = l + 1 < layers.length ? layers[l + 1].attnNorm() : null;
+            rows(t, 2 * h, r -> {
+                dD.addTo(0, down, r, h);
+                ForwardOps.addRow(x, down, r, h);
+                if (nextNorm != null) {
+                    ops.rmsNormRow(x, nextNorm, r * h, xn, r * h, h);
+                }
+            });
         }
         for (Work w : batch) {
             w.seq.position += w.tokens.length;
@@ -316,7 +329,7 @@ public final class CpuBatchEngine implements BatchEngine {
      * the base matrices' arithmetic overlaps those reads. A delta goes to a buffer of its own and is
      * then added to the row's base output, the order the single-request engine uses.
      */
-    private void project(AdapterGroups g, int l, Projection[] ps, Layer layer, float[] in, int t, float[]... outs) {
+    private Deltas project(AdapterGroups g, int l, Projection[] ps, Layer layer, float[] in, int t, float[]... outs) {
         int np = ps.length;
         int groups = g.adapters().length;
         int inDim = layer.w()[ps[0].ordinal()].cols;
@@ -336,7 +349,7 @@ public final class CpuBatchEngine implements BatchEngine {
         }
         if (loraWork == 0) {
             ops.matmulFused(layer.w(), in, t, ps, outs);
-            return;
+            return Deltas.NONE;
         }
         int[] first = new int[groups + 1];
         for (int gi = 0; gi < groups; gi++) {
@@ -347,6 +360,8 @@ public final class CpuBatchEngine implements BatchEngine {
         for (int gi = 0; gi < groups; gi++) {
             Arrays.fill(groupOf, first[gi], first[gi + 1], gi);
         }
+        // a row's delta, or null where the row has no adapter for that projection
+        float[] @Nullable [] rowDelta = new float[np * t][];
         float[][] delta = new float[np][];
         for (int m = 0; m < np; m++) {
             if (deltas[m].length < t * outDim[m]) {
@@ -356,7 +371,7 @@ public final class CpuBatchEngine implements BatchEngine {
             for (int gi = 0; gi < groups; gi++) {
                 if (d[m][gi] != null) {
                     for (int r : g.rows()[gi]) {
-                        Arrays.fill(delta[m], r * outDim[m], (r + 1) * outDim[m], 0f);
+                        rowDelta[m * t + r] = delta[m];
                     }
                 }
             }
@@ -370,18 +385,38 @@ public final class CpuBatchEngine implements BatchEngine {
                 if (dm != null) {
                     int i = item % perProjection - first[gi];
                     int[] rows = g.rows()[gi];
+                    Arrays.fill(delta[m], rows[i] * outDim[m], (rows[i] + 1) * outDim[m], 0f);
                     ops.loraShrink(dm, in, inDim, rows, i, i + 1, ax[m][gi]);
                     ops.loraExpand(dm, ax[m][gi], rows, i, i + 1, delta[m], outDim[m], 0, outDim[m]);
                 }
             }
         });
-        for (int m = 0; m < np; m++) {
-            for (int gi = 0; gi < groups; gi++) {
-                if (d[m][gi] != null) {
-                    ForwardOps.addRows(outs[m], delta[m], g.rows()[gi], outDim[m]);
+        return new Deltas(rowDelta, t);
+    }
+
+    /** The LoRA deltas of one {@link #project} call: row r's delta for projection m, or null. */
+    private record Deltas(float[] @Nullable [] byRow, int t) {
+        static final Deltas NONE = new Deltas(new float[0][], 0);
+
+        // row r's delta for projection m added to its base output (width w): the step the
+        // single-request engine takes right after the projection
+        void addTo(int m, float[] out, int r, int w) {
+            if (byRow.length > 0) {
+                float[] d = byRow[m * t + r];
+                if (d != null) {
+                    ForwardOps.addRow(out, d, r, w);
                 }
             }
         }
+    }
+
+    /** {@code body} for each row in [0, t), the rows split over the threads. */
+    private void rows(int t, long workPerRow, java.util.function.IntConsumer body) {
+        parallel.range(t, workPerRow, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                body.accept(r);
+            }
+        });
     }
 
     private void attention(
