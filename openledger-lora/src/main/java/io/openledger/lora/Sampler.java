@@ -41,7 +41,7 @@ public record Sampler(double temperature, int topK, double topP, long seed) {
     /** Picks a token from {@code logits} (not modified). */
     public int sample(float[] logits, SplittableRandom rng) {
         if (temperature == 0) {
-            return argmax(logits);
+            return Fast.KERNELS.argmax(logits, logits.length);
         }
         int n = logits.length;
         Integer[] idx = new Integer[n];
@@ -81,7 +81,12 @@ public record Sampler(double temperature, int topK, double topP, long seed) {
         return idx[cut - 1];
     }
 
-    /** Index of the largest value (lowest index on ties). */
+    // the kernels' argmax (vectorized where the Vector API is present), same result as argmax(v)
+    private static final class Fast {
+        static final io.openledger.lora.internal.Kernels KERNELS = io.openledger.lora.internal.KernelSelector.best();
+    }
+
+    /** Index of the largest value (lowest index on ties; a NaN never wins). */
     public static int argmax(float[] v) {
         int best = 0;
         float max = v[0];

@@ -176,6 +176,23 @@ public interface Kernels {
     }
 
     /**
+     * The index of the largest of {@code v[0..n)} (n &gt; 0): the first of equal maxima (numerically
+     * equal: 0.0 and -0.0 tie), and a NaN never wins, so index 0 if {@code v[0]} is NaN. The
+     * semantics of {@code Sampler.argmax}, which greedy decoding uses on every row of every step.
+     */
+    default int argmax(float[] v, int n) {
+        int best = 0;
+        float max = v[0];
+        for (int i = 1; i < n; i++) {
+            if (v[i] > max) {
+                max = v[i];
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /**
      * {@code s[i] = Exp.exp(s[i] - shift)} for i in [from, to) (a softmax's exponentials). Each
      * element's result depends only on its own value and {@code shift}.
      */

@@ -144,15 +144,19 @@ public final class Parallel {
      * workers on {@code b}, and each turns to the other kind when its own runs out. Given a
      * compute-bound {@code a} and a memory-bound {@code b} (the LoRA matrices of many adapters, read
      * once each), one core streams memory while the others compute, instead of every core first
-     * computing and then waiting on memory together. Either body may be given an empty range.
+     * computing and then waiting on memory together. A kind with no items is never called.
      */
     public synchronized void split(int nA, long workA, int alignA, RangeBody a, int nB, long workB, RangeBody b) {
         if (alignA < 1) {
             throw new IllegalArgumentException("alignment " + alignA);
         }
         if (threads <= 1 || (long) nA * workA + (long) nB * workB < 32_768) {
-            a.run(0, nA);
-            b.run(0, nB);
+            if (nA > 0) {
+                a.run(0, nA);
+            }
+            if (nB > 0) {
+                b.run(0, nB);
+            }
             return;
         }
         run(new Pass(

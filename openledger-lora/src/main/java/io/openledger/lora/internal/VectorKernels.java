@@ -3,6 +3,7 @@ package io.openledger.lora.internal;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
@@ -787,6 +788,44 @@ public final class VectorKernels implements Kernels {
         h2.intoArray(y, e + 2 * yStep + half);
         l3.intoArray(y, e + 3 * yStep);
         h3.intoArray(y, e + 3 * yStep + half);
+    }
+
+    @Override
+    public int argmax(float[] v, int n) {
+        if (n < 2 * L || Float.isNaN(v[0])) {
+            return Kernels.super.argmax(v, n);
+        }
+        // the largest value (a NaN never compares greater), then the first index holding it
+        FloatVector m = FloatVector.broadcast(F, v[0]);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector x = FloatVector.fromArray(F, v, i);
+            m = m.blend(x, x.compare(VectorOperators.GT, m));
+        }
+        float max = v[0];
+        for (int lane = 0; lane < L; lane++) {
+            float x = m.lane(lane);
+            if (x > max) {
+                max = x;
+            }
+        }
+        for (; i < n; i++) {
+            if (v[i] > max) {
+                max = v[i];
+            }
+        }
+        for (int j = 0; j + L <= n; j += L) {
+            VectorMask<Float> eq = FloatVector.fromArray(F, v, j).compare(VectorOperators.EQ, max);
+            if (eq.anyTrue()) {
+                return j + eq.firstTrue();
+            }
+        }
+        for (int j = n - n % L; j < n; j++) {
+            if (v[j] == max) {
+                return j;
+            }
+        }
+        throw new IllegalStateException("no element equals the maximum");
     }
 
     @Override

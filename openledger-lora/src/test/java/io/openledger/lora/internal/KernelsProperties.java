@@ -312,6 +312,33 @@ class KernelsProperties {
         assertThat(Math.abs(got - exact)).isLessThanOrEqualTo(2.0 * Math.ulp((float) exact));
     }
 
+    @Property(tries = 300)
+    void argmaxIsTheSamplersFirstLargestValueInBothKernels(
+            @ForAll @IntRange(min = 1, max = 200) int n,
+            @ForAll @IntRange(min = 0, max = 3) int ties,
+            @ForAll @IntRange(min = 0, max = 2) int nans,
+            @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] v = random(r, n);
+        float top = 2f;
+        for (int i = 0; i < ties; i++) {
+            v[r.nextInt(n)] = top; // equal maxima: the first one wins
+        }
+        if (ties > 0 && r.nextBoolean()) {
+            v[r.nextInt(n)] = 0f; // zeros of both signs tie with each other
+            v[r.nextInt(n)] = -0f;
+            for (int i = 0; i < n; i++) {
+                v[i] = Math.min(v[i], 0f);
+            }
+        }
+        for (int i = 0; i < nans; i++) {
+            v[r.nextInt(n)] = Float.NaN; // never wins; index 0 if v[0] is NaN
+        }
+        int expected = io.openledger.lora.Sampler.argmax(v);
+        assertThat(VECTOR.argmax(v, n)).isEqualTo(expected);
+        assertThat(SCALAR.argmax(v, n)).isEqualTo(expected);
+    }
+
     @Property(tries = 100)
     void softmaxExponentialsAreTheSameBitsInBothKernelsAndCloseToExp(
             @ForAll @IntRange(min = 0, max = 70) int n,
