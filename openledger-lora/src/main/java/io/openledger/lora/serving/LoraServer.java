@@ -61,7 +61,8 @@ public final class LoraServer implements AutoCloseable {
     private final int prefillChunk;
     private final int maxQueued;
     private final boolean fair;
-    private final ConcurrentLinkedQueue<Active> incoming = new ConcurrentLinkedQueue<>();
+    // submissions, each one request or a whole submitAll batch, which the scheduler takes in at once
+    private final ConcurrentLinkedQueue<List<Active>> incoming = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
     private final Thread scheduler;
@@ -247,9 +248,58 @@ public final class LoraServer implements AutoCloseable {
      *     maxTokens exceeds the whole KV cache
      */
     public GenerationHandle submit(GenerationRequest request, GenerationListener listener) {
+        return enqueue(List.of(request), List.of(listener)).getFirst();
+    }
+
+    /**
+     * Queues all of {@code requests} at once, without listeners: the scheduler takes them in
+     * together, so requests that arrive as one batch (a benchmark, an offline job) start in the same
+     * pass instead of the first few starting alone. All or nothing: if any request is invalid or the
+     * queue cannot take them all, none is queued.
+     *
+     * @return one handle per request, in order
+     * @throws ServerBusyException, AdapterRejectedException, IllegalArgumentException as {@link #submit}
+     */
+    public List<GenerationHandle> submitAll(List<GenerationRequest> requests) {
+        return enqueue(requests, java.util.Collections.nCopies(requests.size(), new GenerationListener() {}));
+    }
+
+    private List<GenerationHandle> enqueue(List<GenerationRequest> requests, List<GenerationListener> listeners) {
         if (closed) {
             throw new ServerBusyException("server is closed");
         }
+        for (GenerationRequest request : requests) {
+            validate(request);
+        }
+        int n = requests.size();
+        if (queued.addAndGet(n) > maxQueued) {
+            queued.addAndGet(-n);
+            stats.rejected.addAndGet(n);
+            throw new ServerBusyException("queue full: " + maxQueued + " requests waiting");
+        }
+        List<Active> acts = new ArrayList<>(n);
+        List<GenerationHandle> handles = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            GenerationRequest request = requests.get(i);
+            long id = ids.incrementAndGet();
+            ByteBuffer buf = ByteBuffer.allocate(24)
+                    .putLong(id)
+                    .putLong(System.nanoTime())
+                    .putLong(clock.millis());
+            Hash hash = Hashing.keccak256(
+                    Bytes.concat(Bytes.wrap(buf.array()), request.caller().bytes()));
+            Active act = new Active(
+                    request, listeners.get(i), new GenerationHandle(hash, new CompletableFuture<>()), clock.nanoTime());
+            acts.add(act);
+            handles.add(act.handle);
+        }
+        stats.submitted.addAndGet(n);
+        incoming.add(acts);
+        LockSupport.unpark(scheduler);
+        return handles;
+    }
+
+    private void validate(GenerationRequest request) {
         AdapterId a = request.adapter();
         if (a != null && cache.registry().get(a).isEmpty()) {
             throw new AdapterRejectedException(a, "not registered");
@@ -266,22 +316,6 @@ public final class LoraServer implements AutoCloseable {
             throw new IllegalArgumentException("prompt + maxTokens needs " + need + " KV pages; the cache has "
                     + engine.kv().pages());
         }
-        if (queued.incrementAndGet() > maxQueued) {
-            queued.decrementAndGet();
-            stats.rejected.incrementAndGet();
-            throw new ServerBusyException("queue full: " + maxQueued + " requests waiting");
-        }
-        long n = ids.incrementAndGet();
-        ByteBuffer buf =
-                ByteBuffer.allocate(24).putLong(n).putLong(System.nanoTime()).putLong(clock.millis());
-        Hash id = Hashing.keccak256(
-                Bytes.concat(Bytes.wrap(buf.array()), request.caller().bytes()));
-        Active act =
-                new Active(request, listener, new GenerationHandle(id, new CompletableFuture<>()), clock.nanoTime());
-        stats.submitted.incrementAndGet();
-        incoming.add(act);
-        LockSupport.unpark(scheduler);
-        return act.handle;
     }
 
     /** {@link #submit(GenerationRequest, GenerationListener)} without a listener. */
@@ -400,10 +434,12 @@ public final class LoraServer implements AutoCloseable {
 
     private void loop() {
         while (true) {
-            Active a;
-            while ((a = incoming.poll()) != null) {
-                tag(a);
-                waiting.add(a);
+            List<Active> batch;
+            while ((batch = incoming.poll()) != null) {
+                for (Active a : batch) {
+                    tag(a);
+                    waiting.add(a);
+                }
             }
             if (closed) {
                 for (Active w : waiting) {

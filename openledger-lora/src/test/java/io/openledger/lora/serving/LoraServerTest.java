@@ -55,6 +55,39 @@ class LoraServerTest {
     }
 
     @Test
+    void submitAllStartsTheBatchInOnePassAndQueuesNothingIfOneRequestIsInvalid() {
+        AdapterCache cache = AdapterCache.builder(REGISTRY).budgetBytes(1 << 20).build();
+        try (LoraServer server =
+                LoraServer.builder(F.model, cache).threads(2).maxBatch(8).build()) {
+            cache.preload(List.of(Fixture.id(1), Fixture.id(2))); // resident: no request waits on a load
+            List<GenerationRequest> reqs = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                reqs.add(GenerationRequest.builder(1 + i, 2, 3)
+                        .adapter(i % 3 == 0 ? null : Fixture.id(i % 3))
+                        .maxTokens(4)
+                        .build());
+            }
+            List<GenerationHandle> hs = server.submitAll(reqs);
+            assertThat(hs).hasSize(6);
+            for (int i = 0; i < 6; i++) {
+                GenerationResult r = hs.get(i).result().join();
+                // the same tokens as the request served alone
+                assertThat(r.tokens()).isEqualTo(SERVER.generate(reqs.get(i)).tokens());
+            }
+            // taken in together: one pass prefills all six, three more decode them (4 tokens each)
+            assertThat(server.metrics().steps()).isEqualTo(4);
+            long submitted = server.metrics().submitted();
+            List<GenerationRequest> bad = List.of(
+                    reqs.get(0),
+                    GenerationRequest.builder(1)
+                            .adapter(AdapterId.of("not-registered"))
+                            .build());
+            assertThatThrownBy(() -> server.submitAll(bad)).isInstanceOf(AdapterRejectedException.class);
+            assertThat(server.metrics().submitted()).isEqualTo(submitted);
+        }
+    }
+
+    @Test
     void stopTokenAndStopSequenceEndGeneration() {
         GenerationRequest base = GenerationRequest.builder(5, 6, 7).maxTokens(8).build();
         List<Integer> free = SERVER.generate(base).tokens();

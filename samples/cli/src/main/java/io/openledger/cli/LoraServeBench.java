@@ -321,14 +321,16 @@ public final class LoraServeBench {
     // tokens/s of n requests submitted together; returns {tokens/s}
     private static double[] run(LoraServer server, List<AdapterId> adapters, int gen, SplittableRandom rnd) {
         int vocab = server.config().vocabSize();
-        long t0 = System.nanoTime();
-        List<GenerationHandle> hs = new ArrayList<>();
+        List<GenerationRequest> reqs = new ArrayList<>();
         for (AdapterId a : adapters) {
-            hs.add(server.submit(GenerationRequest.builder(prompt(rnd, vocab))
+            reqs.add(GenerationRequest.builder(prompt(rnd, vocab))
                     .adapter(a)
                     .maxTokens(gen)
-                    .build()));
+                    .build());
         }
+        // one batch of b requests, taken in together: a batch-b decode from its first pass
+        long t0 = System.nanoTime();
+        List<GenerationHandle> hs = server.submitAll(reqs);
         long tokens = 0;
         for (GenerationHandle h : hs) {
             tokens += h.result().join().tokens().size();
