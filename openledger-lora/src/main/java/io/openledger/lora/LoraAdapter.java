@@ -139,7 +139,7 @@ public final class LoraAdapter {
             return new Delta(rank, scaling, in, out, store, null, 0, a.length);
         }
 
-        /** Whether A and Bᵀ are held in bfloat16 ({@code packed}). */
+        /** Whether A and B are held in bfloat16 ({@code packed}). */
         public boolean bf16() {
             return packed != null;
         }
@@ -149,7 +149,7 @@ public final class LoraAdapter {
             return bf16() ? LoraPack.rowInts(n) : n;
         }
 
-        /** Words of A and Bᵀ together. */
+        /** Words of A and B together. */
         public int words() {
             return rank * (rowWords(in) + rowWords(out));
         }

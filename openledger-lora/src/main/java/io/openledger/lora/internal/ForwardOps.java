@@ -126,8 +126,9 @@ public final class ForwardOps {
 
     /**
      * The LoRA shrink for the input rows {@code rows}: {@code ax[i·r + j] = s · (A_j · in[rows[i]])}.
-     * Each value is one kernel dot product scaled once, whichever rows are listed, so a request gets
-     * the same bits alone and in a batch.
+     * Each value is one kernel product scaled once (a row dot product in float32, {@link
+     * Kernels#loraShrinkBf16} on the {@link LoraPack} panels in bfloat16), whichever rows are listed,
+     * so a request gets the same bits alone and in a batch.
      */
     public void loraShrink(LoraAdapter.Delta d, float[] in, int inDim, int[] rows, float[] ax) {
         loraShrink(d, in, inDim, rows, 0, rows.length, ax);
