@@ -446,7 +446,7 @@ public final class LlamaModel implements AutoCloseable {
                     (long) d.rank() * t,
                     LoraPack.BLOCK,
                     (from, to) -> ops.loraExpand(d, ax, rows, delta, outDim, from, to));
-            ForwardOps.addRows(out, delta, rows, outDim);
+            ForwardOps.addInPlace(out, delta, t * outDim);
         }
 
         private void attention(int l, float[] q, float[] out, int t) {

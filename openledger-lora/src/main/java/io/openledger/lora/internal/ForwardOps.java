@@ -165,7 +165,7 @@ public final class ForwardOps {
      * The LoRA expand over output features [from, to): {@code out[rows[i]·outDim + e] += Σ_j ax[i·r +
      * j] · B[e, j]}, one fused multiply-add per term and element in the order of j, so the split into
      * ranges does not change any result. Both engines expand into a zeroed buffer and then add it to
-     * the base output ({@link #addRows}), as PEFT adds {@code lora_B(lora_A(x)) · s} to the base
+     * the base output, as PEFT adds {@code lora_B(lora_A(x)) · s} to the base
      * layer's result.
      */
     public void loraExpand(LoraAdapter.Delta d, float[] ax, int[] rows, float[] out, int outDim, int from, int to) {
@@ -265,19 +265,6 @@ public final class ForwardOps {
                 kernels.swiglu(gate, up, i * width, width);
             }
         });
-    }
-
-    /**
-     * {@code x[r·width + e] += y[r·width + e]} for each listed row r and e &lt; width: a LoRA delta
-     * added to the base output of the rows that have an adapter.
-     */
-    public static void addRows(float[] x, float[] y, int[] rows, int width) {
-        for (int r : rows) {
-            int o = r * width;
-            for (int e = 0; e < width; e++) {
-                x[o + e] += y[o + e];
-            }
-        }
     }
 
     /** Row r of a batch of width {@code w}: {@code x[r·w + e] += y[r·w + e]} for e &lt; w. */
