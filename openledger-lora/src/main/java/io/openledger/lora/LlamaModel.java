@@ -424,6 +424,8 @@ public final class LlamaModel implements AutoCloseable {
             lora(l, p, layer, in, out, t);
         }
 
+        private float[] deltaScratch = new float[0];
+
         private void lora(int l, Projection p, Layer layer, float[] in, float[] out, int t) {
             Matrix w = layer.w()[p.ordinal()];
             LoraAdapter.Delta d = adapter == null ? null : adapter.delta(l, p);
@@ -440,7 +442,13 @@ public final class LlamaModel implements AutoCloseable {
             }
             float[] ax = new float[t * d.rank()];
             ops.loraShrink(d, in, inDim, rows, ax);
-            float[] delta = new float[t * outDim];
+            // one buffer for every projection's delta, zeroed for each: a new one per projection was
+            // some 400 KB of garbage per decoded token
+            if (deltaScratch.length < t * outDim) {
+                deltaScratch = new float[t * outDim];
+            }
+            float[] delta = deltaScratch;
+            java.util.Arrays.fill(delta, 0, t * outDim, 0f);
             parallel.range(
                     outDim,
                     (long) d.rank() * t,
