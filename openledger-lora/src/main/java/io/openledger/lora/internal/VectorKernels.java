@@ -606,8 +606,14 @@ public final class VectorKernels implements Kernels {
 
     // ---- LoRA kernels on the LoraPack layouts (order: Kernels.loraShrinkBf16 / loraExpandBf16) ----
 
-    private static final VectorSpecies<Float> FH = VectorSpecies.of(float.class, VectorShape.forBitSize(L * 16));
-    private static final VectorSpecies<Integer> IH = VectorSpecies.of(int.class, VectorShape.forBitSize(L * 16));
+    // the first L/2 lanes, for a panel of 8 ranks (rank 8, 24, 40…) on 16 lanes. Masked full-width
+    // vectors, not a half-width species: the JDK's vector classes keep one type profile per method
+    // for all callers, and with a second FloatVector shape in the process C2 sometimes compiled
+    // other kernels without their intrinsics where it could not prove a vector's exact class
+    // (-XX:+PrintIntrinsics: "missing constant: vclass"). Seen in tile1x8, compiled after the first
+    // rank-8 adapters ran: boxed vectors, 24% of a distinct-adapter decode's samples instead of 1%
+    private static final VectorMask<Integer> HALF_I = I.indexInRange(0, L / 2);
+    private static final VectorMask<Float> HALF_F = F.indexInRange(0, L / 2);
 
     @Override
     public void loraShrinkBf16(
@@ -669,47 +675,40 @@ public final class VectorKernels implements Kernels {
         c0.add(c1).add(c2.add(c3)).mul(scale).intoArray(out, outOff);
     }
 
-    // shrinkLanes on half-width vectors. A copy rather than a species parameter: one method used with
-    // two species lost its intrinsics in C2 (boxed vectors, three times slower)
+    // shrinkLanes on the first L/2 lanes (HALF_I, HALF_F): the masked-off lanes load zeros and are
+    // never stored, so each used lane does the same operations in the same order as in shrinkLanes.
+    // A copy rather than a mask parameter, to keep each kernel's vector shapes fixed for C2
     private static void shrinkHalfLanes(
             int[] a, int at, int w, int pairs, float[] x, int xOff, float scale, float[] out, int outOff) {
         int q = pairs / 4;
         int s = q * w;
         int xq = 2 * q;
-        FloatVector c0 = FloatVector.zero(FH);
+        FloatVector c0 = FloatVector.zero(F);
         FloatVector c1 = c0;
         FloatVector c2 = c0;
         FloatVector c3 = c0;
         for (int kk = 0; kk < q; kk++) {
             int o = at + kk * w;
             int xo = xOff + 2 * kk;
-            IntVector v0 = IntVector.fromArray(IH, a, o);
-            IntVector v1 = IntVector.fromArray(IH, a, o + s);
-            IntVector v2 = IntVector.fromArray(IH, a, o + 2 * s);
-            IntVector v3 = IntVector.fromArray(IH, a, o + 3 * s);
-            c0 = halfLow(v0).fma(FloatVector.broadcast(FH, x[xo]), c0);
-            c1 = halfLow(v1).fma(FloatVector.broadcast(FH, x[xo + xq]), c1);
-            c2 = halfLow(v2).fma(FloatVector.broadcast(FH, x[xo + 2 * xq]), c2);
-            c3 = halfLow(v3).fma(FloatVector.broadcast(FH, x[xo + 3 * xq]), c3);
-            c0 = halfHigh(v0).fma(FloatVector.broadcast(FH, x[xo + 1]), c0);
-            c1 = halfHigh(v1).fma(FloatVector.broadcast(FH, x[xo + xq + 1]), c1);
-            c2 = halfHigh(v2).fma(FloatVector.broadcast(FH, x[xo + 2 * xq + 1]), c2);
-            c3 = halfHigh(v3).fma(FloatVector.broadcast(FH, x[xo + 3 * xq + 1]), c3);
+            IntVector v0 = IntVector.fromArray(I, a, o, HALF_I);
+            IntVector v1 = IntVector.fromArray(I, a, o + s, HALF_I);
+            IntVector v2 = IntVector.fromArray(I, a, o + 2 * s, HALF_I);
+            IntVector v3 = IntVector.fromArray(I, a, o + 3 * s, HALF_I);
+            c0 = bf16Low(v0).fma(FloatVector.broadcast(F, x[xo]), c0);
+            c1 = bf16Low(v1).fma(FloatVector.broadcast(F, x[xo + xq]), c1);
+            c2 = bf16Low(v2).fma(FloatVector.broadcast(F, x[xo + 2 * xq]), c2);
+            c3 = bf16Low(v3).fma(FloatVector.broadcast(F, x[xo + 3 * xq]), c3);
+            c0 = bf16High(v0).fma(FloatVector.broadcast(F, x[xo + 1]), c0);
+            c1 = bf16High(v1).fma(FloatVector.broadcast(F, x[xo + xq + 1]), c1);
+            c2 = bf16High(v2).fma(FloatVector.broadcast(F, x[xo + 2 * xq + 1]), c2);
+            c3 = bf16High(v3).fma(FloatVector.broadcast(F, x[xo + 3 * xq + 1]), c3);
         }
         for (int kk = 4 * q; kk < pairs; kk++) {
-            IntVector v = IntVector.fromArray(IH, a, at + kk * w);
-            c3 = halfLow(v).fma(FloatVector.broadcast(FH, x[xOff + 2 * kk]), c3);
-            c3 = halfHigh(v).fma(FloatVector.broadcast(FH, x[xOff + 2 * kk + 1]), c3);
+            IntVector v = IntVector.fromArray(I, a, at + kk * w, HALF_I);
+            c3 = bf16Low(v).fma(FloatVector.broadcast(F, x[xOff + 2 * kk]), c3);
+            c3 = bf16High(v).fma(FloatVector.broadcast(F, x[xOff + 2 * kk + 1]), c3);
         }
-        c0.add(c1).add(c2.add(c3)).mul(scale).intoArray(out, outOff);
-    }
-
-    private static FloatVector halfLow(IntVector iv) {
-        return iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-    }
-
-    private static FloatVector halfHigh(IntVector iv) {
-        return iv.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats();
+        c0.add(c1).add(c2.add(c3)).mul(scale).intoArray(out, outOff, HALF_F);
     }
 
     @Override
