@@ -31,7 +31,11 @@ public interface BatchEngine extends AutoCloseable {
             return tokens.length;
         }
 
-        /** The logits after the chunk's last token (only if asked for, after {@link #step}). */
+        /**
+         * The logits after the chunk's last token (only if asked for, after {@link #step}). The
+         * array belongs to the sequence and is overwritten by its next step that asks for logits:
+         * read it (sample) before then.
+         */
         public float[] logits() {
             float[] l = logits;
             if (l == null) {

@@ -44,6 +44,10 @@ public final class CpuBatchEngine implements BatchEngine {
     private final Parallel parallel;
     private final ForwardOps ops;
     private float[] logitsBuffer = new float[0];
+    // the activations of a pass, reused from step to step (grown when a batch needs more): fresh
+    // arrays every step were a megabyte or more of new heap per decode step, and first touches of
+    // fresh heap pages are slow (without -XX:+AlwaysPreTouch, 12 ms of a 50 ms decode step here)
+    private final Scratch scratch = new Scratch();
     private final Matrix embed;
     private final Layer[] layers;
     private final float[] finalNorm;
@@ -186,22 +190,23 @@ public final class CpuBatchEngine implements BatchEngine {
         int h = config.hiddenSize();
         int qDim = config.heads() * config.headDim();
         int inter = config.intermediateSize();
-        float[] x = new float[t * h];
+        Scratch sc = scratch.fit(t, h, qDim, kvDim, inter);
+        float[] x = sc.x;
         for (int c = 0, r = 0; c < n; c++) {
             for (int tok : batch.get(c).tokens) {
                 embed.row(tok, x, r * h);
                 r++;
             }
         }
-        float[] xn = new float[t * h];
-        float[] q = new float[t * qDim];
-        float[] k = new float[t * kvDim];
-        float[] v = new float[t * kvDim];
-        float[] att = new float[t * qDim];
-        float[] o = new float[t * h];
-        float[] gate = new float[t * inter];
-        float[] up = new float[t * inter];
-        float[] down = new float[t * h];
+        float[] xn = sc.xn;
+        float[] q = sc.q;
+        float[] k = sc.k;
+        float[] v = sc.v;
+        float[] att = sc.att;
+        float[] o = sc.o;
+        float[] gate = sc.gate;
+        float[] up = sc.up;
+        float[] down = sc.down;
         // per layer: four passes that each run a base projection with its LoRA deltas, each
         // followed by one pass over the rows that adds the deltas and does the row's work up to the
         // next projection (bias, RoPE and the KV write; the residual and the next norm; SwiGLU)
@@ -262,7 +267,7 @@ public final class CpuBatchEngine implements BatchEngine {
         if (want == 0) {
             return;
         }
-        float[] last = new float[want * h];
+        float[] last = sc.last(want * h);
         for (int c = 0, i = 0; c < n; c++) {
             if (batch.get(c).wantLogits) {
                 ops.rmsNormRow(x, finalNorm, (chunkStart[c + 1] - 1) * h, last, i * h, h);
@@ -280,9 +285,58 @@ public final class CpuBatchEngine implements BatchEngine {
         for (int c = 0, i = 0; c < n; c++) {
             Work w = batch.get(c);
             if (w.wantLogits) {
-                w.logits = Arrays.copyOfRange(logits, i * vocab, (i + 1) * vocab);
+                Sequence s = w.seq;
+                if (s.logits.length != vocab) {
+                    s.logits = new float[vocab];
+                }
+                System.arraycopy(logits, i * vocab, s.logits, 0, vocab);
+                w.logits = s.logits;
                 i++;
             }
+        }
+    }
+
+    /**
+     * A pass's activations for up to {@code rows} rows, each array sized for that many rows; only
+     * the first t rows of a step are used. Every array is fully written before it is read in a pass
+     * (embedding rows, kernel outputs), so nothing carries over from the previous step.
+     */
+    private static final class Scratch {
+        int rows;
+        float[] x = new float[0];
+        float[] xn = x;
+        float[] q = x;
+        float[] k = x;
+        float[] v = x;
+        float[] att = x;
+        float[] o = x;
+        float[] gate = x;
+        float[] up = x;
+        float[] down = x;
+        float[] last = x;
+
+        Scratch fit(int t, int h, int qDim, int kvDim, int inter) {
+            if (t > rows) {
+                rows = Math.max(t, rows * 2);
+                x = new float[rows * h];
+                xn = new float[rows * h];
+                q = new float[rows * qDim];
+                k = new float[rows * kvDim];
+                v = new float[rows * kvDim];
+                att = new float[rows * qDim];
+                o = new float[rows * h];
+                gate = new float[rows * inter];
+                up = new float[rows * inter];
+                down = new float[rows * h];
+            }
+            return this;
+        }
+
+        float[] last(int size) {
+            if (last.length < size) {
+                last = new float[size];
+            }
+            return last;
         }
     }
 

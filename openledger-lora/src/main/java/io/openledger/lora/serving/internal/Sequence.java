@@ -9,6 +9,8 @@ public final class Sequence {
     int reservedPages;
     int capacityTokens;
     int position;
+    // the logits after the last step that asked for them, reused from step to step
+    float[] logits = new float[0];
 
     /** Tokens already in the cache. */
     public int position() {
