@@ -201,16 +201,17 @@ public final class LoraServeBench {
             List<AdapterId> same = java.util.Collections.nCopies(b, id(1));
             run(server, same, 4, rnd); // JIT warm-up
             run(server, distinct, 4, rnd);
-            // alternate the three cases three times (the machine may be shared) and keep the best of
-            // each, so that no ratio compares one case's good moment with another's bad one; the
-            // step time comes from the best distinct-adapter pass. Sequential: the same kind of
-            // requests on the first distinct adapters, one at a time
+            // alternate the three cases five times (the machine may be shared: its memory bandwidth
+            // moves between 20 and 30 GB/s from minute to minute here) and keep the best of each, so
+            // that no ratio compares one case's good moment with another's bad one; the step time
+            // comes from the best distinct-adapter pass. Sequential: the same kind of requests on
+            // the first distinct adapters, one at a time
             double single = 0;
             double multi = 0;
             double seq = 0;
             double wall = Double.MAX_VALUE;
             long steps = 1;
-            for (int rep = 0; rep < 3; rep++) {
+            for (int rep = 0; rep < 5; rep++) {
                 single = Math.max(single, run(server, same, g, rnd)[0]);
                 ServingMetrics m0 = server.metrics();
                 long t0 = System.nanoTime();
