@@ -469,6 +469,7 @@ public final class LlamaModel implements AutoCloseable {
             int kvHeads = config.kvHeads();
             parallel.range(t * kvHeads, (long) (position + t) * d * 2 * group, (from, to) -> {
                 float[] scores = new float[group * (position + t)];
+                int[] rows = new int[position + t];
                 for (int job = from; job < to; job++) {
                     int i = job / kvHeads;
                     int kvHead = job % kvHeads;
@@ -488,6 +489,7 @@ public final class LlamaModel implements AutoCloseable {
                             d,
                             scale,
                             scores,
+                            rows,
                             out,
                             qOff);
                 }

@@ -2,7 +2,6 @@ package io.openledger.lora.internal;
 
 import io.openledger.lora.LoraAdapter;
 import io.openledger.lora.Projection;
-import java.util.Arrays;
 import java.util.function.IntUnaryOperator;
 import org.jspecify.annotations.Nullable;
 
@@ -205,8 +204,9 @@ public final class ForwardOps {
      * weighted sum of value rows. Query head h is {@code q[qOff + h·d ..]} and writes {@code out[oOff
      * + h·d ..]}; {@code rowOffset} maps a position to its key/value row in {@code kc}/{@code vc}
      * (contiguous or paged) and {@code kvOff} selects the head's slice of that row. Each key and value
-     * row is located once for the whole group. {@code scores} must hold {@code heads·(pos + 1)}
-     * floats. A head's result depends only on its query and the cache, never on the batch.
+     * row is located once for the whole group ({@code rows}, at least {@code pos + 1} ints of
+     * scratch). {@code scores} must hold {@code heads·(pos + 1)} floats. A head's result depends only
+     * on its query and the cache, never on the batch.
      */
     public void attendGroup(
             float[] q,
@@ -221,11 +221,13 @@ public final class ForwardOps {
             int d,
             float scale,
             float[] scores,
+            int[] rows,
             float[] out,
             int oOff) {
         int n = pos + 1;
         for (int j = start; j <= pos; j++) {
             int row = rowOffset.applyAsInt(j) + kvOff;
+            rows[j] = row;
             for (int h = 0; h < heads; h++) {
                 scores[h * n + j] = kernels.dotF32(kc, row, q, qOff + h * d, d) * scale;
             }
@@ -243,12 +245,11 @@ public final class ForwardOps {
             }
             sums[h] = sum;
         }
-        Arrays.fill(out, oOff, oOff + heads * d, 0f);
-        for (int j = start; j <= pos; j++) {
-            int row = rowOffset.applyAsInt(j) + kvOff;
-            for (int h = 0; h < heads; h++) {
-                kernels.axpy(scores[h * n + j] / sums[h], vc, row, out, oOff + h * d, d);
+        for (int h = 0; h < heads; h++) {
+            for (int j = start; j <= pos; j++) {
+                scores[h * n + j] /= sums[h];
             }
+            kernels.weightedRows(scores, h * n, vc, rows, start, n, d, out, oOff + h * d);
         }
     }
 

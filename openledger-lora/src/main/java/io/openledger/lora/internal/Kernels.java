@@ -125,6 +125,20 @@ public interface Kernels {
     void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n);
 
     /**
+     * Attention's weighted sum of value rows: {@code out[oOff+e] = Σ_j w[wOff+j]·v[rows[j]+e]} for e
+     * &lt; d over j in [from, to) ascending, bit for bit a zeroed {@code out} and one {@link #axpy}
+     * per j (a vector implementation keeps {@code out} in registers across the terms instead of
+     * loading and storing it once per value row).
+     */
+    default void weightedRows(
+            float[] w, int wOff, float[] v, int[] rows, int from, int to, int d, float[] out, int oOff) {
+        java.util.Arrays.fill(out, oOff, oOff + d, 0f);
+        for (int j = from; j < to; j++) {
+            axpy(w[wOff + j], v, rows[j], out, oOff, d);
+        }
+    }
+
+    /**
      * The LoRA expand of one row: {@code y[yOff+i] += Σ_j a[aOff+j]·bT[bOff + j·bStride + i]} for i
      * &lt; n, bit for bit {@code r} calls of {@link #axpy} in order of j (a vector implementation keeps
      * a block of y in a register across the r terms instead of loading and storing it r times).

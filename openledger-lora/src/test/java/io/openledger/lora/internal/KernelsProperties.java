@@ -271,6 +271,34 @@ class KernelsProperties {
     }
 
     @Property(tries = 150)
+    void weightedValueRowsAreBitForBitTheirAxpys(
+            @ForAll @IntRange(min = 0, max = 5) int dIndex,
+            @ForAll @IntRange(min = 0, max = 40) int from,
+            @ForAll @IntRange(min = 0, max = 40) int count,
+            @ForAll long seed) {
+        // head widths around the vector kernel's fast path (4 vectors: 64 floats on AVX-512, 32 on AVX2)
+        int d = new int[] {64, 32, 16, 48, 128, 7}[dIndex];
+        SplittableRandom r = new SplittableRandom(seed);
+        int to = from + count;
+        float[] w = random(r, to + 3);
+        float[] v = random(r, (to + 5) * d + 2);
+        int[] rows = new int[to];
+        for (int j = 0; j < to; j++) {
+            rows[j] = 2 + r.nextInt(to + 5) * d; // paged: value rows in any order, some repeated
+        }
+        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
+            float[] expected = new float[d + 5];
+            for (int j = from; j < to; j++) {
+                k.axpy(w[3 + j], v, rows[j], expected, 5, d);
+            }
+            float[] out = random(r, d + 5); // overwritten, never added to
+            System.arraycopy(expected, 0, out, 0, 5);
+            k.weightedRows(w, 3, v, rows, from, to, d, out, 5);
+            assertThat(out).as("%s d=%d", k.id(), d).containsExactly(expected);
+        }
+    }
+
+    @Property(tries = 150)
     void bf16ExpandIsTheSameBitsInBothKernelsHoweverTheRangeIsSplit(
             @ForAll @IntRange(min = 1, max = 300) int n,
             @ForAll @IntRange(min = 1, max = 40) int rank,

@@ -489,6 +489,7 @@ public final class CpuBatchEngine implements BatchEngine {
         int kvHeads = config.kvHeads();
         parallel.range(t * kvHeads, (long) ctx * d * 2 * group, (from, to) -> {
             float[] scores = new float[group * ctx];
+            int[] rows = new int[ctx];
             for (int job = from; job < to; job++) {
                 int i = job / kvHeads;
                 int kvHead = job % kvHeads;
@@ -509,6 +510,7 @@ public final class CpuBatchEngine implements BatchEngine {
                         d,
                         scale,
                         scores,
+                        rows,
                         out,
                         qOff);
             }
