@@ -232,7 +232,6 @@ public final class ForwardOps {
                 scores[h * n + j] = kernels.dotF32(kc, row, q, qOff + h * d, d) * scale;
             }
         }
-        float[] sums = new float[heads];
         for (int h = 0; h < heads; h++) {
             float max = Float.NEGATIVE_INFINITY;
             for (int j = start; j <= pos; j++) {
@@ -243,11 +242,8 @@ public final class ForwardOps {
             for (int j = start; j <= pos; j++) {
                 sum += scores[h * n + j];
             }
-            sums[h] = sum;
-        }
-        for (int h = 0; h < heads; h++) {
             for (int j = start; j <= pos; j++) {
-                scores[h * n + j] /= sums[h];
+                scores[h * n + j] /= sum;
             }
             kernels.weightedRows(scores, h * n, vc, rows, start, n, d, out, oOff + h * d);
         }
@@ -295,28 +291,16 @@ public final class ForwardOps {
 
     /** Adds {@code bias} to each of the {@code t} rows of {@code y}; nothing if there is no bias. */
     public static void addBias(float[] y, float @Nullable [] bias, int t) {
-        if (bias == null) {
-            return;
-        }
         for (int i = 0; i < t; i++) {
-            for (int j = 0; j < bias.length; j++) {
-                y[i * bias.length + j] += bias[j];
-            }
+            addBiasRow(y, bias, i);
         }
     }
 
     /**
-     * Rotary position embedding at {@code pos} on {@code nHeads} heads of {@code headDim} starting at
-     * {@code off}: Hugging Face apply_rotary_pos_emb with rotate_half, pairs (i, i + d/2).
-     */
-    public static void rope(float[] vec, int off, int nHeads, int pos, int headDim, float[] invFreq) {
-        rope(vec, off, nHeads, vec, off, 0, pos, headDim, invFreq);
-    }
-
-    /**
-     * {@link #rope(float[], int, int, int, int, float[])} of a position's queries ({@code qHeads}
-     * heads at {@code q[qOff..]}) and keys ({@code kHeads} at {@code k[kOff..]}) with one cos/sin per
-     * frequency for both. Each element gets the same arithmetic as rotating them separately.
+     * Rotary position embedding at {@code pos} on a position's queries ({@code qHeads} heads of
+     * {@code headDim} at {@code q[qOff..]}) and keys ({@code kHeads} at {@code k[kOff..]}): Hugging
+     * Face apply_rotary_pos_emb with rotate_half, pairs (i, i + d/2), one cos/sin per frequency for
+     * both. Each element gets the same arithmetic as rotating queries and keys separately.
      */
     public static void rope(
             float[] q, int qOff, int qHeads, float[] k, int kOff, int kHeads, int pos, int headDim, float[] invFreq) {
