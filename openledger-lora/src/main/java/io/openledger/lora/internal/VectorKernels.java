@@ -703,7 +703,7 @@ public final class VectorKernels implements Kernels {
 
     // shrinkLanes on the first L/2 lanes (HALF_I, HALF_F): the masked-off lanes load zeros and are
     // never stored, so each used lane does the same operations in the same order as in shrinkLanes.
-    // A copy rather than a mask parameter, to keep each kernel's vector shapes fixed for C2
+    // A copy rather than a mask parameter, so that the full panels' loop (shrinkLanes) stays unmasked
     private static void shrinkHalfLanes(
             int[] a, int at, int w, int pairs, float[] x, int xOff, float scale, float[] out, int outOff) {
         int q = pairs / 4;
