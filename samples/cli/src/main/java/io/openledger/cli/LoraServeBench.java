@@ -5,6 +5,7 @@ import io.openledger.core.AdapterId;
 import io.openledger.core.Address;
 import io.openledger.core.Clock;
 import io.openledger.core.ModelId;
+import io.openledger.core.contract.InferenceRecord;
 import io.openledger.core.store.InMemoryKeyValueStore;
 import io.openledger.lora.AdapterConfig;
 import io.openledger.lora.DType;
@@ -20,6 +21,7 @@ import io.openledger.lora.serving.AdapterRecord;
 import io.openledger.lora.serving.AdapterRegistry;
 import io.openledger.lora.serving.GenerationHandle;
 import io.openledger.lora.serving.GenerationRequest;
+import io.openledger.lora.serving.GenerationResult;
 import io.openledger.lora.serving.LoraServer;
 import io.openledger.lora.serving.ServingMetrics;
 import java.io.IOException;
@@ -203,43 +205,61 @@ public final class LoraServeBench {
             run(server, distinct, 4, rnd);
             // alternate the three cases five times (the machine may be shared: its memory bandwidth
             // moves between 20 and 30 GB/s from minute to minute here) and keep the best of each, so
-            // that no ratio compares one case's good moment with another's bad one; the step time
-            // comes from the best distinct-adapter pass. Sequential: the same kind of requests on
-            // the first distinct adapters, one at a time
+            // that no ratio compares one case's good moment with another's bad one; the decode step
+            // and the prompt pass are the shortest seen with distinct adapters. Sequential: the same
+            // kind of requests on the first distinct adapters, one at a time
             double single = 0;
             double multi = 0;
             double seq = 0;
-            double wall = Double.MAX_VALUE;
-            long steps = 1;
+            // the same three cases over their decode phase alone (the tokens after each request's
+            // first), without the prompt pass, in which the batched server reads 256 prompt tokens at
+            // once and the sequential one 8 at a time
+            double singleDecode = 0;
+            double multiDecode = 0;
+            double seqDecode = 0;
+            double stepS = Double.MAX_VALUE;
+            double prefillS = Double.MAX_VALUE;
             for (int rep = 0; rep < 5; rep++) {
-                single = Math.max(single, run(server, same, g, rnd)[0]);
+                Round one = run(server, same, g, rnd);
+                single = Math.max(single, one.tokensPerSecond());
+                singleDecode = Math.max(singleDecode, one.decodeTokensPerSecond());
                 ServingMetrics m0 = server.metrics();
-                long t0 = System.nanoTime();
-                double tps = run(server, distinct, g, rnd)[0];
-                double w = (System.nanoTime() - t0) / 1e9;
+                Round many = run(server, distinct, g, rnd);
                 ServingMetrics m1 = server.metrics();
-                if (tps > multi) {
-                    multi = tps;
-                    wall = w;
-                    steps = Math.max(1, m1.steps() - m0.steps());
-                }
+                multi = Math.max(multi, many.tokensPerSecond());
+                multiDecode = Math.max(multiDecode, many.decodeTokensPerSecond());
+                // passes in the round: one prompt pass, then the decode steps
+                long decodeSteps = Math.max(1, m1.steps() - m0.steps() - 1);
+                stepS = Math.min(stepS, many.decodeSeconds() / decodeSteps);
+                prefillS = Math.min(prefillS, many.firstTokenSeconds());
                 long s0 = System.nanoTime();
                 long tokens = 0;
+                long decodeTokens = 0;
+                double decodeSeconds = 0;
                 for (AdapterId a : distinct.subList(rep * 4 % b, Math.min(b, rep * 4 % b + 4))) {
-                    tokens += server.generate(GenerationRequest.builder(prompt(rnd, o.vocab()))
-                                    .adapter(a)
-                                    .maxTokens(g)
-                                    .build())
-                            .tokens()
-                            .size();
+                    GenerationResult r = server.generate(GenerationRequest.builder(prompt(rnd, o.vocab()))
+                            .adapter(a)
+                            .maxTokens(g)
+                            .build());
+                    InferenceRecord.Timings tm = r.record().timings();
+                    tokens += r.tokens().size();
+                    decodeTokens += r.tokens().size() - 1;
+                    decodeSeconds += tm.total().minus(tm.firstToken()).toNanos() / 1e9;
                 }
                 seq = Math.max(seq, tokens / ((System.nanoTime() - s0) / 1e9));
+                seqDecode = Math.max(seqDecode, decodeTokens / decodeSeconds);
             }
             out.put("tokens_per_s_one_adapter", round(single));
             out.put("tokens_per_s_distinct_adapters", round(multi));
             out.put("multi_over_single", round(multi / single));
             out.put("tokens_per_s_sequential", round(seq));
             out.put("batched_over_sequential", round(multi / seq));
+            out.put("decode_tokens_per_s_one_adapter", round(singleDecode));
+            out.put("decode_tokens_per_s_distinct_adapters", round(multiDecode));
+            out.put("decode_tokens_per_s_sequential", round(seqDecode));
+            out.put("decode_multi_over_single", round(multiDecode / singleDecode));
+            out.put("decode_batched_over_sequential", round(multiDecode / seqDecode));
+            out.put("prompt_pass_ms", round(prefillS * 1e3));
 
             // hot switch: lease + release of a resident adapter, against one batched decode step
             int n = 20_000;
@@ -248,7 +268,6 @@ public final class LoraServeBench {
                 cache.acquire(distinct.get(i % distinct.size())).close();
             }
             double hotUs = (System.nanoTime() - h0) / 1e3 / n;
-            double stepS = wall / steps;
             out.put("hot_switch_us", round(hotUs));
             out.put("decode_step_ms", round(stepS * 1e3));
             out.put("hot_switch_overhead", Math.round(hotUs * 1e-6 / stepS * 1e7) / 1e7);
@@ -321,8 +340,22 @@ public final class LoraServeBench {
         return names.isEmpty() ? "none" : names.get(0);
     }
 
-    // tokens/s of n requests submitted together; returns {tokens/s}
-    private static double[] run(LoraServer server, List<AdapterId> adapters, int gen, SplittableRandom rnd) {
+    /**
+     * One round of requests submitted together: its output tokens over its wall time, and its decode
+     * phase (every token after each request's first, from the batch's last first token to its end).
+     */
+    private record Round(
+            long tokens, double seconds, long decodeTokens, double decodeSeconds, double firstTokenSeconds) {
+        double tokensPerSecond() {
+            return tokens / seconds;
+        }
+
+        double decodeTokensPerSecond() {
+            return decodeTokens / decodeSeconds;
+        }
+    }
+
+    private static Round run(LoraServer server, List<AdapterId> adapters, int gen, SplittableRandom rnd) {
         int vocab = server.config().vocabSize();
         List<GenerationRequest> reqs = new ArrayList<>();
         for (AdapterId a : adapters) {
@@ -335,10 +368,20 @@ public final class LoraServeBench {
         long t0 = System.nanoTime();
         List<GenerationHandle> hs = server.submitAll(reqs);
         long tokens = 0;
+        long decodeTokens = 0;
+        java.time.Duration firstToken = java.time.Duration.ZERO;
+        java.time.Duration total = java.time.Duration.ZERO;
         for (GenerationHandle h : hs) {
-            tokens += h.result().join().tokens().size();
+            GenerationResult r = h.result().join();
+            tokens += r.tokens().size();
+            decodeTokens += r.tokens().size() - 1;
+            InferenceRecord.Timings tm = r.record().timings();
+            firstToken = tm.firstToken().compareTo(firstToken) > 0 ? tm.firstToken() : firstToken;
+            total = tm.total().compareTo(total) > 0 ? tm.total() : total;
         }
-        return new double[] {tokens / ((System.nanoTime() - t0) / 1e9)};
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new Round(
+                tokens, seconds, decodeTokens, total.minus(firstToken).toNanos() / 1e9, firstToken.toNanos() / 1e9);
     }
 
     private static int[] prompt(SplittableRandom rnd, int vocab) {

@@ -144,6 +144,19 @@ class LoraCliTest {
         }) {
             assertThat(j.has(k)).as(k).isTrue();
         }
+        // the decode phase alone: timed from each round's last first token, so positive and finite
+        for (String k : new String[] {
+            "decode_tokens_per_s_one_adapter",
+            "decode_tokens_per_s_distinct_adapters",
+            "decode_tokens_per_s_sequential",
+            "decode_multi_over_single",
+            "decode_batched_over_sequential",
+            "decode_step_ms",
+            "prompt_pass_ms"
+        }) {
+            assertThat(j.get(k).isNumber()).as(k).isTrue();
+            assertThat(j.get(k).asDouble()).as(k).isPositive().isFinite();
+        }
         assertThat(j.get("adapters_served").asInt()).isEqualTo(12);
         assertThat(j.get("peak_within_budget").asBoolean()).isTrue();
         assertThat(j.get("resident_bytes_peak").asLong()).isLessThanOrEqualTo(1L << 20);
