@@ -369,19 +369,18 @@ public final class LoraServeBench {
         List<GenerationHandle> hs = server.submitAll(reqs);
         long tokens = 0;
         long decodeTokens = 0;
-        java.time.Duration firstToken = java.time.Duration.ZERO;
-        java.time.Duration total = java.time.Duration.ZERO;
+        long firstTokenNanos = 0;
+        long totalNanos = 0;
         for (GenerationHandle h : hs) {
             GenerationResult r = h.result().join();
             tokens += r.tokens().size();
             decodeTokens += r.tokens().size() - 1;
             InferenceRecord.Timings tm = r.record().timings();
-            firstToken = tm.firstToken().compareTo(firstToken) > 0 ? tm.firstToken() : firstToken;
-            total = tm.total().compareTo(total) > 0 ? tm.total() : total;
+            firstTokenNanos = Math.max(firstTokenNanos, tm.firstToken().toNanos());
+            totalNanos = Math.max(totalNanos, tm.total().toNanos());
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Round(
-                tokens, seconds, decodeTokens, total.minus(firstToken).toNanos() / 1e9, firstToken.toNanos() / 1e9);
+        return new Round(tokens, seconds, decodeTokens, (totalNanos - firstTokenNanos) / 1e9, firstTokenNanos / 1e9);
     }
 
     private static int[] prompt(SplittableRandom rnd, int vocab) {
