@@ -1,7 +1,11 @@
 package io.openledger.lora.factory;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.openledger.core.Bytes;
+import io.openledger.core.Hash;
+import io.openledger.core.crypto.Hashing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -73,9 +77,14 @@ public record TrainingExample(String id, String prompt, String completion) {
 
     /**
      * Reads a datanet corpus export (JSONL, one {@code {"record":…,"text":…}} per line, as
-     * openledger-datanet's {@code Corpus.writeJsonl} writes it).
+     * openledger-datanet's {@code Corpus.writeJsonl} writes it). Each record id must be the
+     * keccak-256 of its text (a datanet record's id, as {@code Corpus.readJsonl} checks too): the
+     * trainer credits influence to these ids, so an edited text under its old id would credit the
+     * wrong record's contributor. Blank lines are skipped.
      *
-     * @throws IllegalArgumentException naming the file and line if a line lacks "record" or "text"
+     * @throws IllegalArgumentException naming the file and line if a line is not JSON, lacks
+     *     "record" or "text", has a record id that is not a 32-byte hex hash, or has one that is not
+     *     the keccak-256 of its text
      * @throws UncheckedIOException if the file cannot be read
      */
     public static List<TrainingExample> readJsonl(Path file) {
@@ -87,11 +96,29 @@ public record TrainingExample(String id, String prompt, String completion) {
                 if (line.isBlank()) {
                     continue;
                 }
-                JsonNode o = JSON.readTree(line);
+                JsonNode o;
+                try {
+                    o = JSON.readTree(line);
+                } catch (JsonProcessingException e) {
+                    throw new IllegalArgumentException(file + ":" + n + ": not JSON: " + e.getOriginalMessage(), e);
+                }
                 if (!o.hasNonNull("record") || !o.hasNonNull("text")) {
                     throw new IllegalArgumentException(file + ":" + n + ": needs \"record\" and \"text\"");
                 }
-                out.add(fromText(o.get("record").asText(), o.get("text").asText()));
+                String record = o.get("record").asText();
+                String text = o.get("text").asText();
+                Hash id;
+                try {
+                    id = Hash.fromHex(record);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(
+                            file + ":" + n + ": record id " + record + " is not a 32-byte hex hash", e);
+                }
+                if (!Hashing.keccak256(Bytes.utf8(text)).equals(id)) {
+                    throw new IllegalArgumentException(
+                            file + ":" + n + ": record id " + record + " is not the keccak-256 of its text");
+                }
+                out.add(fromText(record, text));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(file.toString(), e);

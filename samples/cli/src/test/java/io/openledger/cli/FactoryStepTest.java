@@ -4,12 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openledger.cli.demo.DemoContext;
 import io.openledger.cli.demo.FactoryStep;
+import io.openledger.core.ContributorId;
+import io.openledger.core.DatanetId;
+import io.openledger.core.Hash;
 import io.openledger.core.contract.AttributionWeights;
+import io.openledger.core.contract.DatanetVersionRef;
+import io.openledger.datanet.Corpus;
+import io.openledger.datanet.CorpusEntry;
+import io.openledger.datanet.DataRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,18 +66,18 @@ class FactoryStepTest {
                 1,
                 io.openledger.lora.DType.F32,
                 1);
-        StringBuilder jsonl = new StringBuilder();
+        // the export format itself: a datanet Corpus written by Corpus.writeJsonl, ids the
+        // keccak-256 of each record's text
+        List<CorpusEntry> entries = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            jsonl.append("{\"record\":\"r")
-                    .append(i)
-                    .append("\",\"contributor\":\"0x00\",\"text\":\"{\\\"prompt\\\":\\\"Q")
-                    .append(i)
-                    .append("?\\\",\\\"completion\\\":\\\" answer ")
-                    .append(i % 2)
-                    .append(".\\\"}\"}\n");
+            String text = "{\"prompt\":\"Q" + i + "?\",\"completion\":\" answer " + i % 2 + ".\"}";
+            entries.add(
+                    new CorpusEntry(DataRecord.idOf(text), ContributorId.fromHex("0x" + "00".repeat(19) + "01"), text));
         }
         Path file = dir.resolve("corpus.jsonl");
-        Files.writeString(file, jsonl);
+        try (var os = Files.newOutputStream(file)) {
+            new Corpus(new DatanetVersionRef(DatanetId.of("qa"), 1, Hash.of(new byte[32])), entries).writeJsonl(os);
+        }
         java.io.StringWriter sw = new java.io.StringWriter();
         picocli.CommandLine cl = new picocli.CommandLine(new FactoryCommand());
         cl.setOut(new java.io.PrintWriter(sw));
