@@ -258,7 +258,9 @@ public final class LoraServer implements AutoCloseable {
      * queue cannot take them all, none is queued.
      *
      * @return one handle per request, in order
-     * @throws ServerBusyException, AdapterRejectedException, IllegalArgumentException as {@link #submit}
+     * @throws ServerBusyException as {@link #submit}
+     * @throws AdapterRejectedException as {@link #submit}
+     * @throws IllegalArgumentException as {@link #submit}
      */
     public List<GenerationHandle> submitAll(List<GenerationRequest> requests) {
         return enqueue(requests, java.util.Collections.nCopies(requests.size(), new GenerationListener() {}));
@@ -326,7 +328,9 @@ public final class LoraServer implements AutoCloseable {
     /**
      * Submits and waits for the result.
      *
-     * @throws ServerBusyException, AdapterRejectedException, IllegalArgumentException as {@link #submit}
+     * @throws ServerBusyException as {@link #submit}
+     * @throws AdapterRejectedException as {@link #submit}
+     * @throws IllegalArgumentException as {@link #submit}
      * @throws IllegalStateException if the request failed (its cause attached) or the wait was
      *     interrupted
      */
