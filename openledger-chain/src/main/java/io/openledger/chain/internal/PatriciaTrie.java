@@ -13,6 +13,7 @@ import io.openledger.core.Bytes;
 import io.openledger.core.Hash;
 import io.openledger.core.crypto.Hashing;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -166,6 +167,150 @@ public final class PatriciaTrie {
             }
             case HashRef h -> throw new IllegalStateException("unresolved " + h.target);
         }
+    }
+
+    /**
+     * Visits the (nibble path, value) entries whose path is greater than {@code probe}, in ascending
+     * order, until {@code visitor} returns false. Subtrees that lie wholly at or below {@code probe}
+     * are skipped without being resolved, so finding the next entry resolves only the nodes along
+     * {@code probe}'s path and those towards the answer, not the entries before it. Returns false if
+     * the visit was stopped early.
+     */
+    public boolean forEachAfter(byte[] probe, java.util.function.BiPredicate<byte[], Bytes> visitor) {
+        TrieNode r = root;
+        return r == null || after(r, Nibbles.EMPTY, probe, visitor);
+    }
+
+    // the subtree at prefix, which is probe[0, prefix.length): ascending, paths > probe only
+    private boolean after(
+            TrieNode node, byte[] prefix, byte[] probe, java.util.function.BiPredicate<byte[], Bytes> visitor) {
+        node = resolve(node);
+        int d = prefix.length;
+        switch (node) {
+            case Leaf l -> {
+                byte[] path = Nibbles.concat(prefix, l.path);
+                return Arrays.compare(path, probe) <= 0 || visitor.test(path, l.value);
+            }
+            case Extension e -> {
+                int c = segmentOrder(e.path, probe, d);
+                byte[] next = Nibbles.concat(prefix, e.path);
+                if (c < 0) {
+                    return true; // the whole subtree sorts before probe
+                }
+                return c > 0 ? visit(e.child, next, visitor) : after(e.child, next, probe, visitor);
+            }
+            case Branch b -> {
+                // the branch's own value sits at prefix, which is probe or a proper prefix of it: never after
+                int from = 0;
+                if (d < probe.length) {
+                    int nib = probe[d];
+                    TrieNode c = b.children[nib];
+                    if (c != null && !after(c, Nibbles.concat(prefix, new byte[] {(byte) nib}), probe, visitor)) {
+                        return false;
+                    }
+                    from = nib + 1;
+                }
+                for (int i = from; i < 16; i++) {
+                    TrieNode c = b.children[i];
+                    if (c != null && !visit(c, Nibbles.concat(prefix, new byte[] {(byte) i}), visitor)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            case HashRef h -> throw new IllegalStateException("unresolved " + h.target);
+        }
+    }
+
+    /**
+     * Visits the (nibble path, value) entries whose path is less than {@code probe}, in descending
+     * order, until {@code visitor} returns false. As {@link #forEachAfter}, subtrees wholly at or
+     * above {@code probe} are skipped without being resolved. Returns false if stopped early.
+     */
+    public boolean forEachBefore(byte[] probe, java.util.function.BiPredicate<byte[], Bytes> visitor) {
+        TrieNode r = root;
+        return r == null || before(r, Nibbles.EMPTY, probe, visitor);
+    }
+
+    // the subtree at prefix, which is probe[0, prefix.length): descending, paths < probe only
+    private boolean before(
+            TrieNode node, byte[] prefix, byte[] probe, java.util.function.BiPredicate<byte[], Bytes> visitor) {
+        node = resolve(node);
+        int d = prefix.length;
+        switch (node) {
+            case Leaf l -> {
+                byte[] path = Nibbles.concat(prefix, l.path);
+                return Arrays.compare(path, probe) >= 0 || visitor.test(path, l.value);
+            }
+            case Extension e -> {
+                int c = segmentOrder(e.path, probe, d);
+                byte[] next = Nibbles.concat(prefix, e.path);
+                if (c > 0) {
+                    return true; // the whole subtree sorts after probe
+                }
+                return c < 0 ? visitDescending(e.child, next, visitor) : before(e.child, next, probe, visitor);
+            }
+            case Branch b -> {
+                if (d == probe.length) {
+                    return true; // the value is probe itself and every child sorts after it
+                }
+                int nib = probe[d];
+                TrieNode c = b.children[nib];
+                if (c != null && !before(c, Nibbles.concat(prefix, new byte[] {(byte) nib}), probe, visitor)) {
+                    return false;
+                }
+                for (int i = nib - 1; i >= 0; i--) {
+                    c = b.children[i];
+                    if (c != null && !visitDescending(c, Nibbles.concat(prefix, new byte[] {(byte) i}), visitor)) {
+                        return false;
+                    }
+                }
+                // prefix is a proper prefix of probe, so the branch's own value sorts before it, last
+                return b.value == null || visitor.test(prefix, b.value);
+            }
+            case HashRef h -> throw new IllegalStateException("unresolved " + h.target);
+        }
+    }
+
+    // every entry of the subtree, in descending order: children from 15 down, then the branch value
+    private boolean visitDescending(
+            TrieNode node, byte[] prefix, java.util.function.BiPredicate<byte[], Bytes> visitor) {
+        node = resolve(node);
+        switch (node) {
+            case Leaf l -> {
+                return visitor.test(Nibbles.concat(prefix, l.path), l.value);
+            }
+            case Extension e -> {
+                return visitDescending(e.child, Nibbles.concat(prefix, e.path), visitor);
+            }
+            case Branch b -> {
+                for (int i = 15; i >= 0; i--) {
+                    TrieNode c = b.children[i];
+                    if (c != null && !visitDescending(c, Nibbles.concat(prefix, new byte[] {(byte) i}), visitor)) {
+                        return false;
+                    }
+                }
+                return b.value == null || visitor.test(prefix, b.value);
+            }
+            case HashRef h -> throw new IllegalStateException("unresolved " + h.target);
+        }
+    }
+
+    /**
+     * How every path through an extension {@code seg} starting at depth d sorts against probe, whose
+     * first d nibbles the prefix matches: -1 all before, +1 all after (also when probe ends inside
+     * seg, making it a proper prefix of them), 0 if seg continues probe, so its child decides.
+     */
+    private static int segmentOrder(byte[] seg, byte[] probe, int d) {
+        for (int i = 0; i < seg.length; i++) {
+            if (d + i >= probe.length) {
+                return 1;
+            }
+            if (seg[i] != probe[d + i]) {
+                return seg[i] < probe[d + i] ? -1 : 1;
+            }
+        }
+        return 0;
     }
 
     /** Number of nodes {@link #collectUnstored} would hand over now. */

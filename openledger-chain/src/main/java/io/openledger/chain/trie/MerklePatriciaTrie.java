@@ -123,36 +123,38 @@ public final class MerklePatriciaTrie {
 
     /**
      * The smallest key strictly greater than {@code key} (trie keys: hashes for a secure trie), or
-     * empty. Walks the trie in order, so it costs O(entries before the answer).
+     * empty. Descends along {@code key}'s path and skips the subtrees before it, so it resolves
+     * O(depth) nodes rather than walking the entries before the answer.
+     *
+     * @throws MissingTrieNodeException if a node needed is not in the backing store
      */
     public Optional<Bytes> nextKey(Bytes key) {
-        Bytes probe = secure ? Hashing.keccak256(key).bytes() : key;
-        Bytes[] found = new Bytes[1];
-        forEach((k, v) -> {
-            if (k.compareTo(probe) > 0) {
-                found[0] = k;
-                return false;
-            }
-            return true;
-        });
-        return Optional.ofNullable(found[0]);
+        return first(key, true);
     }
 
     /**
      * The largest key strictly less than {@code key} (trie keys: hashes for a secure trie), or empty.
-     * Walks the trie in order, so it costs O(entries before {@code key}).
+     * Like {@link #nextKey}, it descends along {@code key}'s path instead of walking the trie.
+     *
+     * @throws MissingTrieNodeException if a node needed is not in the backing store
      */
     public Optional<Bytes> previousKey(Bytes key) {
-        Bytes probe = secure ? Hashing.keccak256(key).bytes() : key;
-        Bytes[] found = new Bytes[1];
-        forEach((k, v) -> {
-            if (k.compareTo(probe) >= 0) {
-                return false;
-            }
-            found[0] = k;
-            return true;
-        });
-        return Optional.ofNullable(found[0]);
+        return first(key, false);
+    }
+
+    private Optional<Bytes> first(Bytes key, boolean after) {
+        byte[] probe = path(key);
+        byte[][] found = new byte[1][];
+        BiPredicate<byte[], Bytes> stop = (path, value) -> {
+            found[0] = path;
+            return false;
+        };
+        if (after) {
+            trie.forEachAfter(probe, stop);
+        } else {
+            trie.forEachBefore(probe, stop);
+        }
+        return Optional.ofNullable(found[0]).map(p -> Bytes.wrap(Nibbles.toBytes(p)));
     }
 
     /** The root hash of the current content (committed or not). */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openledger.core.Bytes;
 import io.openledger.core.Hash;
+import io.openledger.core.crypto.Hashing;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -74,6 +75,26 @@ class TrieProperties {
             TrieProof p = t.prove(absentKey);
             assertThat(verify(p, root, absentKey, secure)).isEmpty();
             assertFlipsFail(p, root, absentKey, secure, Optional.empty());
+        }
+    }
+
+    @Property(tries = 200)
+    void nextAndPreviousKeysAreTheSortedNeighbours(
+            @ForAll("contents") Map<Bytes, Bytes> content, @ForAll("keys") Bytes probe, @ForAll boolean secure) {
+        MerklePatriciaTrie t = MerklePatriciaTrie.builder().secure(secure).build();
+        content.forEach(t::put);
+        // the trie's keys (hashes for a secure trie) in order, as the reference
+        TreeMap<Bytes, Bytes> model = new TreeMap<>();
+        content.forEach((k, v) -> model.put(secure ? Hashing.keccak256(k).bytes() : k, v));
+        Bytes p = secure ? Hashing.keccak256(probe).bytes() : probe;
+        assertThat(t.nextKey(probe)).isEqualTo(Optional.ofNullable(model.higherKey(p)));
+        assertThat(t.previousKey(probe)).isEqualTo(Optional.ofNullable(model.lowerKey(p)));
+        if (!secure) {
+            // from every stored key: its neighbours, which walks through every branch value
+            for (Bytes k : model.keySet()) {
+                assertThat(t.nextKey(k)).as("next of %s", k).isEqualTo(Optional.ofNullable(model.higherKey(k)));
+                assertThat(t.previousKey(k)).as("previous of %s", k).isEqualTo(Optional.ofNullable(model.lowerKey(k)));
+            }
         }
     }
 
