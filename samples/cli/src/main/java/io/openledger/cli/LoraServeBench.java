@@ -218,11 +218,15 @@ public final class LoraServeBench {
             double multiDecode = 0;
             double seqDecode = 0;
             double stepS = Double.MAX_VALUE;
+            double oneStepS = Double.MAX_VALUE;
             double prefillS = Double.MAX_VALUE;
             for (int rep = 0; rep < 5; rep++) {
+                ServingMetrics o0 = server.metrics();
                 Round one = run(server, same, g, rnd);
+                ServingMetrics o1 = server.metrics();
                 single = Math.max(single, one.tokensPerSecond());
                 singleDecode = Math.max(singleDecode, one.decodeTokensPerSecond());
+                oneStepS = Math.min(oneStepS, one.decodeSeconds() / Math.max(1, o1.steps() - o0.steps() - 1));
                 ServingMetrics m0 = server.metrics();
                 Round many = run(server, distinct, g, rnd);
                 ServingMetrics m1 = server.metrics();
@@ -282,6 +286,19 @@ public final class LoraServeBench {
             long kvBytes = (long) b * (8 + g / 2) * kvPerToken;
             double stepBytes = server.decodeBytes() + distinctBytes + kvBytes;
             out.put("decode_bytes_per_step", (long) stepBytes);
+            // what distinct adapters cost a decode step, against reading their bytes alone: the time
+            // a step with 32 distinct adapters takes over one with one adapter for all, and the time
+            // the two threads take to stream those adapters' bytes at this run's read rate. The
+            // fraction of that read the step does not pay is what the engine hides behind the base
+            // arithmetic; multi_over_single is the one-adapter step over the one-adapter step plus
+            // the read time not hidden
+            double overheadS = stepS - oneStepS;
+            double readS = distinctBytes / bw;
+            out.put("decode_step_ms_one_adapter", round(oneStepS * 1e3));
+            out.put("distinct_adapter_bytes_per_step", distinctBytes);
+            out.put("distinct_adapter_read_ms", round(readS * 1e3));
+            out.put("distinct_step_overhead_ms", round(overheadS * 1e3));
+            out.put("adapter_read_hidden_fraction", round(1 - overheadS / readS));
             // the arithmetic side: what the batched base kernel does with its weights in L2 on every
             // core, against what batched_over_sequential >= 8 would need at this sequential speed
             double kernelFlops = kernelRateInL2(o.weights(), o.threads(), b).flopsPerSecond();

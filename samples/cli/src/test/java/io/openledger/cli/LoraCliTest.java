@@ -152,11 +152,22 @@ class LoraCliTest {
             "decode_multi_over_single",
             "decode_batched_over_sequential",
             "decode_step_ms",
+            "decode_step_ms_one_adapter",
+            "distinct_adapter_bytes_per_step",
             "prompt_pass_ms"
         }) {
             assertThat(j.get(k).isNumber()).as(k).isTrue();
             assertThat(j.get(k).asDouble()).as(k).isPositive().isFinite();
         }
+        // a difference of two timings, so either sign on a tiny model, but finite and consistent
+        assertThat(j.get("distinct_step_overhead_ms").asDouble())
+                .isCloseTo(
+                        j.get("decode_step_ms").asDouble()
+                                - j.get("decode_step_ms_one_adapter").asDouble(),
+                        org.assertj.core.data.Offset.offset(0.002));
+        assertThat(j.get("distinct_adapter_read_ms").asDouble()).isNotNegative();
+        assertThat(j.get("adapter_read_hidden_fraction").isNumber()).isTrue();
+        assertThat(j.get("adapter_read_hidden_fraction").asDouble()).isFinite();
         assertThat(j.get("adapters_served").asInt()).isEqualTo(12);
         assertThat(j.get("peak_within_budget").asBoolean()).isTrue();
         assertThat(j.get("resident_bytes_peak").asLong()).isLessThanOrEqualTo(1L << 20);
