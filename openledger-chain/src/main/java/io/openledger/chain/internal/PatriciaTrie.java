@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -139,34 +140,9 @@ public final class PatriciaTrie {
      * Visits every (nibble path, value) in ascending key order until {@code visitor} returns false.
      * Returns false if the visit was stopped early.
      */
-    public boolean forEach(java.util.function.BiPredicate<byte[], Bytes> visitor) {
+    public boolean forEach(BiPredicate<byte[], Bytes> visitor) {
         TrieNode r = root;
-        return r == null || visit(r, Nibbles.EMPTY, visitor);
-    }
-
-    private boolean visit(TrieNode node, byte[] prefix, java.util.function.BiPredicate<byte[], Bytes> visitor) {
-        node = resolve(node);
-        switch (node) {
-            case Leaf l -> {
-                return visitor.test(Nibbles.concat(prefix, l.path), l.value);
-            }
-            case Extension e -> {
-                return visit(e.child, Nibbles.concat(prefix, e.path), visitor);
-            }
-            case Branch b -> {
-                if (b.value != null && !visitor.test(prefix, b.value)) {
-                    return false;
-                }
-                for (int i = 0; i < 16; i++) {
-                    TrieNode c = b.children[i];
-                    if (c != null && !visit(c, Nibbles.concat(prefix, new byte[] {(byte) i}), visitor)) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-            case HashRef h -> throw new IllegalStateException("unresolved " + h.target);
-        }
+        return r == null || walk(r, Nibbles.EMPTY, false, visitor);
     }
 
     /**
@@ -176,50 +152,9 @@ public final class PatriciaTrie {
      * {@code probe}'s path and those towards the answer, not the entries before it. Returns false if
      * the visit was stopped early.
      */
-    public boolean forEachAfter(byte[] probe, java.util.function.BiPredicate<byte[], Bytes> visitor) {
+    public boolean forEachAfter(byte[] probe, BiPredicate<byte[], Bytes> visitor) {
         TrieNode r = root;
-        return r == null || after(r, Nibbles.EMPTY, probe, visitor);
-    }
-
-    // the subtree at prefix, which is probe[0, prefix.length): ascending, paths > probe only
-    private boolean after(
-            TrieNode node, byte[] prefix, byte[] probe, java.util.function.BiPredicate<byte[], Bytes> visitor) {
-        node = resolve(node);
-        int d = prefix.length;
-        switch (node) {
-            case Leaf l -> {
-                byte[] path = Nibbles.concat(prefix, l.path);
-                return Arrays.compare(path, probe) <= 0 || visitor.test(path, l.value);
-            }
-            case Extension e -> {
-                int c = segmentOrder(e.path, probe, d);
-                byte[] next = Nibbles.concat(prefix, e.path);
-                if (c < 0) {
-                    return true; // the whole subtree sorts before probe
-                }
-                return c > 0 ? visit(e.child, next, visitor) : after(e.child, next, probe, visitor);
-            }
-            case Branch b -> {
-                // the branch's own value sits at prefix, which is probe or a proper prefix of it: never after
-                int from = 0;
-                if (d < probe.length) {
-                    int nib = probe[d];
-                    TrieNode c = b.children[nib];
-                    if (c != null && !after(c, Nibbles.concat(prefix, new byte[] {(byte) nib}), probe, visitor)) {
-                        return false;
-                    }
-                    from = nib + 1;
-                }
-                for (int i = from; i < 16; i++) {
-                    TrieNode c = b.children[i];
-                    if (c != null && !visit(c, Nibbles.concat(prefix, new byte[] {(byte) i}), visitor)) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-            case HashRef h -> throw new IllegalStateException("unresolved " + h.target);
-        }
+        return r == null || seek(r, Nibbles.EMPTY, probe, false, visitor);
     }
 
     /**
@@ -227,70 +162,85 @@ public final class PatriciaTrie {
      * order, until {@code visitor} returns false. As {@link #forEachAfter}, subtrees wholly at or
      * above {@code probe} are skipped without being resolved. Returns false if stopped early.
      */
-    public boolean forEachBefore(byte[] probe, java.util.function.BiPredicate<byte[], Bytes> visitor) {
+    public boolean forEachBefore(byte[] probe, BiPredicate<byte[], Bytes> visitor) {
         TrieNode r = root;
-        return r == null || before(r, Nibbles.EMPTY, probe, visitor);
+        return r == null || seek(r, Nibbles.EMPTY, probe, true, visitor);
     }
 
-    // the subtree at prefix, which is probe[0, prefix.length): descending, paths < probe only
-    private boolean before(
-            TrieNode node, byte[] prefix, byte[] probe, java.util.function.BiPredicate<byte[], Bytes> visitor) {
-        node = resolve(node);
-        int d = prefix.length;
-        switch (node) {
-            case Leaf l -> {
-                byte[] path = Nibbles.concat(prefix, l.path);
-                return Arrays.compare(path, probe) >= 0 || visitor.test(path, l.value);
-            }
-            case Extension e -> {
-                int c = segmentOrder(e.path, probe, d);
-                byte[] next = Nibbles.concat(prefix, e.path);
-                if (c > 0) {
-                    return true; // the whole subtree sorts after probe
-                }
-                return c < 0 ? visitDescending(e.child, next, visitor) : before(e.child, next, probe, visitor);
-            }
-            case Branch b -> {
-                if (d == probe.length) {
-                    return true; // the value is probe itself and every child sorts after it
-                }
-                int nib = probe[d];
-                TrieNode c = b.children[nib];
-                if (c != null && !before(c, Nibbles.concat(prefix, new byte[] {(byte) nib}), probe, visitor)) {
-                    return false;
-                }
-                for (int i = nib - 1; i >= 0; i--) {
-                    c = b.children[i];
-                    if (c != null && !visitDescending(c, Nibbles.concat(prefix, new byte[] {(byte) i}), visitor)) {
-                        return false;
-                    }
-                }
-                // prefix is a proper prefix of probe, so the branch's own value sorts before it, last
-                return b.value == null || visitor.test(prefix, b.value);
-            }
-            case HashRef h -> throw new IllegalStateException("unresolved " + h.target);
-        }
-    }
-
-    // every entry of the subtree, in descending order: children from 15 down, then the branch value
-    private boolean visitDescending(
-            TrieNode node, byte[] prefix, java.util.function.BiPredicate<byte[], Bytes> visitor) {
+    // every entry of the subtree at prefix, ascending (a branch's value, then its children from 0)
+    // or descending (its children from 15, then its value)
+    private boolean walk(TrieNode node, byte[] prefix, boolean descending, BiPredicate<byte[], Bytes> visitor) {
         node = resolve(node);
         switch (node) {
             case Leaf l -> {
                 return visitor.test(Nibbles.concat(prefix, l.path), l.value);
             }
             case Extension e -> {
-                return visitDescending(e.child, Nibbles.concat(prefix, e.path), visitor);
+                return walk(e.child, Nibbles.concat(prefix, e.path), descending, visitor);
             }
             case Branch b -> {
-                for (int i = 15; i >= 0; i--) {
-                    TrieNode c = b.children[i];
-                    if (c != null && !visitDescending(c, Nibbles.concat(prefix, new byte[] {(byte) i}), visitor)) {
-                        return false;
-                    }
+                if (descending) {
+                    return children(b, prefix, 15, 0, true, visitor)
+                            && (b.value == null || visitor.test(prefix, b.value));
                 }
-                return b.value == null || visitor.test(prefix, b.value);
+                return (b.value == null || visitor.test(prefix, b.value)) && children(b, prefix, 0, 15, false, visitor);
+            }
+            case HashRef h -> throw new IllegalStateException("unresolved " + h.target);
+        }
+    }
+
+    // walk over the children of b from nibble `from` to nibble `to`, both included, each subtree in
+    // the same direction (descending: from >= to)
+    private boolean children(
+            Branch b, byte[] prefix, int from, int to, boolean descending, BiPredicate<byte[], Bytes> visitor) {
+        int step = descending ? -1 : 1;
+        for (int i = from; i != to + step; i += step) {
+            TrieNode c = b.children[i];
+            if (c != null && !walk(c, Nibbles.concat(prefix, new byte[] {(byte) i}), descending, visitor)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // the subtree at prefix, which is probe[0, prefix.length): the entries after probe ascending,
+    // or before it descending
+    private boolean seek(
+            TrieNode node, byte[] prefix, byte[] probe, boolean descending, BiPredicate<byte[], Bytes> visitor) {
+        node = resolve(node);
+        int d = prefix.length;
+        int toward = descending ? -1 : 1; // the side of probe being visited
+        switch (node) {
+            case Leaf l -> {
+                byte[] path = Nibbles.concat(prefix, l.path);
+                return Integer.signum(Arrays.compare(path, probe)) != toward || visitor.test(path, l.value);
+            }
+            case Extension e -> {
+                int c = segmentOrder(e.path, probe, d);
+                byte[] next = Nibbles.concat(prefix, e.path);
+                if (c == 0) {
+                    return seek(e.child, next, probe, descending, visitor);
+                }
+                // the whole subtree is on one side of probe
+                return c != toward || walk(e.child, next, descending, visitor);
+            }
+            case Branch b -> {
+                // the branch's own value sits at prefix: probe itself (neither side) or a proper
+                // prefix of it (before it), and every child sorts after a prefix equal to probe
+                if (d == probe.length) {
+                    return descending || children(b, prefix, 0, 15, false, visitor);
+                }
+                int nib = probe[d];
+                TrieNode c = b.children[nib];
+                if (c != null
+                        && !seek(c, Nibbles.concat(prefix, new byte[] {(byte) nib}), probe, descending, visitor)) {
+                    return false;
+                }
+                if (!descending) {
+                    return nib == 15 || children(b, prefix, nib + 1, 15, false, visitor);
+                }
+                return (nib == 0 || children(b, prefix, nib - 1, 0, true, visitor))
+                        && (b.value == null || visitor.test(prefix, b.value));
             }
             case HashRef h -> throw new IllegalStateException("unresolved " + h.target);
         }
