@@ -3,18 +3,14 @@ package io.openledger.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openledger.core.Amount;
-import io.openledger.core.Bytes;
 import io.openledger.core.ManualClock;
 import io.openledger.core.store.InMemoryKeyValueStore;
-import io.openledger.core.store.KeyValueIterator;
-import io.openledger.core.store.KeyValueStore;
-import io.openledger.core.store.Snapshot;
 import io.openledger.core.store.StoreException;
 import io.openledger.core.store.WriteBatch;
+import io.openledger.core.testing.ForwardingKeyValueStore;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -25,29 +21,12 @@ import org.junit.jupiter.api.Test;
 /** Concurrent requests share store writes (group commit), and a failed write stores none of its group. */
 class GroupCommitTest {
     /** A store whose writes take 2 ms, like an fsync, and can be told to fail. */
-    static final class SlowStore implements KeyValueStore {
-        final InMemoryKeyValueStore inner = new InMemoryKeyValueStore();
+    static final class SlowStore extends ForwardingKeyValueStore {
         final AtomicInteger writes = new AtomicInteger();
         final AtomicBoolean failNext = new AtomicBoolean();
 
-        @Override
-        public Optional<Bytes> get(Bytes key) {
-            return inner.get(key);
-        }
-
-        @Override
-        public KeyValueIterator scan(Bytes prefix) {
-            return inner.scan(prefix);
-        }
-
-        @Override
-        public void put(Bytes key, Bytes value) {
-            inner.put(key, value);
-        }
-
-        @Override
-        public void delete(Bytes key) {
-            inner.delete(key);
+        SlowStore() {
+            super(new InMemoryKeyValueStore());
         }
 
         @Override
@@ -61,17 +40,7 @@ class GroupCommitTest {
                 Thread.currentThread().interrupt();
             }
             writes.incrementAndGet();
-            inner.write(batch);
-        }
-
-        @Override
-        public Snapshot snapshot() {
-            return inner.snapshot();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
+            super.write(batch);
         }
     }
 

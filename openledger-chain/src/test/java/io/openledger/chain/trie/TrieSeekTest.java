@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.openledger.core.Bytes;
 import io.openledger.core.crypto.Hashing;
 import io.openledger.core.store.InMemoryKeyValueStore;
-import io.openledger.core.store.KeyValueIterator;
 import io.openledger.core.store.KeyValueStore;
-import io.openledger.core.store.Snapshot;
-import io.openledger.core.store.WriteBatch;
+import io.openledger.core.testing.ForwardingKeyValueStore;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,48 +53,17 @@ class TrieSeekTest {
     }
 
     /** A store that counts its point reads. */
-    private static final class CountingStore implements KeyValueStore {
+    private static final class CountingStore extends ForwardingKeyValueStore {
         final AtomicInteger reads = new AtomicInteger();
-        private final KeyValueStore inner;
 
         CountingStore(KeyValueStore inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         @Override
         public Optional<Bytes> get(Bytes key) {
             reads.incrementAndGet();
-            return inner.get(key);
-        }
-
-        @Override
-        public KeyValueIterator scan(Bytes prefix) {
-            return inner.scan(prefix);
-        }
-
-        @Override
-        public void put(Bytes key, Bytes value) {
-            inner.put(key, value);
-        }
-
-        @Override
-        public void delete(Bytes key) {
-            inner.delete(key);
-        }
-
-        @Override
-        public void write(WriteBatch batch) {
-            inner.write(batch);
-        }
-
-        @Override
-        public Snapshot snapshot() {
-            return inner.snapshot();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
+            return super.get(key);
         }
     }
 }
