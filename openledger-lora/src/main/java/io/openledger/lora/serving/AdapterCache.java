@@ -4,11 +4,15 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
 import io.openledger.core.AdapterId;
+import io.openledger.core.Hash;
 import io.openledger.lora.LoraAdapter;
 import io.openledger.lora.WeightFormat;
 import io.openledger.lora.serving.internal.AdapterArena;
 import io.openledger.lora.serving.internal.MappedAdapterFiles;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -170,6 +174,9 @@ public final class AdapterCache implements AutoCloseable {
     private long hits, misses, loads, loadFailures, evictions, refusals, ownArrays;
     private final AdapterArena arena;
     private final MappedAdapterFiles mapped;
+    // records whose weights file was re-hashed after its time changed, and the time it had then
+    private final java.util.concurrent.ConcurrentHashMap<AdapterRecord, Instant> verifiedModified =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final boolean bf16;
 
     private AdapterCache(
@@ -461,14 +468,39 @@ public final class AdapterCache implements AutoCloseable {
         }
     }
 
+    /**
+     * Rejects an adapter whose weights file is no longer the one registered, so that it never reaches
+     * a batch under the registered hash: a different size, or a different modification time and a
+     * SHA-256 that no longer matches. A file whose time changed but whose hash still matches is
+     * remembered and not hashed again until its time changes once more.
+     */
+    private void checkUnchanged(AdapterRecord rec) throws java.io.IOException {
+        Path weights = rec.dir().resolve(LoraAdapter.WEIGHTS_FILE);
+        BasicFileAttributes at = Files.readAttributes(weights, BasicFileAttributes.class);
+        if (at.size() != rec.weightsFileBytes()) {
+            throw new AdapterRejectedException(
+                    rec.id(),
+                    "weights file is " + at.size() + " bytes, " + rec.weightsFileBytes() + " at registration");
+        }
+        Instant modified = at.lastModifiedTime().toInstant();
+        if (modified.equals(rec.weightsModified()) || modified.equals(verifiedModified.get(rec))) {
+            return;
+        }
+        Hash now = AdapterRegistry.sha256(weights);
+        if (!now.equals(rec.weightsSha256())) {
+            mapped.invalidate(rec); // an open mapping may show the new bytes
+            throw new AdapterRejectedException(
+                    rec.id(),
+                    LoraAdapter.WEIGHTS_FILE + " changed since registration (SHA-256 " + now + ", registered "
+                            + rec.weightsSha256() + "); register the adapter again");
+        }
+        verifiedModified.put(rec, modified);
+    }
+
     private void load(Entry e, AdapterRecord rec) {
         long t0 = System.nanoTime();
         try {
-            long size = Files.size(rec.dir().resolve(LoraAdapter.WEIGHTS_FILE));
-            if (size != rec.weightsFileBytes()) {
-                throw new AdapterRejectedException(
-                        rec.id(), "weights file is " + size + " bytes, " + rec.weightsFileBytes() + " at registration");
-            }
+            checkUnchanged(rec);
             LoraAdapter a;
             try (MappedAdapterFiles.Handle files = mapped.acquire(rec)) {
                 a = LoraAdapter.load(

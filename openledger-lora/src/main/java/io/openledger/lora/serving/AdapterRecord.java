@@ -19,6 +19,10 @@ import java.util.TreeMap;
  * @param dir the PEFT directory (adapter_config.json + adapter_model.safetensors)
  * @param weightsSha256 SHA-256 of adapter_model.safetensors at registration
  * @param weightsFileBytes size of adapter_model.safetensors at registration
+ * @param weightsModified last-modified time of adapter_model.safetensors when it was hashed at
+ *     registration ({@link Instant#EPOCH} for records kept before this was recorded). The cache
+ *     hashes the file again before loading it if its time differs, and rejects it if it no longer
+ *     matches {@code weightsSha256}
  * @param maxRank the largest rank over the adapted modules
  * @param modules number of adapted (layer, projection) modules
  * @param residentBytes bytes the adapter occupies once loaded (float32 A and B)
@@ -33,6 +37,7 @@ public record AdapterRecord(
         Path dir,
         Hash weightsSha256,
         long weightsFileBytes,
+        Instant weightsModified,
         int maxRank,
         int modules,
         long residentBytes,

@@ -106,8 +106,12 @@ public final class AdapterRegistry {
             }
         }
         long size;
+        Instant modified;
         Hash sha;
         try {
+            // the time is read before the hash: a write during hashing then shows as a later time,
+            // and the cache hashes the file again before loading it
+            modified = Files.getLastModifiedTime(weights).toInstant();
             size = Files.size(weights);
             sha = sha256(weights);
         } catch (IOException e) {
@@ -120,6 +124,7 @@ public final class AdapterRegistry {
                 dir.toAbsolutePath().normalize(),
                 sha,
                 size,
+                modified,
                 maxRank,
                 modules,
                 adapter.bytes(),
@@ -198,7 +203,7 @@ public final class AdapterRegistry {
         return Bytes.utf8(PREFIX + id.value());
     }
 
-    private static Hash sha256(Path file) throws IOException {
+    static Hash sha256(Path file) throws IOException {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
             byte[] buf = new byte[1 << 16];
             while (in.read(buf) >= 0) {
@@ -218,6 +223,7 @@ public final class AdapterRegistry {
         o.put("dir", r.dir().toString());
         o.put("weightsSha256", r.weightsSha256().toString());
         o.put("weightsFileBytes", r.weightsFileBytes());
+        o.put("weightsModified", r.weightsModified().toString());
         o.put("maxRank", r.maxRank());
         o.put("modules", r.modules());
         o.put("residentBytes", r.residentBytes());
@@ -245,6 +251,9 @@ public final class AdapterRegistry {
                     Path.of(o.get("dir").asText()),
                     Hash.fromHex(o.get("weightsSha256").asText()),
                     o.get("weightsFileBytes").asLong(),
+                    o.hasNonNull("weightsModified")
+                            ? Instant.parse(o.get("weightsModified").asText())
+                            : Instant.EPOCH,
                     o.get("maxRank").asInt(),
                     o.get("modules").asInt(),
                     o.get("residentBytes").asLong(),
