@@ -93,6 +93,41 @@ class AdapterIntegrityTest {
     }
 
     @Test
+    void aServerFailsTheRequestOnAChangedAdapterAndServesTheOthers() throws IOException {
+        Path dir = copy();
+        AdapterRegistry reg =
+                new AdapterRegistry(new InMemoryKeyValueStore(), ModelId.of("test-base"), f.cfg, Clock.system());
+        AdapterRecord rec = reg.register(ID, dir, Fixture.OWNER, Map.of());
+        AdapterId good = AdapterId.of("good");
+        reg.register(good, f.adapterDirs.get(2), Fixture.OWNER, Map.of());
+        try (RandomAccessFile raf = new RandomAccessFile(weights(dir).toFile(), "rw")) {
+            raf.seek(raf.length() - 1);
+            int b = raf.read();
+            raf.seek(raf.length() - 1);
+            raf.write(b ^ 0x01);
+        }
+        setModified(weights(dir), rec.weightsModified().plusSeconds(5));
+
+        try (AdapterCache cache = cache(reg);
+                LoraServer server = LoraServer.builder(f.model, cache)
+                        .threads(1)
+                        .maxBatch(4)
+                        .build()) {
+            GenerationHandle bad = server.submit(
+                    GenerationRequest.builder(1, 2, 3).adapter(ID).maxTokens(3).build());
+            GenerationHandle ok = server.submit(GenerationRequest.builder(1, 2, 3)
+                    .adapter(good)
+                    .maxTokens(3)
+                    .build());
+            assertThatThrownBy(() -> bad.result().join())
+                    .hasCauseInstanceOf(AdapterRejectedException.class)
+                    .hasMessageContaining("changed since registration");
+            assertThat(ok.result().join().tokens()).hasSize(3);
+            assertThat(server.metrics().failed()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aRecordKeptBeforeModificationTimesWereRecordedIsCheckedByHash() throws IOException {
         Path dir = copy();
         InMemoryKeyValueStore store = new InMemoryKeyValueStore();
