@@ -9,6 +9,7 @@ import io.openledger.lora.LoraAdapter;
 import io.openledger.lora.WeightFormat;
 import io.openledger.lora.serving.internal.AdapterArena;
 import io.openledger.lora.serving.internal.MappedAdapterFiles;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -175,8 +177,7 @@ public final class AdapterCache implements AutoCloseable {
     private final AdapterArena arena;
     private final MappedAdapterFiles mapped;
     // records whose weights file was re-hashed after its time changed, and the time it had then
-    private final java.util.concurrent.ConcurrentHashMap<AdapterRecord, Instant> verifiedModified =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<AdapterRecord, Instant> verifiedModified = new ConcurrentHashMap<>();
     private final boolean bf16;
 
     private AdapterCache(
@@ -474,7 +475,7 @@ public final class AdapterCache implements AutoCloseable {
      * SHA-256 that no longer matches. A file whose time changed but whose hash still matches is
      * remembered and not hashed again until its time changes once more.
      */
-    private void checkUnchanged(AdapterRecord rec) throws java.io.IOException {
+    private void checkUnchanged(AdapterRecord rec) throws IOException {
         Path weights = rec.dir().resolve(LoraAdapter.WEIGHTS_FILE);
         BasicFileAttributes at = Files.readAttributes(weights, BasicFileAttributes.class);
         if (at.size() != rec.weightsFileBytes()) {
