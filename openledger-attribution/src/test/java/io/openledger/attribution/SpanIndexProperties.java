@@ -8,6 +8,7 @@ import io.openledger.core.contract.DatanetVersionRef;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -117,35 +118,95 @@ class SpanIndexProperties {
                 .hasMessageContaining("impossible");
     }
 
-    @Test
-    void positionsAreStoredAs64BitLittleEndian(@TempDir Path dir) throws IOException {
-        DatanetVersionRef v = TestCorpora.version("fmt", 1);
-        InMemoryCorpus corpus = InMemoryCorpus.of(List.of(
+    // records "7 8" and "7": the stream 7 8 | 7 |
+    private static InMemoryCorpus sevenEightSeven(DatanetVersionRef v) {
+        return InMemoryCorpus.of(List.of(
                 CorpusRecord.of("a", TestCorpora.contributor(1), v, new int[] {7, 8}),
                 CorpusRecord.of("b", TestCorpora.contributor(2), v, new int[] {7})));
+    }
+
+    @Test
+    void theFormatHasTwoByteTokensAndFourBytePositions(@TempDir Path dir) throws IOException {
+        DatanetVersionRef v = TestCorpora.version("fmt", 1);
+        InMemoryCorpus corpus = sevenEightSeven(v);
         try (SpanIndex index = SpanIndex.open(corpus, dir)) {
             assertThat(index.count(new int[] {7})).isEqualTo(2);
         }
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(dir.resolve(SpanIndex.shardFileName(v))))
-                .order(ByteOrder.LITTLE_ENDIAN);
-        assertThat(new String(b.array(), 0, 8, java.nio.charset.StandardCharsets.US_ASCII))
-                .isEqualTo("OLSAIDX1");
+        byte[] bytes = Files.readAllBytes(dir.resolve(SpanIndex.shardFileName(v)));
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(new String(bytes, 0, 8, StandardCharsets.US_ASCII)).isEqualTo("OLSAIDX2");
         assertThat(b.getLong(8)).isEqualTo(5); // 7 8 | 7 |
         assertThat(b.getLong(16)).isEqualTo(2);
+        assertThat(bytes[56]).isEqualTo((byte) 2);
+        assertThat(bytes[57]).isEqualTo((byte) 4);
         List<Integer> stream = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            stream.add(b.getInt(64 + 4 * i));
+            stream.add(Short.toUnsignedInt(b.getShort(64 + 2 * i)));
         }
-        assertThat(stream).containsExactly(7, 8, -1, 7, -1);
-        long sa = 64 + 4 * 5 + 4; // aligned to 8
-        List<Long> suffixes = new ArrayList<>();
+        assertThat(stream).containsExactly(7, 8, 0xFFFF, 7, 0xFFFF);
+        int sa = 64 + 2 * 5;
+        List<Integer> suffixes = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            suffixes.add(b.getLong((int) sa + 8 * i));
+            suffixes.add(b.getInt(sa + 4 * i));
         }
         // suffixes: "|"(2) "|"(4) "7 8 |"(0) "7 |"(3) "8 |"(1); the two separators tie on their first
         // token and the one at 4 is shorter
-        assertThat(suffixes).containsExactly(4L, 2L, 3L, 0L, 1L);
-        assertThat(b.getLong((int) sa + 40)).isZero();
-        assertThat(b.getLong((int) sa + 48)).isEqualTo(3);
+        assertThat(suffixes).containsExactly(4, 2, 3, 0, 1);
+        assertThat(b.getInt(sa + 20)).isZero();
+        assertThat(b.getInt(sa + 24)).isEqualTo(3);
+        assertThat(bytes).hasSize(sa + 28 + 8);
+        assertThat(java.util.Arrays.copyOfRange(bytes, sa + 28, bytes.length)).containsOnly(0);
+    }
+
+    @Test
+    void theTokenWidthFollowsTheLargestTokenId(@TempDir Path dir) {
+        // the all-ones value of each width is the separator, so it moves a shard to the next width
+        int[][] cases = {{0xFFFE, 2}, {0xFFFF, 3}, {0xFF_FFFE, 3}, {0xFF_FFFF, 4}, {Integer.MAX_VALUE - 1, 4}};
+        for (int[] c : cases) {
+            int big = c[0];
+            DatanetVersionRef v = TestCorpora.version("w" + c[1] + "-" + big, 1);
+            InMemoryCorpus corpus = InMemoryCorpus.of(List.of(
+                    CorpusRecord.of("a", TestCorpora.contributor(1), v, new int[] {big, 1, big}),
+                    CorpusRecord.of("b", TestCorpora.contributor(2), v, new int[] {1, big})));
+            Path sub = dir.resolve(Integer.toString(big));
+            try (SpanIndex index = SpanIndex.open(corpus, sub)) {
+                assertThat(index.count(new int[] {big})).as("%d", big).isEqualTo(3);
+                assertThat(index.count(new int[] {1, big})).as("%d", big).isEqualTo(2);
+                assertThat(index.count(new int[] {big, 1})).as("%d", big).isEqualTo(1);
+                assertThat(index.count(new int[] {big, big})).as("%d", big).isZero();
+                // n = 7 tokens with separators, d = 2 records
+                assertThat(index.bytes()).as("%d", big).isEqualTo(64 + 7L * c[1] + 4L * (7 + 2) + 8);
+            }
+        }
+    }
+
+    @Test
+    void aFormatOneShardIsStillRead(@TempDir Path dir) throws IOException {
+        DatanetVersionRef v = TestCorpora.version("fmt", 1);
+        InMemoryCorpus corpus = sevenEightSeven(v);
+        // written by hand in the first format: int32 tokens, padding to 8, int64 positions
+        ByteBuffer b = ByteBuffer.allocate(64 + 24 + 40 + 16).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("OLSAIDX1".getBytes(StandardCharsets.US_ASCII)).putLong(5).putLong(2);
+        b.put(io.openledger.attribution.internal.SuffixArrayShard.fingerprint(v, corpus.records(v)));
+        b.putLong(0);
+        for (int t : new int[] {7, 8, -1, 7, -1}) {
+            b.putInt(t);
+        }
+        b.putInt(0); // padding to 8
+        for (long p : new long[] {4, 2, 3, 0, 1, 0, 3}) {
+            b.putLong(p);
+        }
+        Path file = dir.resolve(SpanIndex.shardFileName(v));
+        Files.createDirectories(dir);
+        Files.write(file, b.array());
+        try (SpanIndex index = SpanIndex.open(corpus, dir)) {
+            assertThat(index.shardsBuilt()).isZero();
+            assertThat(index.bytes()).isEqualTo(b.capacity());
+            assertThat(index.count(new int[] {7})).isEqualTo(2);
+            assertThat(index.count(new int[] {7, 8})).isEqualTo(1);
+            assertThat(index.locate(new int[] {8}, corpus.versions(), 10))
+                    .extracting(o -> o.record().id() + "@" + o.offset())
+                    .containsExactly("a@1");
+        }
     }
 }

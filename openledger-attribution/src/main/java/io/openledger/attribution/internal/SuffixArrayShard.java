@@ -27,31 +27,43 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One datanet version's token stream and suffix array, in a file memory-mapped through FFM.
  *
- * <p>File layout (little-endian), in the spirit of infini-gram's {@code tokenized}/{@code table}/
- * {@code offset} files but in one file:
+ * <p>File layout (little-endian, format 2), in the spirit of infini-gram's {@code tokenized}/{@code
+ * table}/{@code offset} files (2-byte tokens, 5-byte pointers) but in one file and with widths fitted
+ * to the shard:
  *
  * <pre>
- *   0  8 bytes  magic "OLSAIDX1"
- *   8  int64    n: tokens in the stream, one separator (-1) after every record included
+ *   0  8 bytes  magic "OLSAIDX2"
+ *   8  int64    n: tokens in the stream, one separator after every record included
  *  16  int64    d: records
  *  24  32 bytes SHA-256 fingerprint of the version ref and the records' ids and lengths
- *  56  int64    reserved, 0
- *  64  n x int32    the token stream
- *      pad to 8
- *      n x int64    the suffix array (64-bit positions)
- *      d x int64    the stream position where each record starts
+ *  56  uint8    t: bytes per token, 2, 3 or 4: the fewest whose all-ones value is above every token
+ *               id; that value is the separator (read back as -1)
+ *  57  uint8    p: bytes per position, 4 to 8: the fewest that hold n - 1
+ *  58  6 bytes  reserved, 0
+ *  64  n x t    the token stream
+ *      n x p    the suffix array
+ *      d x p    the stream position where each record starts
+ *      8 bytes  zero, so that an 8-byte read at any entry stays inside the file
  * </pre>
  *
- * Every record is followed by the separator, which compares below every token and never matches, so
- * no match crosses a record boundary. The build holds the stream in Java arrays, so one shard holds
- * fewer than 2^31 - 1 tokens; the format and all queries use 64-bit positions, and a corpus larger
- * than that is several shards. Thread-safe once opened.
+ * A shard whose tokens are below 65,535 takes 6 bytes a token (infini-gram's takes 7). Format 1
+ * ({@code "OLSAIDX1"}: 8 reserved bytes at 56, then int32 tokens, padding to 8, int64 positions and
+ * int64 record starts, no tail) is still read.
+ *
+ * <p>Every record is followed by the separator, which compares below every token and never matches,
+ * so no match crosses a record boundary. The build holds the stream in Java arrays, so one shard
+ * holds fewer than 2^31 - 1 tokens and its positions take 4 bytes; the format and all queries use
+ * 64-bit positions, and a corpus larger than that is several shards. Thread-safe once opened.
  */
 public final class SuffixArrayShard implements AutoCloseable {
-    static final byte[] MAGIC = "OLSAIDX1".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] MAGIC = "OLSAIDX2".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] MAGIC_V1 = "OLSAIDX1".getBytes(StandardCharsets.US_ASCII);
     static final int HEADER = 64;
     static final int SEPARATOR = -1;
+    private static final int TAIL = 8;
     private static final int CHUNK = 1 << 16;
+    private static final ValueLayout.OfShort SHORT =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -60,22 +72,49 @@ public final class SuffixArrayShard implements AutoCloseable {
     private final MemorySegment seg;
     private final long n;
     private final long docs;
+    private final int tokenBytes;
+    private final int positionBytes;
+    private final long positionMask;
     private final long saOffset;
     private final long docOffset;
     private final Map<Integer, long[]> tokenRanges = new ConcurrentHashMap<>();
 
-    private SuffixArrayShard(Path file, Arena arena, MemorySegment seg, long n, long docs) {
+    private SuffixArrayShard(
+            Path file, Arena arena, MemorySegment seg, long n, long docs, int tokenBytes, int positionBytes) {
         this.file = file;
         this.arena = arena;
         this.seg = seg;
         this.n = n;
         this.docs = docs;
-        this.saOffset = align8(HEADER + 4 * n);
-        this.docOffset = saOffset + 8 * n;
+        this.tokenBytes = tokenBytes;
+        this.positionBytes = positionBytes;
+        this.positionMask = positionBytes == 8 ? -1L : (1L << (8 * positionBytes)) - 1;
+        this.saOffset = saOffset(n, tokenBytes, positionBytes);
+        this.docOffset = saOffset + (long) positionBytes * n;
+    }
+
+    // format 1 (int32 tokens, int64 positions) aligned its suffix array to 8
+    private static long saOffset(long n, int tokenBytes, int positionBytes) {
+        long end = HEADER + (long) tokenBytes * n;
+        return positionBytes == 8 && tokenBytes == 4 ? align8(end) : end;
     }
 
     private static long align8(long x) {
         return (x + 7) & ~7L;
+    }
+
+    /** Bytes per token for a stream whose largest token id is {@code maxToken} (-1 if none). */
+    static int tokenWidth(int maxToken) {
+        return maxToken < 0xFFFF ? 2 : maxToken < 0xFF_FFFF ? 3 : 4;
+    }
+
+    /** Bytes per position for a stream of {@code n} tokens. */
+    static int positionWidth(long n) {
+        int w = 4;
+        while (w < 8 && n - 1 >= (1L << (8 * w))) {
+            w++;
+        }
+        return w;
     }
 
     /** The fingerprint a shard of {@code records} in {@code version} carries. */
@@ -129,7 +168,9 @@ public final class SuffixArrayShard implements AutoCloseable {
         int[] tokenOf = rankInPlace(s, n);
         // sa[0] is the sentinel's suffix; the file holds sa[1..n]
         int[] sa = Sais.suffixArray(s, tokenOf.length);
-        write(file, s, tokenOf, sa, docStarts, fingerprint(version, records));
+        // ranks keep the tokens' order, so the largest token has the last rank (rank 1 is the separator)
+        int maxToken = tokenOf.length > 2 ? tokenOf[tokenOf.length - 1] : -1;
+        write(file, s, tokenOf, sa, docStarts, fingerprint(version, records), tokenWidth(maxToken));
     }
 
     /** The suffix array of a stream of tokens (>= 0) and separators (-1), as sorted by {@link #compare}. */
@@ -215,8 +256,11 @@ public final class SuffixArrayShard implements AutoCloseable {
     // s holds the ranked stream (tokenOf maps it back), sa the sentinel suffix first, then the n
     // suffixes the file stores. The file is written sequentially through one native buffer rather
     // than through a writable mapping: no page fault per 4 KiB page, one bulk copy per chunk.
-    private static void write(Path file, int[] s, int[] tokenOf, int[] sa, long[] docStarts, byte[] fingerprint) {
+    private static void write(
+            Path file, int[] s, int[] tokenOf, int[] sa, long[] docStarts, byte[] fingerprint, int tokenBytes) {
         int n = s.length - 1;
+        int positionBytes = positionWidth(n); // 4: a shard holds fewer than 2^31 tokens
+        int separator = tokenBytes == 4 ? -1 : (1 << (8 * tokenBytes)) - 1;
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -227,38 +271,38 @@ public final class SuffixArrayShard implements AutoCloseable {
                             StandardOpenOption.WRITE);
                     Arena a = Arena.ofConfined()) {
                 MemorySegment buf = a.allocate(8L * CHUNK, 8);
+                buf.asSlice(0, HEADER).fill((byte) 0);
                 MemorySegment.copy(MemorySegment.ofArray(MAGIC), 0, buf, 0, 8);
                 buf.set(LONG, 8, n);
                 buf.set(LONG, 16, docStarts.length);
                 MemorySegment.copy(MemorySegment.ofArray(fingerprint), 0, buf, 24, 32);
-                buf.set(LONG, 56, 0);
+                buf.set(ValueLayout.JAVA_BYTE, 56, (byte) tokenBytes);
+                buf.set(ValueLayout.JAVA_BYTE, 57, (byte) positionBytes);
                 writeFully(ch, buf, HEADER);
-                int[] tokens = new int[Math.min(n, CHUNK)];
                 for (int from = 0; from < n; from += CHUNK) {
                     int len = Math.min(CHUNK, n - from);
                     for (int i = 0; i < len; i++) {
-                        tokens[i] = tokenOf[s[from + i]];
+                        int t = tokenOf[s[from + i]];
+                        putUnsigned(buf, (long) i * tokenBytes, tokenBytes, t < 0 ? separator : t);
                     }
-                    MemorySegment.copy(tokens, 0, buf, INT, 0, len);
-                    writeFully(ch, buf, 4L * len);
+                    writeFully(ch, buf, (long) tokenBytes * len);
                 }
-                long pad = align8(HEADER + 4L * n) - (HEADER + 4L * n);
-                buf.asSlice(0, 8).fill((byte) 0);
-                writeFully(ch, buf, pad);
-                long[] positions = new long[Math.min(n, CHUNK)];
                 for (int from = 0; from < n; from += CHUNK) {
                     int len = Math.min(CHUNK, n - from);
                     for (int i = 0; i < len; i++) {
-                        positions[i] = sa[from + i + 1];
+                        putUnsigned(buf, (long) i * positionBytes, positionBytes, sa[from + i + 1]);
                     }
-                    MemorySegment.copy(positions, 0, buf, LONG, 0, len);
-                    writeFully(ch, buf, 8L * len);
+                    writeFully(ch, buf, (long) positionBytes * len);
                 }
                 for (int from = 0; from < docStarts.length; from += CHUNK) {
                     int len = Math.min(CHUNK, docStarts.length - from);
-                    MemorySegment.copy(docStarts, from, buf, LONG, 0, len);
-                    writeFully(ch, buf, 8L * len);
+                    for (int i = 0; i < len; i++) {
+                        putUnsigned(buf, (long) i * positionBytes, positionBytes, docStarts[from + i]);
+                    }
+                    writeFully(ch, buf, (long) positionBytes * len);
                 }
+                buf.asSlice(0, TAIL).fill((byte) 0);
+                writeFully(ch, buf, TAIL);
                 ch.force(true);
             }
             try {
@@ -268,6 +312,19 @@ public final class SuffixArrayShard implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write suffix-array shard " + file, e);
+        }
+    }
+
+    // the low `bytes` bytes of v at off, little-endian
+    private static void putUnsigned(MemorySegment buf, long off, int bytes, long v) {
+        switch (bytes) {
+            case 2 -> buf.set(SHORT, off, (short) v);
+            case 4 -> buf.set(INT, off, (int) v);
+            default -> {
+                for (int b = 0; b < bytes; b++) {
+                    buf.set(ValueLayout.JAVA_BYTE, off + b, (byte) (v >>> (8 * b)));
+                }
+            }
         }
     }
 
@@ -293,20 +350,27 @@ public final class SuffixArrayShard implements AutoCloseable {
             }
             MemorySegment m = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             byte[] magic = m.asSlice(0, 8).toArray(ValueLayout.JAVA_BYTE);
-            if (!Arrays.equals(magic, MAGIC)) {
-                throw new IndexFormatException(file + ": bad magic, not an OLSAIDX1 shard");
+            boolean v1 = Arrays.equals(magic, MAGIC_V1);
+            if (!v1 && !Arrays.equals(magic, MAGIC)) {
+                throw new IndexFormatException(file + ": bad magic, not an OLSAIDX2 (or OLSAIDX1) shard");
             }
             long n = m.get(LONG, 8);
             long d = m.get(LONG, 16);
             if (n < 0 || d < 0 || d > n || n > (Long.MAX_VALUE - HEADER) / 16) {
                 throw new IndexFormatException(file + ": header counts n=" + n + " d=" + d + " are impossible");
             }
-            long expected = align8(HEADER + 4 * n) + 8 * n + 8 * d;
+            int t = v1 ? 4 : m.get(ValueLayout.JAVA_BYTE, 56);
+            int p = v1 ? 8 : m.get(ValueLayout.JAVA_BYTE, 57);
+            if (t < 2 || t > 4 || p < 4 || p > 8 || (p < 8 && n > (1L << (8 * p)))) {
+                throw new IndexFormatException(
+                        file + ": " + t + "-byte tokens and " + p + "-byte positions cannot hold " + n + " tokens");
+            }
+            long expected = saOffset(n, t, p) + (long) p * (n + d) + (v1 ? 0 : TAIL);
             if (size != expected) {
                 throw new IndexFormatException(
                         file + ": size " + size + " differs from the " + expected + " bytes the header implies");
             }
-            return new SuffixArrayShard(file, arena, m, n, d);
+            return new SuffixArrayShard(file, arena, m, n, d, t, p);
         } catch (IOException e) {
             arena.close();
             throw new UncheckedIOException("cannot map suffix-array shard " + file, e);
@@ -348,12 +412,40 @@ public final class SuffixArrayShard implements AutoCloseable {
 
     /** The token at stream position {@code pos} (-1 for a separator). */
     public int token(long pos) {
-        return seg.get(INT, HEADER + 4 * pos);
+        switch (tokenBytes) {
+            case 2 -> {
+                int v = Short.toUnsignedInt(seg.get(SHORT, HEADER + 2 * pos));
+                return v == 0xFFFF ? SEPARATOR : v;
+            }
+            case 3 -> {
+                // the 4th byte read is the next entry's, or the tail's
+                int v = seg.get(INT, HEADER + 3 * pos) & 0xFF_FFFF;
+                return v == 0xFF_FFFF ? SEPARATOR : v;
+            }
+            default -> {
+                return seg.get(INT, HEADER + 4 * pos);
+            }
+        }
+    }
+
+    /** Bytes per token in the file (2, 3 or 4). */
+    public int tokenBytes() {
+        return tokenBytes;
+    }
+
+    /** Bytes per suffix-array position in the file (4 to 8). */
+    public int positionBytes() {
+        return positionBytes;
+    }
+
+    // the position stored at off (the bytes after a short entry are the next entry's, or the tail's)
+    private long position(long off) {
+        return positionBytes == 4 ? Integer.toUnsignedLong(seg.get(INT, off)) : seg.get(LONG, off) & positionMask;
     }
 
     /** The stream position of the {@code i}-th smallest suffix. */
     public long suffix(long i) {
-        return seg.get(LONG, saOffset + 8 * i);
+        return position(saOffset + positionBytes * i);
     }
 
     /** The ordinal of the record holding stream position {@code pos}. */
@@ -362,7 +454,7 @@ public final class SuffixArrayShard implements AutoCloseable {
         long hi = docs - 1;
         while (lo < hi) {
             long mid = (lo + hi + 1) >>> 1;
-            if (seg.get(LONG, docOffset + 8 * mid) <= pos) {
+            if (position(docOffset + positionBytes * mid) <= pos) {
                 lo = mid;
             } else {
                 hi = mid - 1;
@@ -373,7 +465,7 @@ public final class SuffixArrayShard implements AutoCloseable {
 
     /** The stream position where record {@code ordinal} starts. */
     public long recordStart(int ordinal) {
-        return seg.get(LONG, docOffset + 8L * ordinal);
+        return position(docOffset + (long) positionBytes * ordinal);
     }
 
     /**
