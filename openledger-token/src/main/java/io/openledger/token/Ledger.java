@@ -88,6 +88,22 @@ public interface Ledger {
      */
     List<AccountBalance> history(AccountId id);
 
+    /**
+     * The last {@link #history} entry of {@code id} whose timestamp is below {@code timestamp}, or
+     * empty if there is none: the account's balances as they stood just before that time. This
+     * default walks the whole history; a ledger that indexes it answers in O(log n) reads.
+     */
+    default Optional<AccountBalance> historyBefore(AccountId id, long timestamp) {
+        AccountBalance last = null;
+        for (AccountBalance b : history(id)) {
+            if (b.timestamp() >= timestamp) {
+                break;
+            }
+            last = b;
+        }
+        return Optional.ofNullable(last);
+    }
+
     /** Every account, ordered by id (for audits). */
     List<Account> accounts();
 

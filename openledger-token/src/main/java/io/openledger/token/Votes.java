@@ -29,7 +29,7 @@ public final class Votes {
     private static final int CODE = 20;
     private static final AccountId SOURCE = AccountId.derive("open/votes/source");
     private static final AccountId TOTAL = AccountId.derive("open/votes/total");
-    private static final BigInteger NANOS = BigInteger.valueOf(1_000_000_000L);
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private final Ledger ledger;
     private final Clock clock;
@@ -234,25 +234,22 @@ public final class Votes {
         return timepoint;
     }
 
-    /** The balance after the last change before the end of second {@code t}, zero if none. */
+    /**
+     * The balance after the last change before the end of second {@code t}, zero if none: one
+     * binary search over the account's indexed history, so its cost grows with the log of the
+     * number of changes (OpenZeppelin's checkpoints), not with the number.
+     */
     private Amount lookup(AccountId id, long t) {
-        BigInteger end = BigInteger.valueOf(t).add(BigInteger.ONE).multiply(NANOS);
-        List<AccountBalance> h = ledger.history(id);
-        int lo = 0;
-        int hi = h.size();
-        while (lo < hi) { // first entry at or after the end of second t
-            int mid = (lo + hi) >>> 1;
-            if (BigInteger.valueOf(h.get(mid).timestamp()).compareTo(end) >= 0) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
+        long end;
+        try {
+            end = Math.multiplyExact(Math.addExact(t, 1), NANOS_PER_SECOND);
+        } catch (ArithmeticException e) {
+            end = Long.MAX_VALUE; // beyond every ledger timestamp
         }
-        if (lo == 0) {
-            return Amount.ZERO;
-        }
-        AccountBalance b = h.get(lo - 1);
-        return Amount.of(
-                b.creditsPosted().toBigInteger().subtract(b.debitsPosted().toBigInteger()));
+        return ledger.historyBefore(id, end)
+                .map(b -> Amount.of(b.creditsPosted()
+                        .toBigInteger()
+                        .subtract(b.debitsPosted().toBigInteger())))
+                .orElse(Amount.ZERO);
     }
 }

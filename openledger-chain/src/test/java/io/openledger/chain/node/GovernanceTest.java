@@ -113,6 +113,51 @@ class GovernanceTest {
         return b;
     }
 
+    // proposes after `changes` more stakes by `who` (each changes its votes), then votes: the vote's gas
+    private long voteGasAfter(PrivateKey who, String description, int changes) {
+        for (int i = 0; i < changes; i++) {
+            send(who, SystemAddresses.STAKING, Amount.tokens(1), call("stake()"));
+            if (i % 50 == 49) { // a block at a time, each a few seconds apart like the chain's own
+                assertThat(sealAt(Duration.ofSeconds(2)).receipts()).allMatch(Receipt::success);
+            }
+        }
+        assertThat(sealAt(Duration.ofSeconds(2)).receipts()).allMatch(Receipt::success);
+        clock.advance(Duration.ofSeconds(2));
+        Bytes action = call(
+                "slash(address,uint256,uint256)",
+                new AbiValue.AddressValue(bob.address()),
+                AbiValue.Uint.of(1),
+                AbiValue.Uint.of(1));
+        Hash id = propose(who, description, action);
+        assertThat(sealAt(Duration.ZERO).receipts()).allMatch(Receipt::success);
+        clock.advance(PARAMS.votingDelay().plusSeconds(1));
+        send(
+                who,
+                SystemAddresses.GOVERNANCE,
+                Amount.ZERO,
+                call("castVote(uint256,uint8)", id(id), AbiValue.Uint.of(1)));
+        L2Block voted = sealAt(Duration.ZERO);
+        assertThat(voted.receipts()).allMatch(Receipt::success);
+        return voted.receipts().get(1).cumulativeGasUsed()
+                - voted.receipts().get(0).cumulativeGasUsed();
+    }
+
+    @Test
+    void aVotesGasGrowsWithTheLogOfTheVotersChangesNotTheirNumber() {
+        send(alice, SystemAddresses.STAKING, Amount.tokens(100), call("stake()"));
+        send(
+                alice,
+                SystemAddresses.STAKING,
+                Amount.ZERO,
+                call("delegate(address)", new AbiValue.AddressValue(alice.address())));
+        assertThat(sealAt(Duration.ZERO).receipts()).allMatch(Receipt::success);
+        long few = voteGasAfter(alice, "after a few changes", 4);
+        long many = voteGasAfter(alice, "after many changes", 200);
+        // getPastVotes is a binary search over alice's indexed vote history: 200 more changes add
+        // about six probes. Scanning the history cost about 500 gas a change, 100,000 more here
+        assertThat(many - few).as("%d then %d gas", few, many).isLessThan(5_000);
+    }
+
     @Test
     void aProposalPassesByStakedVotesAndSlashesThroughStaking() {
         send(alice, SystemAddresses.STAKING, Amount.tokens(100), call("stake()"));

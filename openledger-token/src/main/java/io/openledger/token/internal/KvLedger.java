@@ -469,6 +469,60 @@ public final class KvLedger implements Ledger {
         return out;
     }
 
+    /**
+     * History entries of {@code acct} in the store. A store written before the history index has
+     * entries but no count: they are indexed into {@code batch} now, once.
+     */
+    private long historyCount(AccountId acct, WriteBatch batch) {
+        Bytes countKey = LedgerCodec.historyCountKey(acct);
+        Optional<Bytes> c = store.get(countKey);
+        if (c.isPresent()) {
+            return decode(() -> LedgerCodec.decodeLong(countKey, c.get()), countKey);
+        }
+        long k = 0;
+        for (AccountBalance b : history(acct)) {
+            batch.put(LedgerCodec.historyOrdinalKey(acct, k++), LedgerCodec.encodeLong(b.timestamp()));
+        }
+        return k;
+    }
+
+    @Override
+    public synchronized Optional<AccountBalance> historyBefore(AccountId id, long timestamp) {
+        Bytes countKey = LedgerCodec.historyCountKey(id);
+        Optional<Bytes> c = store.get(countKey);
+        if (c.isEmpty()) {
+            return Ledger.super.historyBefore(id, timestamp); // none, or not indexed yet
+        }
+        long n = decode(() -> LedgerCodec.decodeLong(countKey, c.get()), countKey);
+        long lo = 0;
+        long hi = n;
+        long found = -1;
+        while (lo < hi) { // the last entry whose timestamp is below `timestamp`
+            long mid = (lo + hi) >>> 1;
+            long ts = ordinalTimestamp(id, mid);
+            if (ts < timestamp) {
+                found = ts;
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        if (lo == 0) {
+            return Optional.empty();
+        }
+        Bytes key = LedgerCodec.historyKey(id, found);
+        Bytes v = store.get(key)
+                .orElseThrow(() -> new LedgerCorruptionException("history index names a missing entry " + key));
+        return Optional.of(decode(() -> LedgerCodec.decodeHistory(key, v), key));
+    }
+
+    private long ordinalTimestamp(AccountId id, long k) {
+        Bytes key = LedgerCodec.historyOrdinalKey(id, k);
+        Bytes v = store.get(key)
+                .orElseThrow(() -> new LedgerCorruptionException("history index entry " + key + " is missing"));
+        return decode(() -> LedgerCodec.decodeLong(key, v), key);
+    }
+
     private @Nullable StoredTransfer storedTransfer(TransferId id) {
         Bytes key = LedgerCodec.transferKey(id);
         Optional<Bytes> v = store.get(key);
@@ -813,11 +867,16 @@ public final class KvLedger implements Ledger {
                     batch.delete(key);
                 }
             }
+            Map<AccountId, Long> counts = new HashMap<>();
             for (var h : history) {
-                batch.put(
-                        LedgerCodec.historyKey(h.getKey(), h.getValue().timestamp()),
-                        LedgerCodec.encodeHistory(h.getValue()));
+                AccountId acct = h.getKey();
+                long ts = h.getValue().timestamp();
+                batch.put(LedgerCodec.historyKey(acct, ts), LedgerCodec.encodeHistory(h.getValue()));
+                long k = counts.computeIfAbsent(acct, a -> historyCount(a, batch));
+                batch.put(LedgerCodec.historyOrdinalKey(acct, k), LedgerCodec.encodeLong(ts));
+                counts.put(acct, k + 1);
             }
+            counts.forEach((acct, n) -> batch.put(LedgerCodec.historyCountKey(acct), LedgerCodec.encodeLong(n)));
             batch.put(LedgerCodec.META_TIMESTAMP, LedgerCodec.encodeLong(ts));
             store.write(batch); // throws without changing the cache if the store refuses
             lastTimestamp = ts;

@@ -26,6 +26,10 @@ import java.util.zip.CRC32C;
  * tl/p/{id16}              pending status: one byte (PendingStatus ordinal)
  * tl/e/{expiresAt8}{id16}  expiry index of pending transfers with a timeout (empty value)
  * tl/h/{acct16}{ts8}       history: 0x48 transferId16 ts8 dP dPo cP cPo crc4
+ * tl/n/{acct16}            history entries of the account: 8 bytes (absent for a store written
+ *                          before the index: the first entry added after it indexes the old ones)
+ * tl/k/{acct16}{k8}        the k-th history entry's ts: 8 bytes, so that the entry before a time is
+ *                          found by binary search in O(log n) reads (OpenZeppelin's checkpoints)
  * tl/m/ts                  last timestamp assigned: 8 bytes
  * </pre>
  */
@@ -35,6 +39,8 @@ final class LedgerCodec {
     static final byte[] STATUS_PREFIX = ascii("tl/p/");
     static final byte[] EXPIRY_PREFIX = ascii("tl/e/");
     static final byte[] HISTORY_PREFIX = ascii("tl/h/");
+    static final byte[] HISTORY_COUNT_PREFIX = ascii("tl/n/");
+    static final byte[] HISTORY_ORDINAL_PREFIX = ascii("tl/k/");
     static final Bytes META_TIMESTAMP = Bytes.wrap(ascii("tl/m/ts"));
 
     private static final byte ACCOUNT = 0x41;
@@ -83,6 +89,19 @@ final class LedgerCodec {
                 .putLong(acct.hi())
                 .putLong(acct.lo())
                 .putLong(ts)
+                .array());
+    }
+
+    static Bytes historyCountKey(AccountId acct) {
+        return key(HISTORY_COUNT_PREFIX, acct.hi(), acct.lo());
+    }
+
+    static Bytes historyOrdinalKey(AccountId acct, long k) {
+        return Bytes.wrap(ByteBuffer.allocate(HISTORY_ORDINAL_PREFIX.length + 24)
+                .put(HISTORY_ORDINAL_PREFIX)
+                .putLong(acct.hi())
+                .putLong(acct.lo())
+                .putLong(k)
                 .array());
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.openledger.core.Amount;
 import io.openledger.core.ManualClock;
 import io.openledger.token.Account;
+import io.openledger.token.AccountBalance;
 import io.openledger.token.AccountFlag;
 import io.openledger.token.AccountId;
 import io.openledger.token.AccountResult;
@@ -169,6 +170,21 @@ public abstract class LedgerContract {
                     pendings.add(req.get(i).id());
                 }
             }
+        }
+        // the balances before any time: the last history entry below it, as a scan of history finds
+        List<AccountBalance> hist = ledger.history(acct(5));
+        List<Long> times = new ArrayList<>(List.of(Long.MIN_VALUE, 0L, Long.MAX_VALUE));
+        for (AccountBalance h : hist) {
+            times.addAll(List.of(h.timestamp() - 1, h.timestamp(), h.timestamp() + 1));
+        }
+        for (long t : times) {
+            AccountBalance expected = null;
+            for (AccountBalance h : hist) {
+                if (h.timestamp() < t) {
+                    expected = h;
+                }
+            }
+            assertThat(ledger.historyBefore(acct(5), t)).as("before %d", t).isEqualTo(Optional.ofNullable(expected));
         }
         // Recovery: a ledger reopened on the same store sees exactly the same accounts.
         Optional<Ledger> again = reopen(ledger, clock);

@@ -30,9 +30,9 @@ import java.util.function.Function;
  * made with Governance as the sender when the proposal is executed; if one reverts, the whole
  * execution reverts. Unlike OpenZeppelin's {@code hashProposal}, a proposal id is the token module's
  * {@link Governor#proposalId}: keccak256(proposer ‖ description), so a proposer cannot reuse a
- * description. Voting power is read with {@code getPastVotes}, which scans the delegate's vote
- * history in the ledger: its gas grows with the number of vote changes of that delegate (and the
- * quorum's with all stake changes).
+ * description. Voting power is read with {@code getPastVotes}, a binary search over the delegate's
+ * indexed vote history in the ledger (OpenZeppelin's checkpoints): its gas grows with the log of the
+ * number of vote changes of that delegate (and the quorum's with the log of all stake changes).
  */
 final class GovernanceContract extends SystemContract {
     static final int MAX_ACTIONS = 16;
