@@ -79,6 +79,10 @@ class GovernanceTest {
                 .longValueExact();
     }
 
+    private static Bytes castVote(Hash id, int support) {
+        return call("castVote(uint256,uint8)", id(id), AbiValue.Uint.of(support));
+    }
+
     private String revertOf(PrivateKey from, Address to, Bytes data) {
         try {
             node.call(from.address(), to, data);
@@ -131,11 +135,7 @@ class GovernanceTest {
         Hash id = propose(who, description, action);
         assertThat(sealAt(Duration.ZERO).receipts()).allMatch(Receipt::success);
         clock.advance(PARAMS.votingDelay().plusSeconds(1));
-        send(
-                who,
-                SystemAddresses.GOVERNANCE,
-                Amount.ZERO,
-                call("castVote(uint256,uint8)", id(id), AbiValue.Uint.of(1)));
+        send(who, SystemAddresses.GOVERNANCE, Amount.ZERO, castVote(id, 1));
         L2Block voted = sealAt(Duration.ZERO);
         assertThat(voted.receipts()).allMatch(Receipt::success);
         return voted.receipts().get(1).cumulativeGasUsed()
@@ -197,22 +197,13 @@ class GovernanceTest {
                                         "ProposalCreated(uint256,address,address[],uint256[],string[],bytes[],uint256,uint256,string)")));
         assertThat(created.data().slice(0, 32)).isEqualTo(id.bytes());
         assertThat(state(id)).isEqualTo(Governor.State.PENDING.ordinal());
-        assertThat(revertOf(
-                        bob, SystemAddresses.GOVERNANCE, call("castVote(uint256,uint8)", id(id), AbiValue.Uint.of(1))))
+        assertThat(revertOf(bob, SystemAddresses.GOVERNANCE, castVote(id, 1)))
                 .contains("Governance: proposal")
                 .contains("is PENDING, not ACTIVE");
 
         clock.advance(PARAMS.votingDelay().plusSeconds(1));
-        send(
-                alice,
-                SystemAddresses.GOVERNANCE,
-                Amount.ZERO,
-                call("castVote(uint256,uint8)", id(id), AbiValue.Uint.of(1)));
-        send(
-                bob,
-                SystemAddresses.GOVERNANCE,
-                Amount.ZERO,
-                call("castVote(uint256,uint8)", id(id), AbiValue.Uint.of(0)));
+        send(alice, SystemAddresses.GOVERNANCE, Amount.ZERO, castVote(id, 1));
+        send(bob, SystemAddresses.GOVERNANCE, Amount.ZERO, castVote(id, 0));
         L2Block voted = sealAt(Duration.ZERO);
         assertThat(voted.receipts()).allMatch(Receipt::success);
         Log vote = voted.receipts().get(1).logs().getFirst();
@@ -222,18 +213,10 @@ class GovernanceTest {
                         Hash.of(Bytes.concat(
                                 Bytes.wrap(new byte[12]), alice.address().bytes())));
         assertThat(Amount.fromBytes32(vote.data().slice(64, 96))).isEqualTo(Amount.tokens(100));
-        assertThat(revertOf(
-                        bob, SystemAddresses.GOVERNANCE, call("castVote(uint256,uint8)", id(id), AbiValue.Uint.of(1))))
-                .contains("already voted");
-        assertThat(revertOf(
-                        bob, SystemAddresses.GOVERNANCE, call("castVote(uint256,uint8)", id(id), AbiValue.Uint.of(3))))
-                .contains("invalid vote type 3");
+        assertThat(revertOf(bob, SystemAddresses.GOVERNANCE, castVote(id, 1))).contains("already voted");
+        assertThat(revertOf(bob, SystemAddresses.GOVERNANCE, castVote(id, 3))).contains("invalid vote type 3");
         // a double vote sent as a transaction fails and changes nothing
-        send(
-                bob,
-                SystemAddresses.GOVERNANCE,
-                Amount.ZERO,
-                call("castVote(uint256,uint8)", id(id), AbiValue.Uint.of(1)));
+        send(bob, SystemAddresses.GOVERNANCE, Amount.ZERO, castVote(id, 1));
         assertThat(sealAt(Duration.ZERO).receipts().get(1).success()).isFalse();
         Bytes votes = node.call(alice.address(), SystemAddresses.GOVERNANCE, call("proposalVotes(uint256)", id(id)));
         assertThat(Amount.fromBytes32(votes.slice(0, 32))).isEqualTo(Amount.tokens(30));
@@ -299,11 +282,7 @@ class GovernanceTest {
         sealAt(Duration.ZERO);
         clock.advance(PARAMS.votingDelay().plusSeconds(1));
         // bob's 1 OPEN of 101 is below the 4% quorum
-        send(
-                bob,
-                SystemAddresses.GOVERNANCE,
-                Amount.ZERO,
-                call("castVote(uint256,uint8)", id(id), AbiValue.Uint.of(1)));
+        send(bob, SystemAddresses.GOVERNANCE, Amount.ZERO, castVote(id, 1));
         assertThat(sealAt(Duration.ZERO).receipts().get(1).success()).isTrue();
         sealAt(PARAMS.votingPeriod());
         assertThat(state(id)).isEqualTo(Governor.State.DEFEATED.ordinal());

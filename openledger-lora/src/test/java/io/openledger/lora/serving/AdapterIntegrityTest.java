@@ -45,6 +45,21 @@ class AdapterIntegrityTest {
         Files.setLastModifiedTime(file, FileTime.from(t));
     }
 
+    private AdapterRegistry registry(InMemoryKeyValueStore store) {
+        return new AdapterRegistry(store, ModelId.of("test-base"), f.cfg, Clock.system());
+    }
+
+    // xors the byte `fromEnd` bytes before the end with mask: inside the last tensor's data, so the
+    // file stays well-formed and keeps its size
+    private static void flip(Path file, int fromEnd, int mask) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(raf.length() - fromEnd);
+            int b = raf.read();
+            raf.seek(raf.length() - fromEnd);
+            raf.write(b ^ mask);
+        }
+    }
+
     private AdapterCache cache(AdapterRegistry reg) {
         return AdapterCache.builder(reg).budgetBytes(64L << 20).build();
     }
@@ -52,19 +67,12 @@ class AdapterIntegrityTest {
     @Test
     void aWeightsFileRewrittenToTheSameSizeIsRejectedAtLoad() throws IOException {
         Path dir = copy();
-        AdapterRegistry reg =
-                new AdapterRegistry(new InMemoryKeyValueStore(), ModelId.of("test-base"), f.cfg, Clock.system());
+        AdapterRegistry reg = registry(new InMemoryKeyValueStore());
         AdapterRecord rec = reg.register(ID, dir, Fixture.OWNER, Map.of());
         assertThat(rec.weightsModified())
                 .isEqualTo(Files.getLastModifiedTime(weights(dir)).toInstant());
 
-        // the last byte is inside the last tensor's data: the file stays well-formed, same size
-        try (RandomAccessFile raf = new RandomAccessFile(weights(dir).toFile(), "rw")) {
-            raf.seek(raf.length() - 1);
-            int b = raf.read();
-            raf.seek(raf.length() - 1);
-            raf.write(b ^ 0x01);
-        }
+        flip(weights(dir), 1, 0x01);
         setModified(weights(dir), rec.weightsModified().plusSeconds(5));
 
         try (AdapterCache cache = cache(reg)) {
@@ -79,8 +87,7 @@ class AdapterIntegrityTest {
     @Test
     void aTouchedButUnchangedFileStillLoads() throws IOException {
         Path dir = copy();
-        AdapterRegistry reg =
-                new AdapterRegistry(new InMemoryKeyValueStore(), ModelId.of("test-base"), f.cfg, Clock.system());
+        AdapterRegistry reg = registry(new InMemoryKeyValueStore());
         AdapterRecord rec = reg.register(ID, dir, Fixture.OWNER, Map.of());
         setModified(weights(dir), rec.weightsModified().plusSeconds(5));
 
@@ -95,17 +102,11 @@ class AdapterIntegrityTest {
     @Test
     void aServerFailsTheRequestOnAChangedAdapterAndServesTheOthers() throws IOException {
         Path dir = copy();
-        AdapterRegistry reg =
-                new AdapterRegistry(new InMemoryKeyValueStore(), ModelId.of("test-base"), f.cfg, Clock.system());
+        AdapterRegistry reg = registry(new InMemoryKeyValueStore());
         AdapterRecord rec = reg.register(ID, dir, Fixture.OWNER, Map.of());
         AdapterId good = AdapterId.of("good");
         reg.register(good, f.adapterDirs.get(2), Fixture.OWNER, Map.of());
-        try (RandomAccessFile raf = new RandomAccessFile(weights(dir).toFile(), "rw")) {
-            raf.seek(raf.length() - 1);
-            int b = raf.read();
-            raf.seek(raf.length() - 1);
-            raf.write(b ^ 0x01);
-        }
+        flip(weights(dir), 1, 0x01);
         setModified(weights(dir), rec.weightsModified().plusSeconds(5));
 
         try (AdapterCache cache = cache(reg);
@@ -131,7 +132,7 @@ class AdapterIntegrityTest {
     void aRecordKeptBeforeModificationTimesWereRecordedIsCheckedByHash() throws IOException {
         Path dir = copy();
         InMemoryKeyValueStore store = new InMemoryKeyValueStore();
-        AdapterRegistry reg = new AdapterRegistry(store, ModelId.of("test-base"), f.cfg, Clock.system());
+        AdapterRegistry reg = registry(store);
         reg.register(ID, dir, Fixture.OWNER, Map.of());
         // the entry as an earlier version wrote it: no weightsModified field
         Bytes key = Bytes.utf8("lora/adapter/" + ID.value());
@@ -145,12 +146,7 @@ class AdapterIntegrityTest {
             cache.acquire(ID).close(); // unchanged: the hash matches
             assertThat(cache.stats().loadFailures()).isZero();
         }
-        try (RandomAccessFile raf = new RandomAccessFile(weights(dir).toFile(), "rw")) {
-            raf.seek(raf.length() - 2);
-            int b = raf.read();
-            raf.seek(raf.length() - 2);
-            raf.write(b ^ 0x40);
-        }
+        flip(weights(dir), 2, 0x40);
         setModified(weights(dir), Instant.now().plusSeconds(10));
         try (AdapterCache cache = cache(reg)) {
             assertThatThrownBy(() -> cache.acquire(ID))

@@ -75,20 +75,20 @@ final class LedgerCodec {
     }
 
     static Bytes expiryKey(long expiresAt, TransferId id) {
-        return Bytes.wrap(ByteBuffer.allocate(EXPIRY_PREFIX.length + 24)
-                .put(EXPIRY_PREFIX)
-                .putLong(expiresAt)
-                .putLong(id.hi())
-                .putLong(id.lo())
-                .array());
+        return key(EXPIRY_PREFIX, expiresAt, id.hi(), id.lo());
     }
 
     static Bytes historyKey(AccountId acct, long ts) {
-        return Bytes.wrap(ByteBuffer.allocate(HISTORY_PREFIX.length + 24)
-                .put(HISTORY_PREFIX)
-                .putLong(acct.hi())
-                .putLong(acct.lo())
-                .putLong(ts)
+        return key(HISTORY_PREFIX, acct.hi(), acct.lo(), ts);
+    }
+
+    // prefix followed by three big-endian longs
+    private static Bytes key(byte[] prefix, long a, long b, long c) {
+        return Bytes.wrap(ByteBuffer.allocate(prefix.length + 24)
+                .put(prefix)
+                .putLong(a)
+                .putLong(b)
+                .putLong(c)
                 .array());
     }
 
@@ -97,12 +97,7 @@ final class LedgerCodec {
     }
 
     static Bytes historyOrdinalKey(AccountId acct, long k) {
-        return Bytes.wrap(ByteBuffer.allocate(HISTORY_ORDINAL_PREFIX.length + 24)
-                .put(HISTORY_ORDINAL_PREFIX)
-                .putLong(acct.hi())
-                .putLong(acct.lo())
-                .putLong(k)
-                .array());
+        return key(HISTORY_ORDINAL_PREFIX, acct.hi(), acct.lo(), k);
     }
 
     static Bytes historyPrefix(AccountId acct) {
