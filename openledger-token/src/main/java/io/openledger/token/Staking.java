@@ -345,6 +345,24 @@ public final class Staking {
         return total;
     }
 
+    /** Slashed stake held in the slash destination, not yet released. */
+    public synchronized Amount slashedBalance() {
+        return token.balanceOf(params.slashDestination());
+    }
+
+    /**
+     * Moves {@code amount} of slashed stake from the slash destination to {@code to}'s wallet, as
+     * governance decides (a treasury, or a refund after an appeal). Without this, slashed tokens
+     * would stay in a wallet no one holds the key to. Authorisation is the caller's: on the L2 only
+     * Governance may call it.
+     *
+     * @throws TokenException if {@code to} is the zero address or the slash destination holds less
+     *     than {@code amount} (nothing moves)
+     */
+    public synchronized TransferId releaseSlashed(Address to, Amount amount) {
+        return token.transfer(params.slashDestination(), to, amount);
+    }
+
     /** The legs that credit {@code amount} of rewards (already in, or paid into the pool in the same chain). */
     synchronized List<Transfer> rewardLegs(Amount amount) {
         List<Transfer> legs = new ArrayList<>();

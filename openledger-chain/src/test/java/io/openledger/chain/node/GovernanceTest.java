@@ -252,6 +252,41 @@ class GovernanceTest {
         assertThat(revertOf(bob, SystemAddresses.GOVERNANCE, call("execute(uint256)", id(id))))
                 .contains("is EXECUTED, not QUEUED");
 
+        // the slashed stake leaves the slash destination only by another proposal
+        Amount slashed =
+                Amount.fromBytes32(node.call(alice.address(), SystemAddresses.STAKING, call("slashedBalance()")));
+        assertThat(slashed).isEqualTo(Amount.tokens(3));
+        Address treasury = node.devKeys().get(7).address();
+        Amount treasuryBefore = node.balance(treasury);
+        Bytes release = call(
+                "releaseSlashed(address,uint256)",
+                new AbiValue.AddressValue(treasury),
+                new AbiValue.Uint(256, slashed.toBigInteger()));
+        assertThat(revertOf(alice, SystemAddresses.STAKING, release))
+                .contains("only Governance may release slashed stake");
+        clock.advance(Duration.ofSeconds(2));
+        Hash rid = propose(alice, "release the slashed stake to the treasury", release);
+        assertThat(sealAt(Duration.ZERO).receipts()).allMatch(Receipt::success);
+        clock.advance(PARAMS.votingDelay().plusSeconds(1));
+        send(alice, SystemAddresses.GOVERNANCE, Amount.ZERO, castVote(rid, 1));
+        assertThat(sealAt(Duration.ZERO).receipts()).allMatch(Receipt::success);
+        sealAt(PARAMS.votingPeriod());
+        send(alice, SystemAddresses.GOVERNANCE, Amount.ZERO, call("queue(uint256)", id(rid)));
+        assertThat(sealAt(Duration.ZERO).receipts()).allMatch(Receipt::success);
+        sealAt(PARAMS.timelockDelay().plusSeconds(5));
+        send(alice, SystemAddresses.GOVERNANCE, Amount.ZERO, call("execute(uint256)", id(rid)));
+        L2Block released = sealAt(Duration.ZERO);
+        assertThat(released.receipts()).allMatch(Receipt::success);
+        assertThat(released.receipts().get(1).logs())
+                .extracting(l -> l.topics().getFirst())
+                .containsExactly(
+                        Hashing.keccak256(Bytes.utf8("SlashedReleased(address,uint256)")),
+                        Hashing.keccak256(Bytes.utf8("ProposalExecuted(uint256)")));
+        assertThat(node.balance(treasury)).isEqualTo(treasuryBefore.add(slashed));
+        assertThat(Amount.fromBytes32(node.call(alice.address(), SystemAddresses.STAKING, call("slashedBalance()"))))
+                .isEqualTo(Amount.ZERO);
+        assertThat(node.totalBalance(released.number())).isEqualTo(node.genesisSupply());
+
         // replaying every block (stakes, delegations, votes, the slash) on a fresh genesis gives the same roots
         List<L2Block> blocks = new java.util.ArrayList<>();
         for (long n = 1; n <= node.head().number(); n++) {

@@ -45,10 +45,12 @@ final class L2Ledger {
     final OpenToken token;
     final Votes votes;
     final Staking staking;
+    private final StakingParams params;
 
     L2Ledger(WorldState state, LongConsumer gas, long timestamp, TransferIds ids, StakingParams params) {
         this.state = state;
         this.ids = ids;
+        this.params = params;
         Instant now = Instant.ofEpochSecond(timestamp);
         this.clock = () -> now;
         this.ledger = Ledger.openUncached(store(state, gas), clock);
@@ -109,6 +111,20 @@ final class L2Ledger {
         move(OpenToken.walletOf(holder), BRIDGE, amount);
         state.subBalance(SystemAddresses.TOKEN_LEDGER, amount);
         state.addBalance(recipient, amount);
+    }
+
+    /**
+     * Pays {@code amount} of slashed stake out of the slash destination's wallet natively to {@code
+     * recipient}.
+     *
+     * @throws Revert if the slash destination holds less
+     */
+    void releaseSlashed(Address recipient, Amount amount) {
+        Amount held = staking.slashedBalance();
+        if (held.lessThan(amount)) {
+            throw new Revert("Staking: " + held.toBigInteger() + " slashed, cannot release " + amount.toBigInteger());
+        }
+        withdrawTo(params.slashDestination(), recipient, amount);
     }
 
     private void move(AccountId from, AccountId to, Amount amount) {

@@ -35,6 +35,8 @@ final class StakingContract extends SystemContract {
         function("claim()", this::claim);
         function("delegate(address)", this::delegate);
         function("slash(address,uint256,uint256)", this::slash);
+        function("releaseSlashed(address,uint256)", this::releaseSlashed);
+        function("slashedBalance()", view(c -> l(c).staking.slashedBalance()));
         function("unbondingOf(address)", view(c -> l(c).staking
                 .unbondingOf(c.args().address(0))));
         function("stakeOf(address)", view(c -> l(c).staking.stakeOf(c.args().address(0))));
@@ -175,6 +177,26 @@ final class StakingContract extends SystemContract {
                 "DelegateChanged(address,address,address)",
                 List.of(CallContext.topic(c.sender), CallContext.topic(from), CallContext.topic(to)),
                 Bytes.EMPTY);
+        return Bytes.EMPTY;
+    }
+
+    // slashed stake out of the slash destination, paid natively, by a Governance proposal only
+    private Bytes releaseSlashed(CallContext c) {
+        c.requireNoValue();
+        if (!c.sender.equals(SystemAddresses.GOVERNANCE)) {
+            throw new Revert("Staking: only Governance may release slashed stake");
+        }
+        AbiReader a = c.args();
+        Address to = a.address(0);
+        Amount amount = a.uint256(1);
+        if (to.equals(Address.ZERO)) {
+            throw new Revert("Staking: release to the zero address");
+        }
+        l(c).releaseSlashed(to, amount);
+        c.emit(
+                "SlashedReleased(address,uint256)",
+                List.of(CallContext.topic(to)),
+                Abi.encode(new AbiValue.Uint(256, amount.toBigInteger())));
         return Bytes.EMPTY;
     }
 
