@@ -56,6 +56,25 @@ class StakingGovernanceTest {
     }
 
     @Test
+    void slashedStakeIsReleasedOnlyUpToWhatWasSlashed() {
+        staking.stake(bob, Amount.tokens(100));
+        assertThat(staking.slash(bob, 1, 4)).isEqualTo(Amount.tokens(25));
+        assertThat(staking.slashedBalance()).isEqualTo(Amount.tokens(25));
+        Address treasury = OpenToken.systemAddress("treasury");
+        assertThatThrownBy(() -> staking.releaseSlashed(treasury, Amount.tokens(26)))
+                .extracting(e -> ((TokenException) e).reason())
+                .isEqualTo(TokenException.Reason.INSUFFICIENT_BALANCE);
+        assertThat(token.balanceOf(treasury)).isEqualTo(Amount.ZERO);
+        staking.releaseSlashed(treasury, Amount.tokens(20));
+        assertThat(token.balanceOf(treasury)).isEqualTo(Amount.tokens(20));
+        assertThat(staking.slashedBalance()).isEqualTo(Amount.tokens(5));
+        assertThatThrownBy(() -> staking.releaseSlashed(Address.ZERO, Amount.tokens(1)))
+                .isInstanceOf(TokenException.class);
+        assertThat(staking.slashedBalance()).isEqualTo(Amount.tokens(5));
+        assertThat(token.totalSupply()).isEqualTo(OpenToken.TOTAL_SUPPLY);
+    }
+
+    @Test
     void stakingStateLivesInTheLedgerAndSurvivesARestart() {
         staking.stake(bob, Amount.tokens(100));
         staking.unbond(bob, Amount.tokens(30));
