@@ -117,6 +117,18 @@ class GovernanceTest {
         return b;
     }
 
+    // `who` proposes `action` and, once the voting delay has passed, votes for it: the block of the vote
+    private L2Block proposeAndVote(PrivateKey who, String description, Bytes action) {
+        clock.advance(Duration.ofSeconds(2));
+        Hash id = propose(who, description, action);
+        assertThat(sealAt(Duration.ZERO).receipts()).allMatch(Receipt::success);
+        clock.advance(PARAMS.votingDelay().plusSeconds(1));
+        send(who, SystemAddresses.GOVERNANCE, Amount.ZERO, castVote(id, 1));
+        L2Block voted = sealAt(Duration.ZERO);
+        assertThat(voted.receipts()).allMatch(Receipt::success);
+        return voted;
+    }
+
     // proposes after `changes` more stakes by `who` (each changes its votes), then votes: the vote's gas
     private long voteGasAfter(PrivateKey who, String description, int changes) {
         for (int i = 0; i < changes; i++) {
@@ -126,18 +138,12 @@ class GovernanceTest {
             }
         }
         assertThat(sealAt(Duration.ofSeconds(2)).receipts()).allMatch(Receipt::success);
-        clock.advance(Duration.ofSeconds(2));
         Bytes action = call(
                 "slash(address,uint256,uint256)",
                 new AbiValue.AddressValue(bob.address()),
                 AbiValue.Uint.of(1),
                 AbiValue.Uint.of(1));
-        Hash id = propose(who, description, action);
-        assertThat(sealAt(Duration.ZERO).receipts()).allMatch(Receipt::success);
-        clock.advance(PARAMS.votingDelay().plusSeconds(1));
-        send(who, SystemAddresses.GOVERNANCE, Amount.ZERO, castVote(id, 1));
-        L2Block voted = sealAt(Duration.ZERO);
-        assertThat(voted.receipts()).allMatch(Receipt::success);
+        L2Block voted = proposeAndVote(who, description, action);
         return voted.receipts().get(1).cumulativeGasUsed()
                 - voted.receipts().get(0).cumulativeGasUsed();
     }
@@ -264,12 +270,9 @@ class GovernanceTest {
                 new AbiValue.Uint(256, slashed.toBigInteger()));
         assertThat(revertOf(alice, SystemAddresses.STAKING, release))
                 .contains("only Governance may release slashed stake");
-        clock.advance(Duration.ofSeconds(2));
-        Hash rid = propose(alice, "release the slashed stake to the treasury", release);
-        assertThat(sealAt(Duration.ZERO).receipts()).allMatch(Receipt::success);
-        clock.advance(PARAMS.votingDelay().plusSeconds(1));
-        send(alice, SystemAddresses.GOVERNANCE, Amount.ZERO, castVote(rid, 1));
-        assertThat(sealAt(Duration.ZERO).receipts()).allMatch(Receipt::success);
+        String description = "release the slashed stake to the treasury";
+        proposeAndVote(alice, description, release);
+        Hash rid = Governor.proposalId(alice.address(), description);
         sealAt(PARAMS.votingPeriod());
         send(alice, SystemAddresses.GOVERNANCE, Amount.ZERO, call("queue(uint256)", id(rid)));
         assertThat(sealAt(Duration.ZERO).receipts()).allMatch(Receipt::success);

@@ -182,11 +182,7 @@ final class StakingContract extends SystemContract {
 
     // slashed stake out of the slash destination, paid natively, by a Governance proposal only
     private Bytes releaseSlashed(CallContext c) {
-        c.requireNoValue();
-        if (!c.sender.equals(SystemAddresses.GOVERNANCE)) {
-            throw new Revert("Staking: only Governance may release slashed stake");
-        }
-        AbiReader a = c.args();
+        AbiReader a = governanceCall(c, "release slashed stake");
         Address to = a.address(0);
         Amount amount = a.uint256(1);
         if (to.equals(Address.ZERO)) {
@@ -200,12 +196,17 @@ final class StakingContract extends SystemContract {
         return Bytes.EMPTY;
     }
 
-    private Bytes slash(CallContext c) {
+    // the arguments of a call without value that only Governance (a passed proposal) may make
+    private static AbiReader governanceCall(CallContext c, String what) {
         c.requireNoValue();
         if (!c.sender.equals(SystemAddresses.GOVERNANCE)) {
-            throw new Revert("Staking: only Governance may slash");
+            throw new Revert("Staking: only Governance may " + what);
         }
-        AbiReader a = c.args();
+        return c.args();
+    }
+
+    private Bytes slash(CallContext c) {
+        AbiReader a = governanceCall(c, "slash");
         Address staker = a.address(0);
         long num = a.uint64(1);
         long den = a.uint64(2);
