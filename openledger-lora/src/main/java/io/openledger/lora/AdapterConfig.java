@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -53,8 +55,9 @@ public record AdapterConfig(
         if (!(loraAlpha > 0) && loraAlpha != 0) {
             throw new ModelFormatException("adapter_config.json", "lora_alpha must be a number >= 0");
         }
-        rankPattern = Map.copyOf(rankPattern);
-        alphaPattern = Map.copyOf(alphaPattern);
+        // in the order given (the file's): like PEFT, the first key that matches a module decides
+        rankPattern = ordered(rankPattern);
+        alphaPattern = ordered(alphaPattern);
         targetModules = List.copyOf(targetModules);
         excludeModules = List.copyOf(excludeModules);
         layersToTransform = List.copyOf(layersToTransform);
@@ -83,14 +86,20 @@ public record AdapterConfig(
         }
     }
 
+    private static <V> Map<String, V> ordered(Map<String, V> m) {
+        Map<String, V> copy = new LinkedHashMap<>();
+        m.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "pattern key"), Objects.requireNonNull(v, k)));
+        return Collections.unmodifiableMap(copy);
+    }
+
+    // PEFT's get_pattern_key: the first key, in the pattern's order, whose regex matches the module
     private static @Nullable String patternKey(Iterable<String> keys, String module) {
-        String found = null;
         for (String k : keys) {
-            if (compileKey(k).matcher(module).matches() && (found == null || k.length() > found.length())) {
-                found = k;
+            if (compileKey(k).matcher(module).matches()) {
+                return k;
             }
         }
-        return found;
+        return null;
     }
 
     /** Rank of the module with full name {@code module} (rank_pattern, else r). */
