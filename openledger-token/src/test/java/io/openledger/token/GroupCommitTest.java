@@ -20,7 +20,13 @@ import org.junit.jupiter.api.Test;
 
 /** Concurrent requests share store writes (group commit), and a failed write stores none of its group. */
 class GroupCommitTest {
-    /** A store whose writes take 2 ms, like an fsync, and can be told to fail. */
+    /**
+     * A store whose writes take 20 ms, like a slow fsync, and can be told to fail. At 2 ms the test
+     * failed twice in clean-clone CI runs that shared this 2-core machine with another build (380
+     * writes for 480 requests), and once in four at 5 ms beside two busy loops: the request threads
+     * were not scheduled during a write, so too few requests had queued up to be grouped. A write
+     * longer than a scheduler time slice leaves them time; the bound on writes is unchanged.
+     */
     static final class SlowStore extends ForwardingKeyValueStore {
         final AtomicInteger writes = new AtomicInteger();
         final AtomicBoolean failNext = new AtomicBoolean();
@@ -35,7 +41,7 @@ class GroupCommitTest {
                 throw new StoreException("disk full (simulated)");
             }
             try {
-                Thread.sleep(2);
+                Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -57,7 +63,7 @@ class GroupCommitTest {
         }
         int before = store.writes.get();
         int threads = 8;
-        int perThread = 60;
+        int perThread = 30;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<List<TransferResult>>> futures = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
