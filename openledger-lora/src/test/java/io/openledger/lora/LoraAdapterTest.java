@@ -91,19 +91,17 @@ class LoraAdapterTest {
         assertThat(pat.scalingOf("model.layers.0.self_attn.q_proj")).isEqualTo(0.5);
     }
 
+    private static AdapterConfig withRankPattern(String pattern) {
+        return AdapterConfig.parse("cfg", PEFT_CONFIG.replace("\"rank_pattern\":{}", "\"rank_pattern\":" + pattern));
+    }
+
     @Test
     void theFirstMatchingPatternKeyInTheFileDecidesAsInPeft() {
         // PEFT's get_pattern_key takes the first key of the dict, in the file's order, that matches
-        AdapterConfig generalFirst = AdapterConfig.parse(
-                "cfg",
-                PEFT_CONFIG.replace(
-                        "\"rank_pattern\":{}", "\"rank_pattern\":{\"v_proj\":4,\"layers.1.self_attn.v_proj\":6}"));
+        AdapterConfig generalFirst = withRankPattern("{\"v_proj\":4,\"layers.1.self_attn.v_proj\":6}");
         assertThat(generalFirst.rankOf("model.layers.1.self_attn.v_proj")).isEqualTo(4);
         assertThat(generalFirst.rankOf("model.layers.0.self_attn.v_proj")).isEqualTo(4);
-        AdapterConfig specificFirst = AdapterConfig.parse(
-                "cfg",
-                PEFT_CONFIG.replace(
-                        "\"rank_pattern\":{}", "\"rank_pattern\":{\"layers.1.self_attn.v_proj\":6,\"v_proj\":4}"));
+        AdapterConfig specificFirst = withRankPattern("{\"layers.1.self_attn.v_proj\":6,\"v_proj\":4}");
         assertThat(specificFirst.rankOf("model.layers.1.self_attn.v_proj")).isEqualTo(6);
         assertThat(specificFirst.rankOf("model.layers.0.self_attn.v_proj")).isEqualTo(4);
         // the order survives writing the config back out and reading it again

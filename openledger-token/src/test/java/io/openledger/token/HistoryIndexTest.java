@@ -8,12 +8,11 @@ import io.openledger.core.ManualClock;
 import io.openledger.core.store.InMemoryKeyValueStore;
 import io.openledger.core.store.KeyValue;
 import io.openledger.core.store.KeyValueIterator;
-import io.openledger.core.testing.ForwardingKeyValueStore;
+import io.openledger.core.testing.CountingKeyValueStore;
+import io.openledger.token.testing.LedgerContract;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** historyBefore reads O(log n) entries, and a store written before the index gets one. */
@@ -21,22 +20,7 @@ class HistoryIndexTest {
     private static final AccountId BANK = AccountId.of(1);
     private static final AccountId ALICE = AccountId.of(2);
 
-    /** A store that counts its point reads. */
-    private static final class CountingStore extends ForwardingKeyValueStore {
-        final AtomicInteger gets = new AtomicInteger();
-
-        CountingStore() {
-            super(new InMemoryKeyValueStore());
-        }
-
-        @Override
-        public Optional<Bytes> get(Bytes key) {
-            gets.incrementAndGet();
-            return super.get(key);
-        }
-    }
-
-    private static Ledger withHistory(CountingStore store, ManualClock clock, int transfers) {
+    private static Ledger withHistory(CountingKeyValueStore store, ManualClock clock, int transfers) {
         Ledger ledger = Ledger.openUncached(store, clock);
         assertThat(ledger.createAccounts(List.of(
                         Account.builder(BANK).build(),
@@ -50,21 +34,10 @@ class HistoryIndexTest {
         return ledger;
     }
 
-    // the reference: the last entry of a full history scan below t
-    private static Optional<AccountBalance> scan(List<AccountBalance> h, long t) {
-        AccountBalance last = null;
-        for (AccountBalance b : h) {
-            if (b.timestamp() < t) {
-                last = b;
-            }
-        }
-        return Optional.ofNullable(last);
-    }
-
     @Test
     void theEntryBeforeATimeTakesLogarithmicallyManyReads() {
         int n = 4096;
-        CountingStore store = new CountingStore();
+        CountingKeyValueStore store = new CountingKeyValueStore(new InMemoryKeyValueStore());
         ManualClock clock = new ManualClock();
         Ledger ledger = withHistory(store, clock, n);
         List<AccountBalance> h = ledger.history(ALICE);
@@ -72,20 +45,20 @@ class HistoryIndexTest {
         int most = 0;
         for (int i = 0; i < n; i += 97) {
             long t = h.get(i).timestamp() + 1;
-            store.gets.set(0);
+            store.reset();
             assertThat(ledger.historyBefore(ALICE, t)).contains(h.get(i));
-            most = Math.max(most, store.gets.get());
+            most = Math.max(most, store.gets());
         }
-        store.gets.set(0);
+        store.reset();
         assertThat(ledger.historyBefore(ALICE, h.get(0).timestamp())).isEmpty();
         // the count, log2(4096) = 12 probes (13 at most), the entry: where a scan reads all 4,096
         assertThat(most).isLessThanOrEqualTo(1 + 13 + 1);
-        assertThat(store.gets.get()).isLessThanOrEqualTo(1 + 13);
+        assertThat(store.gets()).isLessThanOrEqualTo(1 + 13);
     }
 
     @Test
     void aStoreWrittenBeforeTheIndexIsReadAndThenIndexed() {
-        CountingStore store = new CountingStore();
+        CountingKeyValueStore store = new CountingKeyValueStore(new InMemoryKeyValueStore());
         ManualClock clock = new ManualClock();
         Ledger ledger = withHistory(store, clock, 20);
         // remove the index, as a store written by an earlier version has none
@@ -114,9 +87,10 @@ class HistoryIndexTest {
         assertThat(after).hasSize(21);
         int probes = 0;
         for (AccountBalance b : after) {
-            store.gets.set(0);
-            assertThat(old.historyBefore(ALICE, b.timestamp() + 1)).isEqualTo(scan(after, b.timestamp() + 1));
-            probes = Math.max(probes, store.gets.get());
+            store.reset();
+            assertThat(old.historyBefore(ALICE, b.timestamp() + 1))
+                    .isEqualTo(LedgerContract.lastBefore(after, b.timestamp() + 1));
+            probes = Math.max(probes, store.gets());
         }
         assertThat(probes).isLessThanOrEqualTo(1 + 6 + 1); // indexed again: log2(21) probes
         try (KeyValueIterator it = store.scan(Bytes.utf8("tl/k/"))) {

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.openledger.core.Bytes;
 import io.openledger.core.crypto.Hashing;
 import io.openledger.core.store.InMemoryKeyValueStore;
-import io.openledger.core.store.KeyValueStore;
-import io.openledger.core.testing.ForwardingKeyValueStore;
+import io.openledger.core.testing.CountingKeyValueStore;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** nextKey/previousKey descend to their answer instead of walking the entries before it. */
@@ -17,7 +15,7 @@ class TrieSeekTest {
     @Test
     void findingANeighbourReadsAPathOfNodesNotTheWholeTrie() {
         int n = 20_000;
-        CountingStore store = new CountingStore(new InMemoryKeyValueStore());
+        CountingKeyValueStore store = new CountingKeyValueStore(new InMemoryKeyValueStore());
         MerklePatriciaTrie t =
                 MerklePatriciaTrie.builder().store(store).secure(true).build();
         for (int i = 0; i < n; i++) {
@@ -40,30 +38,15 @@ class TrieSeekTest {
         for (int i = 0; i < 200; i++) {
             Bytes key = Bytes.utf8("probe-" + i);
             Bytes h = Hashing.keccak256(key).bytes();
-            store.reads.set(0);
+            store.reset();
             assertThat(reopened.nextKey(key)).isEqualTo(Optional.ofNullable(hashed.higher(h)));
-            most = Math.max(most, store.reads.get());
-            store.reads.set(0);
+            most = Math.max(most, store.gets());
+            store.reset();
             assertThat(reopened.previousKey(key)).isEqualTo(Optional.ofNullable(hashed.lower(h)));
-            most = Math.max(most, store.reads.get());
+            most = Math.max(most, store.gets());
         }
         // 20,000 hashed keys make a trie about five levels deep: the path down to the probe and
         // the one down to its neighbour, against the ~26,000 nodes a walk could resolve
         assertThat(most).isPositive().isLessThanOrEqualTo(24);
-    }
-
-    /** A store that counts its point reads. */
-    private static final class CountingStore extends ForwardingKeyValueStore {
-        final AtomicInteger reads = new AtomicInteger();
-
-        CountingStore(KeyValueStore inner) {
-            super(inner);
-        }
-
-        @Override
-        public Optional<Bytes> get(Bytes key) {
-            reads.incrementAndGet();
-            return super.get(key);
-        }
     }
 }

@@ -178,13 +178,7 @@ public abstract class LedgerContract {
             times.addAll(List.of(h.timestamp() - 1, h.timestamp(), h.timestamp() + 1));
         }
         for (long t : times) {
-            AccountBalance expected = null;
-            for (AccountBalance h : hist) {
-                if (h.timestamp() < t) {
-                    expected = h;
-                }
-            }
-            assertThat(ledger.historyBefore(acct(5), t)).as("before %d", t).isEqualTo(Optional.ofNullable(expected));
+            assertThat(ledger.historyBefore(acct(5), t)).as("before %d", t).isEqualTo(lastBefore(hist, t));
         }
         // Recovery: a ledger reopened on the same store sees exactly the same accounts.
         Optional<Ledger> again = reopen(ledger, clock);
@@ -196,6 +190,17 @@ public abstract class LedgerContract {
                 assertThat(reopened.lookupTransfer(t.id())).isEqualTo(ledger.lookupTransfer(t.id()));
             }
         }
+    }
+
+    /** The reference for {@link Ledger#historyBefore}: the last entry of a history below {@code t}. */
+    public static Optional<AccountBalance> lastBefore(List<AccountBalance> history, long t) {
+        AccountBalance last = null;
+        for (AccountBalance h : history) {
+            if (h.timestamp() < t) {
+                last = h;
+            }
+        }
+        return Optional.ofNullable(last);
     }
 
     private static Transfer build(Spec spec, long[] nextId, List<Transfer> submitted, List<TransferId> pendings) {
