@@ -113,16 +113,23 @@ async function expectError(promise, fragment, what) {
   const created = rp.logs.map((l) => governance.interface.parseLog(l)).find((e) => e && e.name === 'ProposalCreated');
   check(created && created.args.proposer === c1.address && created.args.description === 'ethers: a no-op proposal', 'ProposalCreated event');
   const pid = created.args.proposalId;
+  // OpenZeppelin's hashProposal, computed here by ethers itself, names the proposal
+  const descriptionHash = ethers.id('ethers: a no-op proposal');
+  const ozId = BigInt(ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(
+    ['address[]', 'uint256[]', 'bytes[]', 'bytes32'], [[STAKING], [0], [action], descriptionHash])));
+  check(pid === ozId, 'proposal id is OpenZeppelin hashProposal');
+  check((await governance.hashProposal([STAKING], [0], [action], descriptionHash)) === ozId, 'hashProposal view');
   await until(async () => (await governance.state(pid)) === 1n, 'Active');
   const rv = await (await governance.castVote(pid, 1)).wait();
   const cast = rv.logs.map((l) => governance.interface.parseLog(l)).find((e) => e && e.name === 'VoteCast');
   check(cast && cast.args.voter === c1.address && cast.args.weight === ethers.parseEther('5'), 'VoteCast event');
   await expectError(governance.castVote(pid, 1), 'already voted', 'double vote');
   await until(async () => (await governance.state(pid)) === 4n, 'Succeeded');
-  await (await governance.queue(pid)).wait();
+  // queued as OpenZeppelin's Governor takes it (calls and description hash), executed by id
+  await (await governance['queue(address[],uint256[],bytes[],bytes32)']([STAKING], [0], [action], descriptionHash)).wait();
   const eta = await governance.proposalEta(pid);
   await until(async () => BigInt((await provider.getBlock('latest')).timestamp) + 1n >= eta, 'eta');
-  const rx = await (await governance.execute(pid)).wait();
+  const rx = await (await governance['execute(uint256)'](pid)).wait();
   check(rx.logs.map((l) => governance.interface.parseLog(l)).some((e) => e && e.name === 'ProposalExecuted'), 'ProposalExecuted event');
   check((await governance.state(pid)) === 7n, 'Executed');
   out.proposal = pid.toString(16);

@@ -201,7 +201,11 @@ public final class Governor {
         return clock.now().getEpochSecond();
     }
 
-    /** The proposal id of {@code description} by {@code proposer}: keccak256 of both. */
+    /**
+     * The proposal id this governor gives {@code description} by {@code proposer} when no id is
+     * supplied: keccak256 of both. (An L2 chain supplies OpenZeppelin's {@code hashProposal} instead,
+     * through {@link #propose(Hash, Address, Bytes)}.)
+     */
     public static Hash proposalId(Address proposer, String description) {
         return Hashing.keccak256(proposer.bytes(), Bytes.utf8(description));
     }
@@ -227,13 +231,25 @@ public final class Governor {
      *     threshold, or the proposal exists
      */
     public synchronized Hash propose(Address proposer, String description, Bytes action) {
+        return propose(proposalId(proposer, description), proposer, action);
+    }
+
+    /**
+     * Proposes {@code action} data under an id the caller computed (for example OpenZeppelin's {@code
+     * hashProposal} of the calls and the description's hash), handed to the action runner on execution.
+     * The snapshot is {@code now + votingDelay}; voting ends {@code votingPeriod} later.
+     *
+     * @return {@code id}
+     * @throws GovernorException if the proposer's votes at the previous second are below the
+     *     threshold, or a proposal with this id exists
+     */
+    public synchronized Hash propose(Hash id, Address proposer, Bytes action) {
         long now = now();
         Amount v = votes.getPastVotes(proposer, now - 1);
         if (v.lessThan(params.proposalThreshold())) {
             throw new GovernorException(
                     "proposer " + proposer + " has " + v + " votes, threshold " + params.proposalThreshold());
         }
-        Hash id = proposalId(proposer, description);
         if (proposals.get(id).isPresent()) {
             throw new GovernorException("proposal " + id + " exists");
         }

@@ -97,18 +97,37 @@ class GovernanceTest {
                 node.call(who, SystemAddresses.STAKING, call("stakeOf(address)", new AbiValue.AddressValue(who))));
     }
 
+    // a call with a one-call proposal to Staking, `action`, and `last` as the fourth argument
+    private static Bytes proposalCall(String sig, Bytes action, AbiValue last) {
+        return call(
+                sig,
+                new AbiValue.DynamicArray(List.of(new AbiValue.AddressValue(SystemAddresses.STAKING))),
+                new AbiValue.DynamicArray(List.of(AbiValue.Uint.of(0))),
+                new AbiValue.DynamicArray(List.of(new AbiValue.DynamicBytes(action))),
+                last);
+    }
+
+    private static AbiValue descriptionHash(String description) {
+        return new AbiValue.FixedBytes(
+                Hashing.keccak256(Bytes.utf8(description)).bytes());
+    }
+
+    // the id the node gives the proposal of `action` with `description` (its hashProposal view)
+    private Hash hashProposal(Bytes action, String description) {
+        return Hash.of(node.call(
+                alice.address(),
+                SystemAddresses.GOVERNANCE,
+                proposalCall(
+                        "hashProposal(address[],uint256[],bytes[],bytes32)", action, descriptionHash(description))));
+    }
+
     private Hash propose(PrivateKey proposer, String description, Bytes action) {
         send(
                 proposer,
                 SystemAddresses.GOVERNANCE,
                 Amount.ZERO,
-                call(
-                        "propose(address[],uint256[],bytes[],string)",
-                        new AbiValue.DynamicArray(List.of(new AbiValue.AddressValue(SystemAddresses.STAKING))),
-                        new AbiValue.DynamicArray(List.of(AbiValue.Uint.of(0))),
-                        new AbiValue.DynamicArray(List.of(new AbiValue.DynamicBytes(action))),
-                        new AbiValue.Text(description)));
-        return Governor.proposalId(proposer.address(), description);
+                proposalCall("propose(address[],uint256[],bytes[],string)", action, new AbiValue.Text(description)));
+        return hashProposal(action, description);
     }
 
     private L2Block sealAt(Duration advance) {
@@ -266,12 +285,20 @@ class GovernanceTest {
                 .contains("only Governance may release slashed stake");
         String description = "release the slashed stake to the treasury";
         proposeAndVote(alice, description, release);
-        Hash rid = Governor.proposalId(alice.address(), description);
         sealAt(PARAMS.votingPeriod());
-        send(alice, SystemAddresses.GOVERNANCE, Amount.ZERO, call("queue(uint256)", id(rid)));
+        // queued and executed as OpenZeppelin's Governor takes them: the calls and the description's hash
+        send(
+                alice,
+                SystemAddresses.GOVERNANCE,
+                Amount.ZERO,
+                proposalCall("queue(address[],uint256[],bytes[],bytes32)", release, descriptionHash(description)));
         assertThat(sealAt(Duration.ZERO).receipts()).allMatch(Receipt::success);
         sealAt(PARAMS.timelockDelay().plusSeconds(5));
-        send(alice, SystemAddresses.GOVERNANCE, Amount.ZERO, call("execute(uint256)", id(rid)));
+        send(
+                alice,
+                SystemAddresses.GOVERNANCE,
+                Amount.ZERO,
+                proposalCall("execute(address[],uint256[],bytes[],bytes32)", release, descriptionHash(description)));
         L2Block released = sealAt(Duration.ZERO);
         assertThat(released.receipts()).allMatch(Receipt::success);
         assertThat(released.receipts().get(1).logs())
@@ -351,5 +378,75 @@ class GovernanceTest {
         assertThat(revertOf(alice, SystemAddresses.GOVERNANCE, mismatched)).contains("invalid proposal length");
         assertThatThrownBy(() -> node.call(alice.address(), SystemAddresses.TOKEN_LEDGER, call("totalStaked()")))
                 .hasMessageContaining("reverted");
+    }
+
+    @Test
+    void proposalIdsAreOpenZeppelinsHashProposal() {
+        // computed with ethers 6: keccak256(AbiCoder.encode(["address[]","uint256[]","bytes[]","bytes32"],
+        // [[0x…0103, 0x…0101], [0, 0], ["0x817b1cd2", "0x"], id("slash bob by 10%")]))
+        Hash ethers = Hash.fromHex("0x8dc8b889a612bd81b32ca9329f36537bd9f77a633c32636e7418012548deb5d0");
+        Bytes twoCalls = call(
+                "hashProposal(address[],uint256[],bytes[],bytes32)",
+                new AbiValue.DynamicArray(List.of(
+                        new AbiValue.AddressValue(SystemAddresses.STAKING),
+                        new AbiValue.AddressValue(Address.fromHex("0x4200000000000000000000000000000000000101")))),
+                new AbiValue.DynamicArray(List.of(AbiValue.Uint.of(0), AbiValue.Uint.of(0))),
+                new AbiValue.DynamicArray(List.of(
+                        new AbiValue.DynamicBytes(Abi.selector("totalStaked()")),
+                        new AbiValue.DynamicBytes(Bytes.EMPTY))),
+                descriptionHash("slash bob by 10%"));
+        assertThat(Hash.of(node.call(alice.address(), SystemAddresses.GOVERNANCE, twoCalls)))
+                .isEqualTo(ethers);
+
+        // the id of ProposalCreated is the view's; the same calls and description cannot be proposed again
+        Bytes action = call("totalStaked()");
+        clock.advance(Duration.ofSeconds(2));
+        propose(alice, "read the stake", action);
+        L2Block block = sealAt(Duration.ZERO);
+        assertThat(block.receipts()).allMatch(Receipt::success);
+        Log created = block.receipts().get(1).logs().getFirst(); // 0 is the L1 attributes deposit
+        assertThat(Hash.of(created.data().slice(0, 32))).isEqualTo(hashProposal(action, "read the stake"));
+        assertThat(hashProposal(action, "read the stake")).isNotEqualTo(hashProposal(action, "read the stake!"));
+        assertThat(revertOf(
+                        bob,
+                        SystemAddresses.GOVERNANCE,
+                        proposalCall(
+                                "propose(address[],uint256[],bytes[],string)",
+                                action,
+                                new AbiValue.Text("read the stake"))))
+                .contains("exists");
+
+        // canceled by its calls and description hash, by its proposer only
+        Bytes cancel =
+                proposalCall("cancel(address[],uint256[],bytes[],bytes32)", action, descriptionHash("read the stake"));
+        assertThat(revertOf(bob, SystemAddresses.GOVERNANCE, cancel)).contains("is not the proposer");
+        send(alice, SystemAddresses.GOVERNANCE, Amount.ZERO, cancel);
+        assertThat(sealAt(Duration.ZERO).receipts()).allMatch(Receipt::success);
+        assertThat(state(hashProposal(action, "read the stake"))).isEqualTo(Governor.State.CANCELED.ordinal());
+    }
+
+    @Test
+    void aDescriptionNamingItsProposerIsReservedForIt() {
+        Bytes action = call("totalStaked()");
+        String lower = "raise the fee#proposer=" + alice.address().toHex();
+        String upper = "raise the fee#proposer=0x"
+                + alice.address().toHex().substring(2).toUpperCase(java.util.Locale.ROOT);
+        for (String d : List.of(lower, upper)) {
+            assertThat(revertOf(
+                            bob,
+                            SystemAddresses.GOVERNANCE,
+                            proposalCall("propose(address[],uint256[],bytes[],string)", action, new AbiValue.Text(d))))
+                    .as(d)
+                    .contains("may propose a description ending in #proposer="
+                            + alice.address().toChecksumHex());
+        }
+        // not an address after the marker: an ordinary description, anyone may propose it
+        String notAnAddress = "raise the fee#proposer=0x" + "g".repeat(40);
+        clock.advance(Duration.ofSeconds(2));
+        propose(bob, notAnAddress, action);
+        propose(alice, upper, action);
+        assertThat(sealAt(Duration.ZERO).receipts()).hasSize(3).allMatch(Receipt::success);
+        assertThat(state(hashProposal(action, upper))).isEqualTo(Governor.State.PENDING.ordinal());
+        assertThat(state(hashProposal(action, notAnAddress))).isEqualTo(Governor.State.PENDING.ordinal());
     }
 }

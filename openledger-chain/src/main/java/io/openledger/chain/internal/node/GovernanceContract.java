@@ -11,12 +11,14 @@ import io.openledger.core.Address;
 import io.openledger.core.Amount;
 import io.openledger.core.Bytes;
 import io.openledger.core.Hash;
+import io.openledger.core.crypto.Hashing;
 import io.openledger.token.Governor;
 import io.openledger.token.GovernorParams;
 import io.openledger.token.StakingParams;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 
 /**
@@ -28,9 +30,13 @@ import java.util.function.Function;
  * storage ({@link Governor.ProposalStore#over}), so they are chain state. A proposal's action is a
  * list of calls to system contracts (no value), stored as {@code rlp([[target, calldata], …])} and
  * made with Governance as the sender when the proposal is executed; if one reverts, the whole
- * execution reverts. Unlike OpenZeppelin's {@code hashProposal}, a proposal id is the token module's
- * {@link Governor#proposalId}: keccak256(proposer ‖ description), so a proposer cannot reuse a
- * description. Voting power is read with {@code getPastVotes}, a binary search over the delegate's
+ * execution reverts. A proposal id is OpenZeppelin's {@code hashProposal}: keccak256(abi.encode(targets,
+ * values, calldatas, keccak256(description))), so wallets and governance front ends compute it
+ * themselves, and the same calls with the same description cannot be proposed twice. As in OpenZeppelin
+ * 5, a description ending in {@code #proposer=0x…} (an address) may be proposed only by that address,
+ * which stops another account from front-running a proposal; {@code queue}, {@code execute} and {@code
+ * cancel} take either the id (GovernorStorage) or the proposal's calls and description hash (Governor).
+ * Voting power is read with {@code getPastVotes}, a binary search over the delegate's
  * indexed vote history in the ledger (OpenZeppelin's checkpoints): its gas grows with the log of the
  * number of vote changes of that delegate (and the quorum's with the log of all stake changes).
  */
@@ -48,9 +54,14 @@ final class GovernanceContract extends SystemContract {
         function(
                 "castVoteWithReason(uint256,uint8,string)",
                 c -> castVote(c, c.args().string(2)));
-        function("queue(uint256)", this::queue);
-        function("execute(uint256)", this::execute);
-        function("cancel(uint256)", this::cancel);
+        function("queue(uint256)", c -> queue(c, id(c)));
+        function("execute(uint256)", c -> execute(c, id(c)));
+        function("cancel(uint256)", c -> cancel(c, id(c)));
+        function("hashProposal(address[],uint256[],bytes[],bytes32)", view(c -> callsId(c)
+                .bytes()));
+        function("queue(address[],uint256[],bytes[],bytes32)", c -> queue(c, callsId(c)));
+        function("execute(address[],uint256[],bytes[],bytes32)", c -> execute(c, callsId(c)));
+        function("cancel(address[],uint256[],bytes[],bytes32)", c -> cancel(c, callsId(c)));
         function(
                 "state(uint256)",
                 view(c -> CallContext.word(governor(c).state(id(c)).ordinal())));
@@ -133,29 +144,59 @@ final class GovernanceContract extends SystemContract {
         }
     }
 
+    /** A proposal's calls as OpenZeppelin's Governor takes them: three arrays of one length. */
+    private record Calls(List<Address> targets, List<Amount> values, List<Bytes> calldatas) {
+        static Calls read(AbiReader a) {
+            Calls calls = new Calls(
+                    a.addressArray(0, MAX_ACTIONS), a.uint256Array(1, MAX_ACTIONS), a.bytesArray(2, MAX_ACTIONS));
+            int n = calls.targets.size();
+            if (n == 0 || n != calls.values.size() || n != calls.calldatas.size()) {
+                throw new Revert("Governance: invalid proposal length: " + n + " targets, " + calls.values.size()
+                        + " values, " + calls.calldatas.size() + " calldatas");
+            }
+            return calls;
+        }
+
+        /** OpenZeppelin's {@code hashProposal}: keccak256(abi.encode(targets, values, calldatas, descriptionHash)). */
+        Hash id(Hash descriptionHash) {
+            return Hashing.keccak256(Abi.encode(
+                    new AbiValue.DynamicArray(targets.stream()
+                            .<AbiValue>map(AbiValue.AddressValue::new)
+                            .toList()),
+                    new AbiValue.DynamicArray(
+                            values.stream().map(GovernanceContract::uint).toList()),
+                    new AbiValue.DynamicArray(calldatas.stream()
+                            .<AbiValue>map(AbiValue.DynamicBytes::new)
+                            .toList()),
+                    new AbiValue.FixedBytes(descriptionHash.bytes())));
+        }
+    }
+
+    /** The id of the proposal whose calls and description hash are the call's four arguments. */
+    private static Hash callsId(CallContext c) {
+        return Calls.read(c.args()).id(c.args().bytes32(3));
+    }
+
     private Bytes propose(CallContext c) {
         c.requireNoValue();
-        AbiReader a = c.args();
-        List<Address> targets = a.addressArray(0, MAX_ACTIONS);
-        List<Amount> values = a.uint256Array(1, MAX_ACTIONS);
-        List<Bytes> calldatas = a.bytesArray(2, MAX_ACTIONS);
-        String description = a.string(3);
-        if (targets.isEmpty() || targets.size() != values.size() || targets.size() != calldatas.size()) {
-            throw new Revert("Governance: invalid proposal length: " + targets.size() + " targets, " + values.size()
-                    + " values, " + calldatas.size() + " calldatas");
-        }
-        List<RlpItem> calls = new ArrayList<>();
-        for (int i = 0; i < targets.size(); i++) {
-            if (!values.get(i).isZero()) {
+        Calls calls = Calls.read(c.args());
+        String description = c.args().string(3);
+        requireProposerMayUse(c.sender, description);
+        List<RlpItem> actions = new ArrayList<>();
+        for (int i = 0; i < calls.targets().size(); i++) {
+            if (!calls.values().get(i).isZero()) {
                 throw new Revert("Governance: proposal calls cannot carry value");
             }
-            checkTarget(targets.get(i));
-            calls.add(RlpList.of(RlpString.of(targets.get(i).bytes()), RlpString.of(calldatas.get(i))));
+            checkTarget(calls.targets().get(i));
+            actions.add(RlpList.of(
+                    RlpString.of(calls.targets().get(i).bytes()),
+                    RlpString.of(calls.calldatas().get(i))));
         }
         Governor g = governor(c);
-        Hash id = guarded(() -> g.propose(c.sender, description, Rlp.encode(RlpList.of(calls))));
+        Hash id = calls.id(Hashing.keccak256(Bytes.utf8(description)));
+        guarded(() -> g.propose(id, c.sender, Rlp.encode(RlpList.of(actions))));
         List<AbiValue> signatures = new ArrayList<>();
-        for (int i = 0; i < targets.size(); i++) {
+        for (int i = 0; i < calls.targets().size(); i++) {
             signatures.add(new AbiValue.Text(""));
         }
         c.emit(
@@ -164,19 +205,42 @@ final class GovernanceContract extends SystemContract {
                 Abi.encode(
                         uint(id),
                         new AbiValue.AddressValue(c.sender),
-                        new AbiValue.DynamicArray(targets.stream()
+                        new AbiValue.DynamicArray(calls.targets().stream()
                                 .<AbiValue>map(AbiValue.AddressValue::new)
                                 .toList()),
-                        new AbiValue.DynamicArray(
-                                values.stream().map(GovernanceContract::uint).toList()),
+                        new AbiValue.DynamicArray(calls.values().stream()
+                                .map(GovernanceContract::uint)
+                                .toList()),
                         new AbiValue.DynamicArray(signatures),
-                        new AbiValue.DynamicArray(calldatas.stream()
+                        new AbiValue.DynamicArray(calls.calldatas().stream()
                                 .<AbiValue>map(AbiValue.DynamicBytes::new)
                                 .toList()),
                         AbiValue.Uint.of(g.proposalSnapshot(id)),
                         AbiValue.Uint.of(g.proposalDeadline(id)),
                         new AbiValue.Text(description)));
         return id.bytes();
+    }
+
+    /**
+     * OpenZeppelin 5's {@code _isValidDescriptionForProposer}: a description ending in {@code
+     * #proposer=0x} and 40 hex digits may be proposed only by that address; any other description by
+     * anyone.
+     */
+    private static void requireProposerMayUse(Address sender, String description) {
+        String marker = "#proposer=0x";
+        int at = description.length() - marker.length() - 40;
+        if (at < 0 || !description.startsWith(marker, at)) {
+            return;
+        }
+        String hex = description.substring(at + marker.length()).toLowerCase(Locale.ROOT);
+        if (!hex.chars().allMatch(ch -> (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'))) {
+            return; // not an address: an ordinary description
+        }
+        Address named = Address.of(Bytes.fromHex(hex)); // any case, no checksum, as OpenZeppelin reads it
+        if (!named.equals(sender)) {
+            throw new Revert("Governance: only " + named.toChecksumHex() + " may propose a description ending in "
+                    + "#proposer=" + named.toChecksumHex() + ", not " + sender.toChecksumHex());
+        }
     }
 
     private void checkTarget(Address target) {
@@ -217,17 +281,15 @@ final class GovernanceContract extends SystemContract {
         return weight.toBytes32();
     }
 
-    private Bytes queue(CallContext c) {
+    private Bytes queue(CallContext c, Hash id) {
         c.requireNoValue();
-        Hash id = id(c);
         long eta = guarded(() -> governor(c).queue(id));
         c.emit("ProposalQueued(uint256,uint256)", List.of(), Abi.encode(uint(id), AbiValue.Uint.of(eta)));
         return id.bytes();
     }
 
-    private Bytes execute(CallContext c) {
+    private Bytes execute(CallContext c, Hash id) {
         c.requireNoValue();
-        Hash id = id(c);
         guarded(() -> {
             governor(c).execute(id);
             return null;
@@ -236,9 +298,8 @@ final class GovernanceContract extends SystemContract {
         return id.bytes();
     }
 
-    private Bytes cancel(CallContext c) {
+    private Bytes cancel(CallContext c, Hash id) {
         c.requireNoValue();
-        Hash id = id(c);
         guarded(() -> {
             governor(c).cancel(id, c.sender);
             return null;
