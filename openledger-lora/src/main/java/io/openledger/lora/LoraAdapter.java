@@ -213,12 +213,55 @@ public final class LoraAdapter {
     private final @Nullable Delta[][] deltas; // [layer][projection]
     private final long floats;
     private volatile boolean released;
+    private final @Nullable LoraAdapter origin; // the adapter a scaled view reads through, else null
 
-    private LoraAdapter(AdapterConfig config, String name, @Nullable Delta[][] deltas, long floats) {
+    private LoraAdapter(
+            AdapterConfig config, String name, @Nullable Delta[][] deltas, long floats, @Nullable LoraAdapter origin) {
         this.config = config;
         this.name = name;
         this.deltas = deltas;
         this.floats = floats;
+        this.origin = origin;
+    }
+
+    /**
+     * This adapter with every module's scaling multiplied by {@code factor}: the per-request adapter
+     * strength that llama.cpp's server ({@code lora: [{id, scale}]}) and PEFT's weighted adapters
+     * offer, so {@code y = W x + factor · s · B (A x)}. 0 gives the base model's outputs, 1 this
+     * adapter ({@code this} itself), a negative factor subtracts the adapter. Each module's scaling
+     * becomes the float product {@code s * factor}; for a power of two that is exactly the scaling of
+     * an adapter whose {@code lora_alpha} is that many times larger. The view shares this adapter's
+     * matrices and its release: once this adapter is released, the view's {@link #delta} throws too.
+     *
+     * @throws IllegalArgumentException if {@code factor} is not finite
+     */
+    public LoraAdapter scaled(float factor) {
+        if (!Float.isFinite(factor)) {
+            throw new IllegalArgumentException("adapter scale must be finite, got " + factor);
+        }
+        if (factor == 1f) {
+            return this;
+        }
+        LoraAdapter base = origin != null ? origin : this;
+        @Nullable Delta[][] out = new Delta[deltas.length][];
+        for (int l = 0; l < deltas.length; l++) {
+            out[l] = new Delta[deltas[l].length];
+            for (int p = 0; p < deltas[l].length; p++) {
+                Delta d = deltas[l][p];
+                out[l][p] = d == null
+                        ? null
+                        : new Delta(
+                                d.rank(),
+                                d.scaling() * factor,
+                                d.in(),
+                                d.out(),
+                                d.store(),
+                                d.packed(),
+                                d.aOffset(),
+                                d.bTOffset());
+            }
+        }
+        return new LoraAdapter(config, name, out, floats, base);
     }
 
     /**
@@ -442,7 +485,7 @@ public final class LoraAdapter {
                 }
             }
         }
-        return new LoraAdapter(cfg, name, deltas, total);
+        return new LoraAdapter(cfg, name, deltas, total, null);
     }
 
     // a BF16 tensor's bits as stored; any other dtype read as floats and rounded to nearest even
@@ -475,12 +518,15 @@ public final class LoraAdapter {
      * reading memory that another adapter may occupy by then. Idempotent.
      */
     public void release() {
+        if (origin != null) {
+            throw new IllegalStateException("a scaled view of adapter " + name + " does not own its storage");
+        }
         released = true;
     }
 
-    /** Whether {@link #release} was called. */
+    /** Whether {@link #release} was called (on the adapter a {@link #scaled} view reads through). */
     public boolean released() {
-        return released;
+        return origin != null ? origin.released : released;
     }
 
     /** The parsed adapter_config.json. */
@@ -495,7 +541,7 @@ public final class LoraAdapter {
 
     /** The delta of one projection in one layer, or null if that module is not adapted. */
     public @Nullable Delta delta(int layer, Projection p) {
-        if (released) {
+        if (released()) {
             throw new IllegalStateException("adapter " + name + " was released by the cache that loaded it");
         }
         return deltas[layer][p.ordinal()];

@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 public final class GenerationRequest {
     private final int[] prompt;
     private final @Nullable AdapterId adapter;
+    private final float adapterScale;
     private final int maxTokens;
     private final Sampler sampler;
     private final Set<Integer> stopTokens;
@@ -29,6 +30,7 @@ public final class GenerationRequest {
     private GenerationRequest(Builder b) {
         this.prompt = b.prompt.clone();
         this.adapter = b.adapter;
+        this.adapterScale = b.adapterScale;
         this.maxTokens = b.maxTokens;
         this.sampler = b.sampler;
         this.stopTokens = Set.copyOf(b.stopTokens);
@@ -75,6 +77,11 @@ public final class GenerationRequest {
     /** The adapter, or null for the base model. */
     public @Nullable AdapterId adapter() {
         return adapter;
+    }
+
+    /** The factor on the adapter's scaling for this request (1 unless set; see {@link Builder#adapterScale}). */
+    public float adapterScale() {
+        return adapterScale;
     }
 
     /** Maximum new tokens. */
@@ -124,6 +131,7 @@ public final class GenerationRequest {
     public static final class Builder {
         private final int[] prompt;
         private @Nullable AdapterId adapter;
+        private float adapterScale = 1f;
         private int maxTokens = 16;
         private Sampler sampler = Sampler.greedy();
         private Set<Integer> stopTokens = Set.of();
@@ -139,6 +147,23 @@ public final class GenerationRequest {
         /** Runs on {@code id} (null: the base model). */
         public Builder adapter(@Nullable AdapterId id) {
             this.adapter = id;
+            return this;
+        }
+
+        /**
+         * How strongly the adapter applies to this request (default 1): every module's scaling is
+         * multiplied by {@code factor} ({@link io.openledger.lora.LoraAdapter#scaled}), as llama.cpp's
+         * per-request {@code lora: [{id, scale}]}. 0 serves the base model's outputs through the
+         * adapter's lease; a negative factor subtracts the adapter. Requests on one adapter with
+         * different factors share its resident copy and are batched together.
+         *
+         * @throws IllegalArgumentException if {@code factor} is not finite
+         */
+        public Builder adapterScale(float factor) {
+            if (!Float.isFinite(factor)) {
+                throw new IllegalArgumentException("adapterScale must be finite, got " + factor);
+            }
+            this.adapterScale = factor;
             return this;
         }
 
@@ -205,8 +230,16 @@ public final class GenerationRequest {
             return this;
         }
 
-        /** The request. */
+        /**
+         * The request.
+         *
+         * @throws IllegalArgumentException if an adapter scale other than 1 is set without an adapter
+         */
         public GenerationRequest build() {
+            if (adapter == null && adapterScale != 1f) {
+                throw new IllegalArgumentException(
+                        "adapterScale " + adapterScale + " was set on a base-model request; name an adapter");
+            }
             return new GenerationRequest(this);
         }
     }

@@ -415,6 +415,10 @@ public final class LoraServer implements AutoCloseable {
         CompletableFuture<AdapterCache.Lease> leaseFuture;
 
         AdapterCache.@Nullable Lease lease;
+
+        // the leased adapter at this request's scale, made once per lease
+        io.openledger.lora.@Nullable LoraAdapter scaledAdapter;
+
         boolean admitted;
         long tag;
         int prefilled;
@@ -652,7 +656,15 @@ public final class LoraServer implements AutoCloseable {
 
     private io.openledger.lora.@Nullable LoraAdapter adapterOf(Active r) {
         AdapterCache.Lease l = r.lease;
-        return l == null ? null : l.adapter();
+        if (l == null) {
+            return null;
+        }
+        io.openledger.lora.LoraAdapter a = r.scaledAdapter;
+        if (a == null) {
+            a = l.adapter().scaled(r.req.adapterScale());
+            r.scaledAdapter = a;
+        }
+        return a;
     }
 
     private void releaseResources(Active r) {
@@ -665,6 +677,7 @@ public final class LoraServer implements AutoCloseable {
         if (l != null) {
             l.close();
             r.lease = null;
+            r.scaledAdapter = null;
         } else if (r.leaseFuture != null) {
             r.leaseFuture.thenAccept(AdapterCache.Lease::close);
             r.leaseFuture = null;

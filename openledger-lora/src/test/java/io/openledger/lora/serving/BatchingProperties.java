@@ -19,6 +19,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterContainer;
 
@@ -39,8 +40,15 @@ class BatchingProperties {
         SINGLE.values().forEach(LlamaModel::close);
     }
 
-    /** adapter: -1 = base only; delayMicros: submitted that long after the previous request. */
-    record Req(int adapter, int[] prompt, int maxTokens, int delayMicros) {}
+    /**
+     * adapter: -1 = base only; delayMicros: submitted that long after the previous request; scale:
+     * the request's adapter scale (1 for base-only requests).
+     */
+    record Req(int adapter, int[] prompt, int maxTokens, int delayMicros, float scale) {
+        Req {
+            scale = adapter < 0 ? 1f : scale;
+        }
+    }
 
     @Provide
     Arbitrary<List<Req>> requests() {
@@ -52,7 +60,10 @@ class BatchingProperties {
                 .ofMaxSize(24);
         Arbitrary<Integer> max = Arbitraries.integers().between(1, 8);
         Arbitrary<Integer> delay = Arbitraries.integers().between(0, 3000);
-        return Combinators.combine(adapter, prompt, max, delay)
+        // mostly the adapter as it is; otherwise off, halved, doubled, subtracted or a fraction
+        Arbitrary<Float> scale = Arbitraries.frequencyOf(
+                Tuple.of(6, Arbitraries.just(1f)), Tuple.of(1, Arbitraries.of(0f, 0.5f, 2f, -1f, 0.3f)));
+        return Combinators.combine(adapter, prompt, max, delay, scale)
                 .as(Req::new)
                 .list()
                 .ofMinSize(1)
@@ -62,6 +73,7 @@ class BatchingProperties {
     private static GenerationRequest request(Req r) {
         return GenerationRequest.builder(r.prompt())
                 .adapter(r.adapter() < 0 ? null : Fixture.id(r.adapter()))
+                .adapterScale(r.scale())
                 .maxTokens(r.maxTokens())
                 .build();
     }
@@ -76,16 +88,17 @@ class BatchingProperties {
 
     // the single-request engine with the adapter in the form the cache keeps it in
     private static List<Integer> alone(Req r, WeightFormat format, boolean bf16Adapters) {
-        String key = format + ":" + bf16Adapters + ":" + r.adapter() + ":" + java.util.Arrays.toString(r.prompt()) + ":"
-                + r.maxTokens();
+        String key = format + ":" + bf16Adapters + ":" + r.adapter() + "*" + r.scale() + ":"
+                + java.util.Arrays.toString(r.prompt()) + ":" + r.maxTokens();
         synchronized (EXPECTED) {
             return EXPECTED.computeIfAbsent(key, k -> {
                 LoraAdapter a = r.adapter() < 0
                         ? null
                         : LoraAdapter.load(
-                                F.adapterDirs.get(r.adapter()),
-                                F.cfg,
-                                bf16Adapters ? LoraAdapter.OWN_BF16 : LoraAdapter.OWN_ARRAY);
+                                        F.adapterDirs.get(r.adapter()),
+                                        F.cfg,
+                                        bf16Adapters ? LoraAdapter.OWN_BF16 : LoraAdapter.OWN_ARRAY)
+                                .scaled(r.scale());
                 LlamaModel single = SINGLE.computeIfAbsent(
                         format,
                         f -> LlamaModel.builder(F.model).weights(f).threads(1).build());
@@ -101,7 +114,7 @@ class BatchingProperties {
         cache.preload(REGISTRY.list().stream().map(AdapterRecord::id).toList());
         List<Req> reqs = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            reqs.add(new Req(i % 7 - 1, new int[] {1 + i, 2, 3 + 2 * i}, 40, 0));
+            reqs.add(new Req(i % 7 - 1, new int[] {1 + i, 2, 3 + 2 * i}, 40, 0, 1f));
         }
         try (LoraServer server =
                 LoraServer.builder(F.model, cache).threads(1).maxBatch(8).build()) {
@@ -131,10 +144,10 @@ class BatchingProperties {
                     .isGreaterThan(3.0);
         }
         // the adapters change the output (so the property above is not vacuous)
-        Req base = new Req(-1, new int[] {5, 6, 7}, 8, 0);
+        Req base = new Req(-1, new int[] {5, 6, 7}, 8, 0, 1f);
         int differing = 0;
         for (int a = 0; a < F.adapterDirs.size(); a++) {
-            if (!alone(new Req(a, base.prompt(), 8, 0)).equals(alone(base))) {
+            if (!alone(new Req(a, base.prompt(), 8, 0, 1f)).equals(alone(base))) {
                 differing++;
             }
         }
@@ -176,6 +189,7 @@ class BatchingProperties {
                 AdapterId id = r.adapter() < 0 ? null : Fixture.id(r.adapter());
                 handles.add(server.submit(GenerationRequest.builder(r.prompt())
                         .adapter(id)
+                        .adapterScale(r.scale())
                         .maxTokens(r.maxTokens())
                         .build()));
             }

@@ -14,9 +14,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code openledger lora …}: run Llama-family models with PEFT adapters, and generate test ones. */
@@ -44,6 +46,20 @@ public final class LoraCommand implements Runnable {
         return LlamaModel.builder(model).weights(weights).build();
     }
 
+    // the adapter in dir at the given scale, or null without one (a scale then is a usage error)
+    static @Nullable LoraAdapter adapter(CommandSpec spec, @Nullable Path dir, float scale, LlamaModel m) {
+        if (!Float.isFinite(scale)) {
+            throw new ParameterException(spec.commandLine(), "--adapter-scale must be finite, got " + scale);
+        }
+        if (dir == null) {
+            if (scale != 1f) {
+                throw new ParameterException(spec.commandLine(), "--adapter-scale needs --adapter");
+            }
+            return null;
+        }
+        return LoraAdapter.load(dir, m.config()).scaled(scale);
+    }
+
     /** {@code lora logits}: float32 logits at the last position as one JSON object. */
     @Command(
             name = "logits",
@@ -59,6 +75,12 @@ public final class LoraCommand implements Runnable {
         @Option(names = "--adapter", description = "PEFT adapter directory (applied unmerged).")
         Path adapter;
 
+        @Option(
+                names = "--adapter-scale",
+                defaultValue = "1",
+                description = "Factor on the adapter's scaling: 0 = base model, 2 = twice the alpha (default 1).")
+        float adapterScale;
+
         @Option(names = "--tokens", required = true, split = ",", description = "Comma-separated token ids.")
         int[] tokens;
 
@@ -68,7 +90,7 @@ public final class LoraCommand implements Runnable {
         @Override
         public Integer call() {
             try (LlamaModel m = load(model, weights)) {
-                LoraAdapter a = adapter == null ? null : LoraAdapter.load(adapter, m.config());
+                LoraAdapter a = adapter(spec, adapter, adapterScale, m);
                 float[] logits = m.logits(tokens, a);
                 StringBuilder sb = new StringBuilder(logits.length * 12).append("{\"logits\":[");
                 for (int i = 0; i < logits.length; i++) {
@@ -98,6 +120,12 @@ public final class LoraCommand implements Runnable {
         @Option(names = "--adapter", description = "PEFT adapter directory (applied unmerged).")
         Path adapter;
 
+        @Option(
+                names = "--adapter-scale",
+                defaultValue = "1",
+                description = "Factor on the adapter's scaling: 0 = base model, 2 = twice the alpha (default 1).")
+        float adapterScale;
+
         @Option(names = "--prompt", required = true, description = "Prompt text.")
         String prompt;
 
@@ -116,7 +144,7 @@ public final class LoraCommand implements Runnable {
         public Integer call() {
             Tokenizer tok = Tokenizer.load(model);
             try (LlamaModel m = load(model, weights)) {
-                LoraAdapter a = adapter == null ? null : LoraAdapter.load(adapter, m.config());
+                LoraAdapter a = adapter(spec, adapter, adapterScale, m);
                 Sampler sampler = seed == null ? Sampler.greedy() : new Sampler(0.8, 0, 0.95, seed);
                 int[] ids = tok.encode(prompt, true);
                 long t0 = System.nanoTime();

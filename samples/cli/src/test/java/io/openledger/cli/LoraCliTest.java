@@ -71,6 +71,37 @@ class LoraCliTest {
         assertThat(base.get("logits").size()).isEqualTo(300);
         assertThat(tuned.get("logits").size()).isEqualTo(300);
         assertThat(base.get("logits")).isNotEqualTo(tuned.get("logits"));
+        // --adapter-scale 0 is the base model; 0.5 lies between (not equal to either)
+        JsonNode off = new ObjectMapper()
+                .readTree(run(
+                        "logits",
+                        "--model",
+                        m.toString(),
+                        "--adapter",
+                        a.toString(),
+                        "--adapter-scale",
+                        "0",
+                        "--tokens",
+                        "1,2,3"));
+        assertThat(off.get("logits")).isEqualTo(base.get("logits"));
+        JsonNode half = new ObjectMapper()
+                .readTree(run(
+                        "logits",
+                        "--model",
+                        m.toString(),
+                        "--adapter",
+                        a.toString(),
+                        "--adapter-scale",
+                        "0.5",
+                        "--tokens",
+                        "1,2,3"));
+        assertThat(half.get("logits")).isNotEqualTo(base.get("logits")).isNotEqualTo(tuned.get("logits"));
+        CommandLine cl = new CommandLine(new LoraCommand());
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        assertThat(cl.execute("logits", "--model", m.toString(), "--adapter-scale", "2", "--tokens", "1"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--adapter-scale needs --adapter");
         String text = run(
                 "generate",
                 "--model",
