@@ -29,6 +29,8 @@ import java.util.TreeMap;
  * @param residentBytesBf16 bytes it occupies kept in bfloat16 (packed rows of A and B)
  * @param metadata free-form string metadata (sorted, immutable)
  * @param registeredAt when it was registered
+ * @param access who may run requests on it ({@link AdapterAccess#PUBLIC} for records kept before
+ *     access was recorded)
  */
 public record AdapterRecord(
         AdapterId id,
@@ -43,9 +45,30 @@ public record AdapterRecord(
         long residentBytes,
         long residentBytesBf16,
         Map<String, String> metadata,
-        Instant registeredAt) {
+        Instant registeredAt,
+        AdapterAccess access) {
     /** Copies the metadata into an immutable sorted map. */
     public AdapterRecord {
         metadata = java.util.Collections.unmodifiableMap(new TreeMap<>(metadata));
+        java.util.Objects.requireNonNull(access, "access");
+    }
+
+    /** This record with {@code newAccess}. */
+    public AdapterRecord withAccess(AdapterAccess newAccess) {
+        return new AdapterRecord(
+                id,
+                owner,
+                model,
+                dir,
+                weightsSha256,
+                weightsFileBytes,
+                weightsModified,
+                maxRank,
+                modules,
+                residentBytes,
+                residentBytesBf16,
+                metadata,
+                registeredAt,
+                newAccess);
     }
 }

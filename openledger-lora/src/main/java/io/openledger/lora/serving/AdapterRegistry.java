@@ -27,11 +27,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The adapters one base model may serve, persisted in a core {@link KeyValueStore} under keys
@@ -80,6 +83,17 @@ public final class AdapterRegistry {
      *     (the message names the file/tensor and what is wrong); nothing is stored then
      */
     public synchronized AdapterRecord register(AdapterId id, Path dir, Address owner, Map<String, String> metadata) {
+        return register(id, dir, owner, metadata, AdapterAccess.PUBLIC);
+    }
+
+    /**
+     * {@link #register(AdapterId, Path, Address, Map)} with who may use the adapter ({@link
+     * AdapterAccess#privateTo} for a private one).
+     *
+     * @throws AdapterRejectedException as {@link #register(AdapterId, Path, Address, Map)}
+     */
+    public synchronized AdapterRecord register(
+            AdapterId id, Path dir, Address owner, Map<String, String> metadata, AdapterAccess access) {
         if (store.contains(key(id))) {
             throw new AdapterRejectedException(id, "id is already registered");
         }
@@ -130,9 +144,29 @@ public final class AdapterRegistry {
                 adapter.bytes(),
                 bf16Bytes(adapter.config(), base),
                 metadata,
-                Instant.ofEpochMilli(clock.millis()));
+                Instant.ofEpochMilli(clock.millis()),
+                access);
         store.put(key(id), Bytes.utf8(toJson(rec)));
         return rec;
+    }
+
+    /**
+     * Changes who may use {@code id}; only its owner may. Requests already submitted keep running;
+     * later submissions are checked against the new access.
+     *
+     * @return the updated record
+     * @throws AdapterRejectedException if {@code id} is not registered
+     * @throws AdapterAccessException if {@code by} is not the owner
+     */
+    public synchronized AdapterRecord setAccess(AdapterId id, Address by, AdapterAccess access) {
+        AdapterRecord rec = get(id).orElseThrow(() -> new AdapterRejectedException(id, "not registered"));
+        if (!rec.owner().equals(by)) {
+            throw new AdapterAccessException(
+                    id, by, "is not the owner (" + rec.owner().toChecksumHex() + ") and may not change its access");
+        }
+        AdapterRecord next = rec.withAccess(access);
+        store.put(key(id), Bytes.utf8(toJson(next)));
+        return next;
     }
 
     /** The record of {@code id}, if registered. */
@@ -231,7 +265,22 @@ public final class AdapterRegistry {
         ObjectNode m = o.putObject("metadata");
         r.metadata().forEach(m::put);
         o.put("registeredAtMillis", r.registeredAt().toEpochMilli());
+        if (r.access().restricted()) {
+            ObjectNode a = o.putObject("access");
+            a.put("restricted", true);
+            r.access().grantees().forEach(g -> a.withArray("grantees").add(g.toChecksumHex()));
+        }
         return o.toString();
+    }
+
+    // entries written before access was recorded, and public ones, have no "access" object
+    private static AdapterAccess access(@Nullable JsonNode a) {
+        if (a == null || !a.path("restricted").asBoolean(false)) {
+            return AdapterAccess.PUBLIC;
+        }
+        Set<Address> grantees = new HashSet<>();
+        a.path("grantees").forEach(g -> grantees.add(Address.fromHex(g.asText())));
+        return new AdapterAccess(true, grantees);
     }
 
     private static AdapterRecord fromJson(String json) {
@@ -259,7 +308,8 @@ public final class AdapterRegistry {
                     o.get("residentBytes").asLong(),
                     o.get("residentBytesBf16").asLong(),
                     meta,
-                    Instant.ofEpochMilli(o.get("registeredAtMillis").asLong()));
+                    Instant.ofEpochMilli(o.get("registeredAtMillis").asLong()),
+                    access(o.get("access")));
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt registry entry: " + json, e);
         }

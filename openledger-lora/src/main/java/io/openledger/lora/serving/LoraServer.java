@@ -244,6 +244,8 @@ public final class LoraServer implements AutoCloseable {
      *
      * @throws ServerBusyException if the queue is full or the server closed
      * @throws AdapterRejectedException if the adapter is not registered
+     * @throws AdapterAccessException if the adapter is private and the request's caller is neither its
+     *     owner nor granted it ({@link AdapterAccess})
      * @throws IllegalArgumentException if a prompt token is outside the vocabulary or prompt +
      *     maxTokens exceeds the whole KV cache
      */
@@ -260,6 +262,7 @@ public final class LoraServer implements AutoCloseable {
      * @return one handle per request, in order
      * @throws ServerBusyException as {@link #submit}
      * @throws AdapterRejectedException as {@link #submit}
+     * @throws AdapterAccessException as {@link #submit}
      * @throws IllegalArgumentException as {@link #submit}
      */
     public List<GenerationHandle> submitAll(List<GenerationRequest> requests) {
@@ -303,8 +306,13 @@ public final class LoraServer implements AutoCloseable {
 
     private void validate(GenerationRequest request) {
         AdapterId a = request.adapter();
-        if (a != null && cache.registry().get(a).isEmpty()) {
-            throw new AdapterRejectedException(a, "not registered");
+        if (a != null) {
+            AdapterRecord rec =
+                    cache.registry().get(a).orElseThrow(() -> new AdapterRejectedException(a, "not registered"));
+            if (!rec.access().allows(rec.owner(), request.caller())) {
+                stats.denied.incrementAndGet();
+                throw new AdapterAccessException(a, request.caller(), "may not use this private adapter");
+            }
         }
         int vocab = engine.config().vocabSize();
         for (int i = 0; i < request.promptLength(); i++) {
@@ -732,6 +740,7 @@ public final class LoraServer implements AutoCloseable {
     private final class Stats {
         final AtomicLong submitted = new AtomicLong();
         final AtomicLong rejected = new AtomicLong();
+        final AtomicLong denied = new AtomicLong();
         final AtomicLong completed = new AtomicLong();
         final AtomicLong cancelled = new AtomicLong();
         final AtomicLong timedOut = new AtomicLong();
@@ -750,6 +759,7 @@ public final class LoraServer implements AutoCloseable {
             return new ServingMetrics(
                     submitted.get(),
                     rejected.get(),
+                    denied.get(),
                     completed.get(),
                     cancelled.get(),
                     timedOut.get(),

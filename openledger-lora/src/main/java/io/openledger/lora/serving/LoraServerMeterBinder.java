@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Meters, all under {@code openledger.lora} and tagged with the given tags:
  *
  * <ul>
- *   <li>{@code requests} (counter, tag {@code outcome}: submitted, rejected, completed, cancelled,
+ *   <li>{@code requests} (counter, tag {@code outcome}: submitted, rejected, denied, completed, cancelled,
  *       timed_out, failed), {@code tokens} (counter, tag {@code kind}: prompt, generated), {@code
  *       steps} (counter of batched passes);
  *   <li>{@code batch.rows.mean}, {@code tokens.per.second}, {@code requests.waiting}, {@code
@@ -85,6 +85,7 @@ public final class LoraServerMeterBinder implements MeterBinder {
                 "outcome",
                 "rejected",
                 ServingMetrics::rejected);
+        counter(registry, "requests", "Generation requests by outcome", "outcome", "denied", ServingMetrics::denied);
         counter(
                 registry,
                 "requests",

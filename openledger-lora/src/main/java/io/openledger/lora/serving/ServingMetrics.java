@@ -5,6 +5,7 @@ package io.openledger.lora.serving;
  *
  * @param submitted requests accepted
  * @param rejected requests refused by backpressure
+ * @param denied requests refused because their caller may not use their (private) adapter
  * @param completed requests finished normally (stop or length)
  * @param cancelled requests cancelled
  * @param timedOut requests that timed out
@@ -28,6 +29,7 @@ package io.openledger.lora.serving;
 public record ServingMetrics(
         long submitted,
         long rejected,
+        long denied,
         long completed,
         long cancelled,
         long timedOut,
