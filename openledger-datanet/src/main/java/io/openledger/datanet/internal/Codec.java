@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** JSON forms of the stored objects, written and read by hand (no reflection). */
@@ -107,23 +108,118 @@ final class Codec {
     }
 
     static DataRecord record(JsonNode o) {
-        String text = o.get("text").asText();
-        return new DataRecord(
-                DataRecord.idOf(text),
-                text,
-                ContributorId.of(Address.fromHex(o.get("contributor").asText())),
-                o.get("file").asText(),
-                Hash.fromHex(o.get("fileHash").asText()),
-                o.get("start").asLong(),
-                o.get("end").asLong());
+        String text = field(o, "text").asText();
+        return record(DataRecord.idOf(text), text, o);
     }
 
-    /** A record as stored in a datanet, with the version that added it. */
-    static Bytes storedRecord(DataRecord r, long version, Hash contribution) {
-        ObjectNode o = recordNode(r);
-        o.put("version", version);
-        o.put("contribution", contribution.toHex());
+    /**
+     * A record's history as stored in a datanet. A record in one open interval is written in the form
+     * used before records could be pruned ({@link #recordNode} plus {@code version} and {@code
+     * contribution}), so a datanet that is never pruned is stored exactly as before. Any other
+     * history is {@code {"text", "spans": [{contributor, file, fileHash, start, end, contribution,
+     * added, removed?}]}}, {@code removed} absent on an open interval.
+     */
+    static Bytes recordHistory(RecordHistory h) {
+        if (h.spans().size() == 1 && h.inHead()) {
+            RecordHistory.Span s = h.last();
+            ObjectNode o = recordNode(s.record());
+            o.put("version", s.added());
+            o.put("contribution", s.contribution().toHex());
+            return write(o);
+        }
+        ObjectNode o = JSON.createObjectNode();
+        o.put("text", h.last().record().text());
+        ArrayNode spans = o.putArray("spans");
+        for (RecordHistory.Span s : h.spans()) {
+            ObjectNode so = recordNode(s.record());
+            so.remove("text");
+            so.put("contribution", s.contribution().toHex());
+            so.put("added", s.added());
+            if (!s.isOpen()) {
+                so.put("removed", s.removed());
+            }
+            spans.add(so);
+        }
         return write(o);
+    }
+
+    /**
+     * Reads either form of {@link #recordHistory(RecordHistory)}.
+     *
+     * @throws StoreException if a field is missing or the intervals are inconsistent
+     */
+    static RecordHistory recordHistory(Bytes b) {
+        JsonNode o = read(b, "record");
+        String text = field(o, "text").asText();
+        Hash id = DataRecord.idOf(text);
+        List<RecordHistory.Span> spans = new ArrayList<>();
+        try {
+            if (o.has("spans")) {
+                for (JsonNode so : o.get("spans")) {
+                    spans.add(new RecordHistory.Span(
+                            record(id, text, so),
+                            Hash.fromHex(field(so, "contribution").asText()),
+                            field(so, "added").asLong(),
+                            removed(so)));
+                }
+            } else {
+                spans.add(new RecordHistory.Span(
+                        record(id, text, o),
+                        Hash.fromHex(field(o, "contribution").asText()),
+                        field(o, "version").asLong(),
+                        RecordHistory.OPEN));
+            }
+            return new RecordHistory(id, spans);
+        } catch (IllegalArgumentException e) {
+            throw new StoreException("corrupt stored record " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The record as held by {@code version}, read from either form of {@link
+     * #recordHistory(RecordHistory)}; builds the record only if the version holds it.
+     */
+    static Optional<DataRecord> recordAt(JsonNode o, long version) {
+        JsonNode spans = o.get("spans");
+        if (spans == null) {
+            return field(o, "version").asLong() <= version ? Optional.of(record(o)) : Optional.empty();
+        }
+        for (JsonNode so : spans) {
+            if (field(so, "added").asLong() <= version && version < removed(so)) {
+                String text = field(o, "text").asText();
+                return Optional.of(record(DataRecord.idOf(text), text, so));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static long removed(JsonNode span) {
+        JsonNode r = span.get("removed");
+        return r == null ? RecordHistory.OPEN : r.asLong();
+    }
+
+    private static DataRecord record(Hash id, String text, JsonNode o) {
+        return new DataRecord(
+                id,
+                text,
+                ContributorId.of(Address.fromHex(field(o, "contributor").asText())),
+                field(o, "file").asText(),
+                Hash.fromHex(field(o, "fileHash").asText()),
+                field(o, "start").asLong(),
+                field(o, "end").asLong());
+    }
+
+    private static JsonNode field(JsonNode o, String name) {
+        JsonNode f = o.get(name);
+        if (f == null) {
+            throw new StoreException("corrupt stored object: no field '" + name + "' in " + abbreviate(o));
+        }
+        return f;
+    }
+
+    private static String abbreviate(JsonNode o) {
+        String s = o.toString();
+        return s.length() <= 200 ? s : s.substring(0, 200) + "…";
     }
 
     // ---- contributions

@@ -1,6 +1,5 @@
 package io.openledger.datanet.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.openledger.core.Address;
 import io.openledger.core.Bytes;
 import io.openledger.core.Clock;
@@ -77,22 +76,34 @@ public final class StoredDatanetService implements DatanetService {
         @Nullable
         LshIndex lsh;
 
+        /** Builds the view from the head version's records, the only ones it may hold. */
         void load(DatanetId id) {
             if (tree != null) {
                 return;
             }
+            Optional<DatanetVersion> head = head(id);
             Map<Hash, Hash> l = new HashMap<>();
             LshIndex index = new LshIndex(config.minHashes(), config.nearDuplicateThreshold());
-            try (KeyValueIterator it = store.scan(Keys.records(id))) {
-                while (it.hasNext()) {
-                    KeyValue kv = it.next();
-                    JsonNode o = Codec.read(kv.value(), "record");
-                    DataRecord r = Codec.record(o);
-                    l.put(r.id(), MerkleTree.leafHash(r.leaf()));
-                    index.add(r.id(), minHasher.signature(r.text()));
+            if (head.isPresent()) {
+                long number = head.get().number();
+                try (KeyValueIterator it = store.scan(Keys.records(id))) {
+                    while (it.hasNext()) {
+                        KeyValue kv = it.next();
+                        Optional<DataRecord> r = Codec.recordAt(Codec.read(kv.value(), "record"), number);
+                        if (r.isPresent()) {
+                            l.put(r.get().id(), MerkleTree.leafHash(r.get().leaf()));
+                            index.add(r.get().id(), minHasher.signature(r.get().text()));
+                        }
+                    }
                 }
             }
-            tree = VersionTree.of(l);
+            VersionTree t = VersionTree.of(l);
+            if (head.isPresent() && !t.root().equals(head.get().root())) {
+                throw new IllegalStateException(
+                        "stored records of the head version " + head.get().number() + " of " + id
+                                + " do not hash to its root " + head.get().root() + "; the store is corrupt");
+            }
+            tree = t;
             lsh = index;
         }
 
@@ -447,7 +458,13 @@ public final class StoredDatanetService implements DatanetService {
                         clock.now());
                 WriteBatch batch = new WriteBatch();
                 for (DataRecord r : added) {
-                    batch.put(Keys.record(id, r.id()), Codec.storedRecord(r, number, contribution));
+                    // a record pruned earlier keeps its history and gets a new interval from this version on
+                    Bytes key = Keys.record(id, r.id());
+                    RecordHistory h = store.get(key)
+                            .map(Codec::recordHistory)
+                            .map(old -> old.readded(r, contribution, number))
+                            .orElseGet(() -> RecordHistory.added(r, contribution, number));
+                    batch.put(key, Codec.recordHistory(h));
                 }
                 batch.put(Keys.version(id, number), Codec.version(version));
                 batch.put(Keys.head(id), Bytes.utf8(Long.toString(number)));
@@ -530,10 +547,7 @@ public final class StoredDatanetService implements DatanetService {
         List<DataRecord> out = new ArrayList<>();
         try (KeyValueIterator it = store.scan(Keys.records(id))) {
             while (it.hasNext()) {
-                JsonNode o = Codec.read(it.next().value(), "record");
-                if (o.get("version").asLong() <= version) {
-                    out.add(Codec.record(o));
-                }
+                Codec.recordAt(Codec.read(it.next().value(), "record"), version).ifPresent(out::add);
             }
         }
         return out;
