@@ -297,36 +297,77 @@ final class Codec {
 
     // ---- versions
 
+    /**
+     * A version. An approval is written as before pruning existed ({@code contribution}, no
+     * removal fields); a prune has {@code prune: {remover, reason}} instead of {@code contribution},
+     * and {@code removedRecords} and {@code removedBytes}.
+     */
     static Bytes version(DatanetVersion v) {
         ObjectNode o = JSON.createObjectNode();
         o.put("datanet", v.ref().datanet().value());
         o.put("version", v.number());
         o.put("root", v.root().toHex());
         o.put("parent", v.parent());
-        o.put("contribution", v.contribution().toHex());
+        switch (v.origin()) {
+            case DatanetVersion.Approval a ->
+                o.put("contribution", a.contribution().toHex());
+            case DatanetVersion.Prune p -> {
+                ObjectNode po = o.putObject("prune");
+                po.put("remover", p.remover().toHex());
+                po.put("reason", p.reason());
+            }
+        }
         o.put("recordCount", v.recordCount());
         o.put("totalBytes", v.totalBytes());
         o.put("addedRecords", v.addedRecords());
         o.put("addedBytes", v.addedBytes());
+        if (v.removedRecords() != 0 || v.removedBytes() != 0) {
+            o.put("removedRecords", v.removedRecords());
+            o.put("removedBytes", v.removedBytes());
+        }
         o.put("fee", v.fee().toBigInteger().toString());
         o.put("createdAt", v.createdAt().toString());
         return write(o);
     }
 
+    /**
+     * Reads {@link #version(DatanetVersion)}'s form; absent removal fields are 0, as in versions
+     * written before pruning existed.
+     *
+     * @throws StoreException if a field is missing or malformed
+     */
     static DatanetVersion version(Bytes b) {
         JsonNode o = read(b, "version");
-        return new DatanetVersion(
-                new DatanetVersionRef(
-                        DatanetId.of(o.get("datanet").asText()),
-                        o.get("version").asLong(),
-                        Hash.fromHex(o.get("root").asText())),
-                o.get("parent").asLong(),
-                Hash.fromHex(o.get("contribution").asText()),
-                o.get("recordCount").asLong(),
-                o.get("totalBytes").asLong(),
-                o.get("addedRecords").asLong(),
-                o.get("addedBytes").asLong(),
-                Amount.of(new java.math.BigInteger(o.get("fee").asText())),
-                Instant.parse(o.get("createdAt").asText()));
+        JsonNode prune = o.get("prune");
+        JsonNode contribution = o.get("contribution");
+        try {
+            DatanetVersion.Origin origin;
+            if (prune != null && contribution == null) {
+                origin = new DatanetVersion.Prune(
+                        Address.fromHex(field(prune, "remover").asText()),
+                        field(prune, "reason").asText());
+            } else if (prune == null && contribution != null) {
+                origin = new DatanetVersion.Approval(Hash.fromHex(contribution.asText()));
+            } else {
+                throw new IllegalArgumentException("a version needs exactly one of 'contribution' and 'prune'");
+            }
+            return new DatanetVersion(
+                    new DatanetVersionRef(
+                            DatanetId.of(field(o, "datanet").asText()),
+                            field(o, "version").asLong(),
+                            Hash.fromHex(field(o, "root").asText())),
+                    field(o, "parent").asLong(),
+                    origin,
+                    field(o, "recordCount").asLong(),
+                    field(o, "totalBytes").asLong(),
+                    field(o, "addedRecords").asLong(),
+                    field(o, "addedBytes").asLong(),
+                    o.path("removedRecords").asLong(0),
+                    o.path("removedBytes").asLong(0),
+                    Amount.of(new java.math.BigInteger(field(o, "fee").asText())),
+                    Instant.parse(field(o, "createdAt").asText()));
+        } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+            throw new StoreException("corrupt stored version: " + e.getMessage() + " in " + abbreviate(o), e);
+        }
     }
 }

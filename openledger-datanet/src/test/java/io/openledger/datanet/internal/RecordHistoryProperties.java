@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.openledger.core.Address;
+import io.openledger.core.Amount;
 import io.openledger.core.Bytes;
 import io.openledger.core.ContributorId;
+import io.openledger.core.DatanetId;
 import io.openledger.core.Hash;
+import io.openledger.core.contract.DatanetVersionRef;
 import io.openledger.core.store.StoreException;
 import io.openledger.datanet.DataRecord;
+import io.openledger.datanet.DatanetVersion;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -130,5 +135,68 @@ class RecordHistoryProperties {
         assertThatThrownBy(() -> Codec.recordAt(Codec.read(Bytes.utf8(noAdded), "record"), 1))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("'added'");
+    }
+
+    static DatanetVersion version(DatanetVersion.Origin origin, long removed) {
+        return new DatanetVersion(
+                new DatanetVersionRef(DatanetId.of("d/x"), 3, ID),
+                2,
+                origin,
+                10,
+                300,
+                removed == 0 ? 2 : 0,
+                removed == 0 ? 40 : 0,
+                removed,
+                removed * 20,
+                removed == 0 ? Amount.of(12345) : Amount.ZERO,
+                Instant.parse("2026-01-01T00:00:00Z"));
+    }
+
+    @Test
+    void versionsOfBothOriginsRoundTripAndApprovalsKeepTheirOldForm() {
+        DatanetVersion approval = version(new DatanetVersion.Approval(Hash.ZERO), 0);
+        Bytes a = Codec.version(approval);
+        assertThat(Codec.version(a)).isEqualTo(approval);
+        assertThat(Codec.read(a, "version").fieldNames())
+                .toIterable()
+                .containsExactly(
+                        "datanet",
+                        "version",
+                        "root",
+                        "parent",
+                        "contribution",
+                        "recordCount",
+                        "totalBytes",
+                        "addedRecords",
+                        "addedBytes",
+                        "fee",
+                        "createdAt");
+        DatanetVersion prune = version(new DatanetVersion.Prune(Address.ZERO, "licence withdrawn"), 2);
+        Bytes p = Codec.version(prune);
+        assertThat(Codec.version(p)).isEqualTo(prune);
+        assertThat(prune.contribution()).isEmpty();
+        assertThat(prune.prune()).contains(new DatanetVersion.Prune(Address.ZERO, "licence withdrawn"));
+        JsonNode po = Codec.read(p, "version");
+        assertThat(po.has("contribution")).isFalse();
+        assertThat(po.get("prune").get("reason").asText()).isEqualTo("licence withdrawn");
+        assertThat(po.get("removedRecords").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void corruptVersionsAreRefused() {
+        String both = Codec.read(Codec.version(version(new DatanetVersion.Approval(Hash.ZERO), 0)), "version")
+                .toString()
+                .replace(
+                        "\"parent\":2,",
+                        "\"parent\":2,\"prune\":{\"remover\":\"" + Address.ZERO.toHex() + "\",\"reason\":\"x\"},");
+        assertThatThrownBy(() -> Codec.version(Bytes.utf8(both)))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("exactly one of 'contribution' and 'prune'");
+        String noRoot = Codec.read(Codec.version(version(new DatanetVersion.Approval(Hash.ZERO), 0)), "version")
+                .toString()
+                .replaceAll("\"root\":\"[^\"]*\",", "");
+        assertThatThrownBy(() -> Codec.version(Bytes.utf8(noRoot)))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("'root'");
     }
 }

@@ -138,25 +138,50 @@ public final class DatanetCommand implements Runnable {
         o.put("version", v.number());
         o.put("parent", v.parent());
         o.put("root", v.root().toHex());
-        o.put("contribution", v.contribution().toHex());
+        switch (v.origin()) {
+            case DatanetVersion.Approval a -> {
+                o.put("kind", "approval");
+                o.put("contribution", a.contribution().toHex());
+            }
+            case DatanetVersion.Prune p -> {
+                o.put("kind", "prune");
+                o.put("remover", p.remover().toChecksumHex());
+                o.put("reason", p.reason());
+            }
+        }
         o.put("records", v.recordCount());
         o.put("bytes", v.totalBytes());
         o.put("added", v.addedRecords());
+        o.put("removed", v.removedRecords());
         o.put("fee", v.fee().toDecimalString());
         o.put("createdAt", v.createdAt().toString());
         return o;
     }
 
     static String versionLine(DatanetVersion v) {
-        return String.format(
-                "v%d  root %s  %d records (+%d)  fee %s OPEN  from %s  %s",
-                v.number(),
-                v.root(),
-                v.recordCount(),
-                v.addedRecords(),
-                v.fee().toDecimalString(),
-                v.contribution().toHex().substring(0, 12),
-                v.createdAt());
+        return switch (v.origin()) {
+            case DatanetVersion.Approval a ->
+                String.format(
+                        "v%d  root %s  %d records (+%d)  fee %s OPEN  from %s  %s",
+                        v.number(),
+                        v.root(),
+                        v.recordCount(),
+                        v.addedRecords(),
+                        v.fee().toDecimalString(),
+                        a.contribution().toHex().substring(0, 12),
+                        v.createdAt());
+            // one line per version, whatever line breaks the reason holds
+            case DatanetVersion.Prune p ->
+                String.format(
+                        "v%d  root %s  %d records (-%d, pruned by %s: %s)  %s",
+                        v.number(),
+                        v.root(),
+                        v.recordCount(),
+                        v.removedRecords(),
+                        p.remover(),
+                        p.reason().replaceAll("\\R", " "),
+                        v.createdAt());
+        };
     }
 
     /** {@code datanet create}. */
