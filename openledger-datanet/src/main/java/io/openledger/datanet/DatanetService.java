@@ -12,13 +12,16 @@ import io.openledger.core.crypto.Signature;
 import io.openledger.core.store.InMemoryKeyValueStore;
 import io.openledger.core.store.KeyValueStore;
 import io.openledger.datanet.internal.StoredDatanetService;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Datanets: community datasets that contributors add signed files to, that owners and curators
- * review, and whose every approval is an immutable, Merkle-rooted, anchored version.
+ * review, and whose every approval is an immutable, Merkle-rooted, anchored version. Owners and
+ * curators may also prune records, which makes a new version without them; earlier versions keep
+ * them, so their records, proofs, diffs and exports never change.
  *
  * <p>All state lives in the {@link KeyValueStore} under the key prefix {@code "datanet/"}; a
  * service opened again on the same store sees everything. Every method is thread-safe; many
@@ -112,7 +115,8 @@ public interface DatanetService {
 
     /**
      * Approves a submitted contribution and commits a new version with its records that are not in
-     * the datanet yet (exact duplicates are not added twice). Anchors the root if so configured.
+     * the head version (exact duplicates are not added twice; a record pruned earlier is added
+     * again). Anchors the root if so configured.
      *
      * @throws PermissionDeniedException if {@code reviewer} is neither owner nor curator
      * @throws InvalidStateException if the contribution is not submitted
@@ -130,6 +134,30 @@ public interface DatanetService {
      * @throws InvalidStateException if the contribution is not submitted
      */
     Contribution reject(DatanetId id, Hash contribution, Address reviewer, String reason);
+
+    /**
+     * Removes records from the head and commits a new version without them. The new version has the
+     * Merkle root of the remaining records, the {@link DatanetVersion.Prune} as its origin, the
+     * removed records and bytes counted, and no fee (a removal publishes nothing); it is anchored if
+     * so configured. Earlier versions still hold the records: their {@link #records}, {@link
+     * #prove}, {@link #diff} and {@link #export} are unchanged. A pruned record that a contribution
+     * brings again is added again from that version on. Pruning every record is allowed: the new
+     * version is empty and has the root of the empty tree; the next approval fills it again.
+     * Repeated ids count once. Either every record is pruned or, on any error, nothing changes.
+     *
+     * @param remover the owner or a curator
+     * @param records ids of records in the head version; not empty
+     * @param reason why, kept with the version; not blank, at most 1000 characters
+     * @return the new version
+     * @throws IllegalArgumentException if {@code records} is empty or the reason is blank or too long
+     * @throws PermissionDeniedException if {@code remover} is neither owner nor curator
+     * @throws NotFoundException if the datanet does not exist, or a record is not in its head
+     *     version (the message names it)
+     * @throws io.openledger.core.contract.AnchorRejectedException if auto-anchoring is on and the
+     *     contract refuses the root; the version is committed all the same and can be anchored again
+     *     with {@link #anchor}
+     */
+    DatanetVersion prune(DatanetId id, Address remover, Collection<Hash> records, String reason);
 
     /** The latest version, if any. */
     Optional<DatanetVersion> head(DatanetId id);

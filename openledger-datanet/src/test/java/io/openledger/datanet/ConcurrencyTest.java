@@ -105,7 +105,7 @@ class ConcurrencyTest {
         for (int i = 0; i < log.size(); i++) {
             assertThat(log.get(i).number()).isEqualTo(i + 1);
             assertThat(log.get(i).parent()).isEqualTo(i);
-            versionSources.add(log.get(i).contribution());
+            versionSources.add(log.get(i).contribution().orElseThrow());
         }
         assertThat(versionSources)
                 .containsExactlyInAnyOrderElementsOf(

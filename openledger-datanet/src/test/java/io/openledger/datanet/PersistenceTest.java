@@ -65,4 +65,57 @@ class PersistenceTest {
             assertThat(s.diff(Fx.DN, 1, 2).added()).containsExactly(DataRecord.idOf("bob record"));
         }
     }
+
+    @Test
+    void aPrunedHeadReloadsWithoutThePrunedRecords() {
+        Hash original = DataRecord.idOf(NearDuplicateTest.ORIGINAL);
+        Hash other = DataRecord.idOf(NearDuplicateTest.OTHER);
+        DatanetVersion v2;
+        try (RocksDbKeyValueStore store = RocksDbKeyValueStore.open(dir)) {
+            DatanetService s = Fx.service(store);
+            Fx.create(s);
+            Contribution a = s.contribute(
+                    Fx.DN,
+                    Fx.ALICE,
+                    List.of(Fx.txt("a.txt", NearDuplicateTest.ORIGINAL, NearDuplicateTest.OTHER, "third record")));
+            s.approve(Fx.DN, a.id(), Fx.OWNER.address());
+            v2 = s.prune(Fx.DN, Fx.OWNER.address(), List.of(original), "retracted paper");
+        }
+        try (RocksDbKeyValueStore store = RocksDbKeyValueStore.open(dir)) {
+            DatanetService s = Fx.service(store);
+            assertThat(s.head(Fx.DN)).contains(v2);
+            assertThat(s.records(Fx.DN, 1)).extracting(DataRecord::id).contains(original);
+            assertThat(s.records(Fx.DN, 2))
+                    .extracting(DataRecord::id)
+                    .containsExactlyInAnyOrder(other, DataRecord.idOf("third record"));
+            // the reloaded head neither holds the pruned record nor finds it as a near duplicate
+            Contribution near = s.contribute(Fx.DN, Fx.BOB, List.of(Fx.txt("n.txt", NearDuplicateTest.NEAR)));
+            assertThat(near.flags()).isEmpty();
+            Contribution exact = s.contribute(Fx.DN, Fx.BOB, List.of(Fx.txt("o.txt", NearDuplicateTest.ORIGINAL)));
+            assertThat(exact.flags()).isEmpty();
+            // and commits on top of it: the pruned record comes back, another goes
+            DatanetVersion v3 = s.approve(Fx.DN, exact.id(), Fx.OWNER.address());
+            assertThat(v3.addedRecords()).isEqualTo(1);
+            DatanetVersion v4 = s.prune(Fx.DN, Fx.CURATOR.address(), List.of(other), "off topic");
+            assertThat(v4.recordCount()).isEqualTo(2);
+        }
+        try (RocksDbKeyValueStore store = RocksDbKeyValueStore.open(dir)) {
+            DatanetService s = Fx.service(store);
+            assertThat(s.head(Fx.DN).orElseThrow().number()).isEqualTo(4);
+            Contribution near = s.contribute(Fx.DN, Fx.MALLORY, List.of(Fx.txt("n.txt", NearDuplicateTest.NEAR)));
+            assertThat(near.flags()).singleElement().satisfies(f -> assertThat(f.resembles())
+                    .isEqualTo(original));
+            assertThat(s.records(Fx.DN, 4))
+                    .extracting(DataRecord::id)
+                    .containsExactlyInAnyOrder(original, DataRecord.idOf("third record"));
+            for (DatanetVersion v : s.log(Fx.DN)) {
+                for (DataRecord r : s.records(Fx.DN, v.number())) {
+                    assertThat(s.prove(Fx.DN, v.number(), r.id()).verify(v.root(), r.text()))
+                            .isTrue();
+                }
+            }
+            assertThat(s.prove(Fx.DN, 4, original).contributor().address()).isEqualTo(Fx.BOB.address());
+            assertThat(s.prove(Fx.DN, 1, original).contributor().address()).isEqualTo(Fx.ALICE.address());
+        }
+    }
 }

@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** JSON forms of the stored objects, written and read by hand (no reflection). */
@@ -107,23 +108,118 @@ final class Codec {
     }
 
     static DataRecord record(JsonNode o) {
-        String text = o.get("text").asText();
-        return new DataRecord(
-                DataRecord.idOf(text),
-                text,
-                ContributorId.of(Address.fromHex(o.get("contributor").asText())),
-                o.get("file").asText(),
-                Hash.fromHex(o.get("fileHash").asText()),
-                o.get("start").asLong(),
-                o.get("end").asLong());
+        String text = field(o, "text").asText();
+        return record(DataRecord.idOf(text), text, o);
     }
 
-    /** A record as stored in a datanet, with the version that added it. */
-    static Bytes storedRecord(DataRecord r, long version, Hash contribution) {
-        ObjectNode o = recordNode(r);
-        o.put("version", version);
-        o.put("contribution", contribution.toHex());
+    /**
+     * A record's history as stored in a datanet. A record in one open interval is written in the form
+     * used before records could be pruned ({@link #recordNode} plus {@code version} and {@code
+     * contribution}), so a datanet that is never pruned is stored exactly as before. Any other
+     * history is {@code {"text", "spans": [{contributor, file, fileHash, start, end, contribution,
+     * added, removed?}]}}, {@code removed} absent on an open interval.
+     */
+    static Bytes recordHistory(RecordHistory h) {
+        if (h.spans().size() == 1 && h.inHead()) {
+            RecordHistory.Span s = h.last();
+            ObjectNode o = recordNode(s.record());
+            o.put("version", s.added());
+            o.put("contribution", s.contribution().toHex());
+            return write(o);
+        }
+        ObjectNode o = JSON.createObjectNode();
+        o.put("text", h.last().record().text());
+        ArrayNode spans = o.putArray("spans");
+        for (RecordHistory.Span s : h.spans()) {
+            ObjectNode so = recordNode(s.record());
+            so.remove("text");
+            so.put("contribution", s.contribution().toHex());
+            so.put("added", s.added());
+            if (!s.isOpen()) {
+                so.put("removed", s.removed());
+            }
+            spans.add(so);
+        }
         return write(o);
+    }
+
+    /**
+     * Reads either form of {@link #recordHistory(RecordHistory)}.
+     *
+     * @throws StoreException if a field is missing or the intervals are inconsistent
+     */
+    static RecordHistory recordHistory(Bytes b) {
+        JsonNode o = read(b, "record");
+        String text = field(o, "text").asText();
+        Hash id = DataRecord.idOf(text);
+        List<RecordHistory.Span> spans = new ArrayList<>();
+        try {
+            if (o.has("spans")) {
+                for (JsonNode so : o.get("spans")) {
+                    spans.add(new RecordHistory.Span(
+                            record(id, text, so),
+                            Hash.fromHex(field(so, "contribution").asText()),
+                            field(so, "added").asLong(),
+                            removed(so)));
+                }
+            } else {
+                spans.add(new RecordHistory.Span(
+                        record(id, text, o),
+                        Hash.fromHex(field(o, "contribution").asText()),
+                        field(o, "version").asLong(),
+                        RecordHistory.OPEN));
+            }
+            return new RecordHistory(id, spans);
+        } catch (IllegalArgumentException e) {
+            throw new StoreException("corrupt stored record " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The record as held by {@code version}, read from either form of {@link
+     * #recordHistory(RecordHistory)}; builds the record only if the version holds it.
+     */
+    static Optional<DataRecord> recordAt(JsonNode o, long version) {
+        JsonNode spans = o.get("spans");
+        if (spans == null) {
+            return field(o, "version").asLong() <= version ? Optional.of(record(o)) : Optional.empty();
+        }
+        for (JsonNode so : spans) {
+            if (field(so, "added").asLong() <= version && version < removed(so)) {
+                String text = field(o, "text").asText();
+                return Optional.of(record(DataRecord.idOf(text), text, so));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static long removed(JsonNode span) {
+        JsonNode r = span.get("removed");
+        return r == null ? RecordHistory.OPEN : r.asLong();
+    }
+
+    private static DataRecord record(Hash id, String text, JsonNode o) {
+        return new DataRecord(
+                id,
+                text,
+                ContributorId.of(Address.fromHex(field(o, "contributor").asText())),
+                field(o, "file").asText(),
+                Hash.fromHex(field(o, "fileHash").asText()),
+                field(o, "start").asLong(),
+                field(o, "end").asLong());
+    }
+
+    private static JsonNode field(JsonNode o, String name) {
+        JsonNode f = o.get(name);
+        if (f == null) {
+            throw new StoreException("corrupt stored object: no field '" + name + "' in " + abbreviate(o));
+        }
+        return f;
+    }
+
+    private static String abbreviate(JsonNode o) {
+        String s = o.toString();
+        return s.length() <= 200 ? s : s.substring(0, 200) + "…";
     }
 
     // ---- contributions
@@ -201,36 +297,77 @@ final class Codec {
 
     // ---- versions
 
+    /**
+     * A version. An approval is written as before pruning existed ({@code contribution}, no
+     * removal fields); a prune has {@code prune: {remover, reason}} instead of {@code contribution},
+     * and {@code removedRecords} and {@code removedBytes}.
+     */
     static Bytes version(DatanetVersion v) {
         ObjectNode o = JSON.createObjectNode();
         o.put("datanet", v.ref().datanet().value());
         o.put("version", v.number());
         o.put("root", v.root().toHex());
         o.put("parent", v.parent());
-        o.put("contribution", v.contribution().toHex());
+        switch (v.origin()) {
+            case DatanetVersion.Approval a ->
+                o.put("contribution", a.contribution().toHex());
+            case DatanetVersion.Prune p -> {
+                ObjectNode po = o.putObject("prune");
+                po.put("remover", p.remover().toHex());
+                po.put("reason", p.reason());
+            }
+        }
         o.put("recordCount", v.recordCount());
         o.put("totalBytes", v.totalBytes());
         o.put("addedRecords", v.addedRecords());
         o.put("addedBytes", v.addedBytes());
+        if (v.removedRecords() != 0 || v.removedBytes() != 0) {
+            o.put("removedRecords", v.removedRecords());
+            o.put("removedBytes", v.removedBytes());
+        }
         o.put("fee", v.fee().toBigInteger().toString());
         o.put("createdAt", v.createdAt().toString());
         return write(o);
     }
 
+    /**
+     * Reads {@link #version(DatanetVersion)}'s form; absent removal fields are 0, as in versions
+     * written before pruning existed.
+     *
+     * @throws StoreException if a field is missing or malformed
+     */
     static DatanetVersion version(Bytes b) {
         JsonNode o = read(b, "version");
-        return new DatanetVersion(
-                new DatanetVersionRef(
-                        DatanetId.of(o.get("datanet").asText()),
-                        o.get("version").asLong(),
-                        Hash.fromHex(o.get("root").asText())),
-                o.get("parent").asLong(),
-                Hash.fromHex(o.get("contribution").asText()),
-                o.get("recordCount").asLong(),
-                o.get("totalBytes").asLong(),
-                o.get("addedRecords").asLong(),
-                o.get("addedBytes").asLong(),
-                Amount.of(new java.math.BigInteger(o.get("fee").asText())),
-                Instant.parse(o.get("createdAt").asText()));
+        JsonNode prune = o.get("prune");
+        JsonNode contribution = o.get("contribution");
+        try {
+            DatanetVersion.Origin origin;
+            if (prune != null && contribution == null) {
+                origin = new DatanetVersion.Prune(
+                        Address.fromHex(field(prune, "remover").asText()),
+                        field(prune, "reason").asText());
+            } else if (prune == null && contribution != null) {
+                origin = new DatanetVersion.Approval(Hash.fromHex(contribution.asText()));
+            } else {
+                throw new IllegalArgumentException("a version needs exactly one of 'contribution' and 'prune'");
+            }
+            return new DatanetVersion(
+                    new DatanetVersionRef(
+                            DatanetId.of(field(o, "datanet").asText()),
+                            field(o, "version").asLong(),
+                            Hash.fromHex(field(o, "root").asText())),
+                    field(o, "parent").asLong(),
+                    origin,
+                    field(o, "recordCount").asLong(),
+                    field(o, "totalBytes").asLong(),
+                    field(o, "addedRecords").asLong(),
+                    field(o, "addedBytes").asLong(),
+                    o.path("removedRecords").asLong(0),
+                    o.path("removedBytes").asLong(0),
+                    Amount.of(new java.math.BigInteger(field(o, "fee").asText())),
+                    Instant.parse(field(o, "createdAt").asText()));
+        } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+            throw new StoreException("corrupt stored version: " + e.getMessage() + " in " + abbreviate(o), e);
+        }
     }
 }

@@ -81,6 +81,28 @@ final class LshIndex {
         }
     }
 
+    /**
+     * Takes a record out of the index, so that it is no longer found as a match; does nothing if it
+     * is not indexed.
+     */
+    void remove(Hash id) {
+        int[] sig = signatures.remove(id);
+        if (sig == null) {
+            return;
+        }
+        for (int band = 0; band < bands; band++) {
+            Map<Long, List<Hash>> b = buckets.get(band);
+            long key = bandKey(sig, band);
+            List<Hash> cands = b.get(key);
+            if (cands != null) {
+                cands.remove(id);
+                if (cands.isEmpty()) {
+                    b.remove(key);
+                }
+            }
+        }
+    }
+
     /** The most similar indexed record at or above the threshold, other than {@code self}. */
     Optional<Match> best(Hash self, int[] sig) {
         Hash bestId = null;

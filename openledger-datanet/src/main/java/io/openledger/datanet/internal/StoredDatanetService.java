@@ -1,7 +1,7 @@
 package io.openledger.datanet.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.openledger.core.Address;
+import io.openledger.core.Amount;
 import io.openledger.core.Bytes;
 import io.openledger.core.Clock;
 import io.openledger.core.ContributorId;
@@ -37,6 +37,7 @@ import io.openledger.datanet.RecordProof;
 import io.openledger.datanet.SourceFile;
 import io.openledger.datanet.VersionDiff;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -45,6 +46,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -53,7 +55,9 @@ import org.jspecify.annotations.Nullable;
  * The {@link DatanetService} on a {@link KeyValueStore}. Each datanet has a lock that serialises
  * its state changes; each change is one atomic {@link WriteBatch}. Parsing and MinHash work run
  * outside the lock. An in-memory view of the head (the record tree and the LSH index) is rebuilt
- * lazily from the store, so a service reopened on the same store continues where it stopped. One
+ * lazily from the head version's records in the store, so a service reopened on the same store
+ * continues where it stopped. Each stored record keeps the intervals of versions that hold it
+ * ({@link RecordHistory}), so approvals and prunes never change what an earlier version holds. One
  * service instance should own a store at a time. Thread-safe.
  */
 public final class StoredDatanetService implements DatanetService {
@@ -77,22 +81,34 @@ public final class StoredDatanetService implements DatanetService {
         @Nullable
         LshIndex lsh;
 
+        /** Builds the view from the head version's records, the only ones it may hold. */
         void load(DatanetId id) {
             if (tree != null) {
                 return;
             }
+            Optional<DatanetVersion> head = head(id);
             Map<Hash, Hash> l = new HashMap<>();
             LshIndex index = new LshIndex(config.minHashes(), config.nearDuplicateThreshold());
-            try (KeyValueIterator it = store.scan(Keys.records(id))) {
-                while (it.hasNext()) {
-                    KeyValue kv = it.next();
-                    JsonNode o = Codec.read(kv.value(), "record");
-                    DataRecord r = Codec.record(o);
-                    l.put(r.id(), MerkleTree.leafHash(r.leaf()));
-                    index.add(r.id(), minHasher.signature(r.text()));
+            if (head.isPresent()) {
+                long number = head.get().number();
+                try (KeyValueIterator it = store.scan(Keys.records(id))) {
+                    while (it.hasNext()) {
+                        KeyValue kv = it.next();
+                        Optional<DataRecord> r = Codec.recordAt(Codec.read(kv.value(), "record"), number);
+                        if (r.isPresent()) {
+                            l.put(r.get().id(), MerkleTree.leafHash(r.get().leaf()));
+                            index.add(r.get().id(), minHasher.signature(r.get().text()));
+                        }
+                    }
                 }
             }
-            tree = VersionTree.of(l);
+            VersionTree t = VersionTree.of(l);
+            if (head.isPresent() && !t.root().equals(head.get().root())) {
+                throw new IllegalStateException(
+                        "stored records of the head version " + head.get().number() + " of " + id
+                                + " do not hash to its root " + head.get().root() + "; the store is corrupt");
+            }
+            tree = t;
             lsh = index;
         }
 
@@ -385,18 +401,25 @@ public final class StoredDatanetService implements DatanetService {
         return out;
     }
 
-    private DatanetInfo requireReviewer(DatanetId id, Address reviewer) {
+    private DatanetInfo requireReviewer(DatanetId id, Address reviewer, String action) {
         DatanetInfo info = info(id);
         if (!info.mayReview(reviewer)) {
             throw new PermissionDeniedException(
-                    reviewer + " may not review datanet " + id + ": only its owner or a curator may");
+                    reviewer + " may not " + action + " datanet " + id + ": only its owner or a curator may");
         }
         return info;
     }
 
+    private static void checkReasonLength(String reason) {
+        if (reason.length() > MAX_REASON) {
+            throw new IllegalArgumentException(
+                    "reason must be at most " + MAX_REASON + " characters, got " + reason.length());
+        }
+    }
+
     @Override
     public DatanetVersion approve(DatanetId id, Hash contribution, Address reviewer) {
-        DatanetInfo info = requireReviewer(id, reviewer);
+        DatanetInfo info = requireReviewer(id, reviewer, "review");
         Contribution pre = contribution(id, contribution);
         // MinHash work outside the lock
         Map<Hash, int[]> sigs = new LinkedHashMap<>();
@@ -438,16 +461,24 @@ public final class StoredDatanetService implements DatanetService {
                 version = new DatanetVersion(
                         new DatanetVersionRef(id, number, root),
                         number - 1,
-                        contribution,
+                        new DatanetVersion.Approval(contribution),
                         tree.size(),
                         totalBytes,
                         added.size(),
                         addedBytes,
+                        0,
+                        0,
                         fee.total(),
                         clock.now());
                 WriteBatch batch = new WriteBatch();
                 for (DataRecord r : added) {
-                    batch.put(Keys.record(id, r.id()), Codec.storedRecord(r, number, contribution));
+                    // a record pruned earlier keeps its history and gets a new interval from this version on
+                    Bytes key = Keys.record(id, r.id());
+                    RecordHistory h = store.get(key)
+                            .map(Codec::recordHistory)
+                            .map(old -> old.readded(r, contribution, number))
+                            .orElseGet(() -> RecordHistory.added(r, contribution, number));
+                    batch.put(key, Codec.recordHistory(h));
                 }
                 batch.put(Keys.version(id, number), Codec.version(version));
                 batch.put(Keys.head(id), Bytes.utf8(Long.toString(number)));
@@ -476,11 +507,8 @@ public final class StoredDatanetService implements DatanetService {
 
     @Override
     public Contribution reject(DatanetId id, Hash contribution, Address reviewer, String reason) {
-        if (reason.length() > MAX_REASON) {
-            throw new IllegalArgumentException(
-                    "reason must be at most " + MAX_REASON + " characters, got " + reason.length());
-        }
-        requireReviewer(id, reviewer);
+        checkReasonLength(reason);
+        requireReviewer(id, reviewer, "review");
         State s = state(id);
         s.lock.lock();
         try {
@@ -495,6 +523,93 @@ public final class StoredDatanetService implements DatanetService {
         } finally {
             s.lock.unlock();
         }
+    }
+
+    @Override
+    public DatanetVersion prune(DatanetId id, Address remover, Collection<Hash> records, String reason) {
+        if (reason.isBlank()) {
+            throw new IllegalArgumentException("reason must not be blank: say why the records are pruned");
+        }
+        checkReasonLength(reason);
+        if (records.isEmpty()) {
+            throw new IllegalArgumentException("records must not be empty: name at least one record to prune");
+        }
+        TreeSet<Hash> ids = new TreeSet<>(records);
+        DatanetInfo info = requireReviewer(id, remover, "prune");
+        DatanetVersion version;
+        State s = state(id);
+        s.lock.lock();
+        try {
+            s.load(id);
+            VersionTree tree = s.tree();
+            List<Hash> missing = new ArrayList<>();
+            for (Hash r : ids) {
+                if (!tree.contains(r)) {
+                    missing.add(r);
+                }
+            }
+            Optional<DatanetVersion> head = head(id);
+            if (!missing.isEmpty()) {
+                throw new NotFoundException("the head of datanet " + id
+                        + head.map(h -> " (version " + h.number() + ")").orElse(" (no version yet)")
+                        + " has no record " + missing.get(0)
+                        + (missing.size() > 1
+                                ? " nor " + (missing.size() - 1) + " more of the " + ids.size() + " given"
+                                : "")
+                        + "; nothing was pruned");
+            }
+            DatanetVersion parent = head.orElseThrow(
+                    () -> new IllegalStateException("datanet " + id + " holds records but has no head version"));
+            long number = parent.number() + 1;
+            List<RecordHistory> pruned = new ArrayList<>();
+            long removedBytes = 0;
+            for (Hash r : ids) {
+                RecordHistory h = store.get(Keys.record(id, r))
+                        .map(Codec::recordHistory)
+                        .orElseThrow(() -> new IllegalStateException(
+                                "record " + r + " of the head of " + id + " is not stored; the store is corrupt"));
+                removedBytes += h.last().record().byteSize();
+                pruned.add(h);
+            }
+            for (Hash r : ids) {
+                tree.remove(r);
+            }
+            try {
+                version = new DatanetVersion(
+                        new DatanetVersionRef(id, number, tree.root()),
+                        parent.number(),
+                        new DatanetVersion.Prune(remover, reason),
+                        tree.size(),
+                        parent.totalBytes() - removedBytes,
+                        0,
+                        0,
+                        ids.size(),
+                        removedBytes,
+                        Amount.ZERO,
+                        clock.now());
+                WriteBatch batch = new WriteBatch();
+                for (RecordHistory h : pruned) {
+                    batch.put(Keys.record(id, h.id()), Codec.recordHistory(h.removed(number)));
+                }
+                batch.put(Keys.version(id, number), Codec.version(version));
+                batch.put(Keys.head(id), Bytes.utf8(Long.toString(number)));
+                store.write(batch);
+            } catch (RuntimeException e) {
+                for (RecordHistory h : pruned) {
+                    tree.put(h.id(), MerkleTree.leafHash(h.last().record().leaf()));
+                }
+                throw e;
+            }
+            for (Hash r : ids) {
+                s.lsh().remove(r);
+            }
+        } finally {
+            s.lock.unlock();
+        }
+        if (config.autoAnchor()) {
+            anchors.anchor(version.ref(), info.owner());
+        }
+        return version;
     }
 
     // ---------------------------------------------------------------- versions
@@ -530,10 +645,7 @@ public final class StoredDatanetService implements DatanetService {
         List<DataRecord> out = new ArrayList<>();
         try (KeyValueIterator it = store.scan(Keys.records(id))) {
             while (it.hasNext()) {
-                JsonNode o = Codec.read(it.next().value(), "record");
-                if (o.get("version").asLong() <= version) {
-                    out.add(Codec.record(o));
-                }
+                Codec.recordAt(Codec.read(it.next().value(), "record"), version).ifPresent(out::add);
             }
         }
         return out;

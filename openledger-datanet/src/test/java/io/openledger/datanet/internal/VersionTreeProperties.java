@@ -101,4 +101,14 @@ class VersionTreeProperties {
         assertThat(new VersionTree().root()).isEqualTo(reference(Map.of()));
         assertThat(VersionTree.of(Map.of()).root()).isEqualTo(reference(Map.of()));
     }
+
+    @Test
+    void removingEveryRecordGivesTheEmptyRootAgain() {
+        // what a prune of every record of a version relies on
+        Map<Hash, Hash> leaves = randomLeaves(new Random(7), 40);
+        VersionTree t = VersionTree.of(leaves);
+        leaves.keySet().forEach(t::remove);
+        assertThat(t.size()).isZero();
+        assertThat(t.root()).isEqualTo(reference(Map.of()));
+    }
 }

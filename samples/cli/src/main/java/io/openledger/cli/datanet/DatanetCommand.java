@@ -37,19 +37,21 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code openledger datanet …}: create datanets, contribute signed files, review, and inspect,
- * prove, verify and export versions. State lives in a RocksDB store under {@code --home}; keys
- * named with {@code --as NAME} live in {@code HOME/keys/NAME.key} (created on first use, owner-only
- * permissions). Human-readable output by default, one JSON object with {@code --json}.
+ * {@code openledger datanet …}: create datanets, contribute signed files, review, prune records,
+ * and inspect, prove, verify and export versions. State lives in a RocksDB store under {@code
+ * --home}; keys named with {@code --as NAME} live in {@code HOME/keys/NAME.key} (created on first
+ * use, owner-only permissions). Human-readable output by default, one JSON object with {@code
+ * --json}.
  */
 @Command(
         name = "datanet",
         mixinStandardHelpOptions = true,
-        description = "Community datasets: contribute, review, version, prove, export.",
+        description = "Community datasets: contribute, review, prune, version, prove, export.",
         subcommands = {
             DatanetCommand.Create.class,
             DatanetCommand.Contribute.class,
             DatanetCommand.Review.class,
+            DatanetCommand.Prune.class,
             DatanetCommand.Log.class,
             DatanetCommand.Diff.class,
             DatanetCommand.Prove.class,
@@ -138,25 +140,50 @@ public final class DatanetCommand implements Runnable {
         o.put("version", v.number());
         o.put("parent", v.parent());
         o.put("root", v.root().toHex());
-        o.put("contribution", v.contribution().toHex());
+        switch (v.origin()) {
+            case DatanetVersion.Approval a -> {
+                o.put("kind", "approval");
+                o.put("contribution", a.contribution().toHex());
+            }
+            case DatanetVersion.Prune p -> {
+                o.put("kind", "prune");
+                o.put("remover", p.remover().toChecksumHex());
+                o.put("reason", p.reason());
+            }
+        }
         o.put("records", v.recordCount());
         o.put("bytes", v.totalBytes());
         o.put("added", v.addedRecords());
+        o.put("removed", v.removedRecords());
         o.put("fee", v.fee().toDecimalString());
         o.put("createdAt", v.createdAt().toString());
         return o;
     }
 
     static String versionLine(DatanetVersion v) {
-        return String.format(
-                "v%d  root %s  %d records (+%d)  fee %s OPEN  from %s  %s",
-                v.number(),
-                v.root(),
-                v.recordCount(),
-                v.addedRecords(),
-                v.fee().toDecimalString(),
-                v.contribution().toHex().substring(0, 12),
-                v.createdAt());
+        return switch (v.origin()) {
+            case DatanetVersion.Approval a ->
+                String.format(
+                        "v%d  root %s  %d records (+%d)  fee %s OPEN  from %s  %s",
+                        v.number(),
+                        v.root(),
+                        v.recordCount(),
+                        v.addedRecords(),
+                        v.fee().toDecimalString(),
+                        a.contribution().toHex().substring(0, 12),
+                        v.createdAt());
+            // one line per version, whatever line breaks the reason holds
+            case DatanetVersion.Prune p ->
+                String.format(
+                        "v%d  root %s  %d records (-%d, pruned by %s: %s)  %s",
+                        v.number(),
+                        v.root(),
+                        v.recordCount(),
+                        v.removedRecords(),
+                        p.remover(),
+                        p.reason().replaceAll("\\R", " "),
+                        v.createdAt());
+        };
     }
 
     /** {@code datanet create}. */
@@ -316,6 +343,45 @@ public final class DatanetCommand implements Runnable {
                 o.put("reason", c.reason());
                 p.print(o, "rejected " + c.id() + ": " + c.reason());
             }
+            return 0;
+        }
+    }
+
+    /** {@code datanet prune}. */
+    @Command(
+            name = "prune",
+            description = "Remove records from the latest version, making a new version without them;"
+                    + " earlier versions keep them.",
+            mixinStandardHelpOptions = true)
+    static final class Prune implements Callable<Integer> {
+        @ParentCommand
+        DatanetCommand p;
+
+        @Parameters(index = "0", description = "Datanet id.")
+        String id;
+
+        @Parameters(index = "1..*", arity = "1..*", description = "Record ids (0x-hex) to remove.")
+        List<String> records;
+
+        @Option(
+                names = "--reason",
+                required = true,
+                description = "Why the records are removed (kept with the version).")
+        String reason;
+
+        @Option(names = "--as", required = true, description = "Remover key name (owner or curator).")
+        String who;
+
+        @Override
+        public Integer call() throws Exception {
+            Address remover = p.key(who).address();
+            DatanetId dn = DatanetId.of(id);
+            List<Hash> ids = new ArrayList<>();
+            for (String r : records) {
+                ids.add(Hash.fromHex(r));
+            }
+            DatanetVersion v = p.withService(s -> s.prune(dn, remover, ids, reason));
+            p.print(version(v), "pruned → " + versionLine(v));
             return 0;
         }
     }

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,6 +95,88 @@ class DatanetCommandTest {
         Run rejected = run("review", "qa", cid2, "--reject", "late", "--as", "owner");
         assertThat(rejected.rc()).isEqualTo(2);
         assertThat(rejected.err()).contains("APPROVED");
+    }
+
+    @Test
+    void pruneMakesANewVersionAndEarlierVersionsKeepTheRecords() throws Exception {
+        Path notes = Files.writeString(
+                home.resolve("notes.md"), "Insulin lowers glucose.\n\nAspirin thins blood.\n\nZinc helps healing.\n");
+        assertThat(run("create", "qa", "--as", "owner", "--curator", "cur").rc())
+                .isZero();
+        String cid = run("contribute", "qa", notes.toString(), "--as", "alice", "--json")
+                .json()
+                .get("contribution")
+                .asText();
+        assertThat(run("review", "qa", cid, "--approve", "--as", "owner").rc()).isZero();
+        List<String> records = run("export", "qa")
+                .out()
+                .lines()
+                .map(l -> {
+                    try {
+                        return JSON.readTree(l).get("record").asText();
+                    } catch (Exception e) {
+                        throw new AssertionError(l, e);
+                    }
+                })
+                .toList();
+        assertThat(records).hasSize(3);
+        String gone1 = records.get(0);
+        String gone2 = records.get(2);
+
+        Run denied = run("prune", "qa", gone1, "--reason", "mine", "--as", "alice");
+        assertThat(denied.rc()).isEqualTo(2);
+        assertThat(denied.err()).contains("may not prune");
+        Run noReason = run("prune", "qa", gone1, "--as", "owner");
+        assertThat(noReason.rc()).isEqualTo(2);
+        assertThat(noReason.err()).contains("--reason");
+        Run blank = run("prune", "qa", gone1, "--reason", "  ", "--as", "owner");
+        assertThat(blank.rc()).isEqualTo(2);
+        assertThat(blank.err()).contains("must not be blank");
+        String unknown = "0x" + "11".repeat(32);
+        Run missing = run("prune", "qa", gone1, unknown, "--reason", "cleanup", "--as", "owner");
+        assertThat(missing.rc()).isEqualTo(2);
+        assertThat(missing.err()).contains(unknown).contains("nothing was pruned");
+        assertThat(run("log", "qa", "--json").json().get("versions")).hasSize(1);
+
+        Run pruned = run("prune", "qa", gone1, gone2, "--reason", "licence withdrawn", "--as", "cur", "--json");
+        assertThat(pruned.rc()).as(pruned.err()).isZero();
+        JsonNode v2 = pruned.json();
+        assertThat(v2.get("version").asInt()).isEqualTo(2);
+        assertThat(v2.get("kind").asText()).isEqualTo("prune");
+        assertThat(v2.get("records").asInt()).isEqualTo(1);
+        assertThat(v2.get("removed").asInt()).isEqualTo(2);
+        assertThat(v2.get("added").asInt()).isZero();
+        assertThat(v2.get("reason").asText()).isEqualTo("licence withdrawn");
+        assertThat(new java.math.BigDecimal(v2.get("fee").asText()).signum()).isZero();
+        assertThat(v2.has("contribution")).isFalse();
+        String curator =
+                run("whoami", "--as", "cur", "--json").json().get("address").asText();
+        assertThat(v2.get("remover").asText()).isEqualTo(curator);
+
+        List<String> log = run("log", "qa").out().lines().toList();
+        assertThat(log).hasSize(2);
+        assertThat(log.get(0)).contains("3 records (+3)");
+        assertThat(log.get(1))
+                .startsWith("v2  root " + v2.get("root").asText())
+                .contains("1 records (-2, pruned by " + curator + ": licence withdrawn)");
+        assertThat(run("log", "qa", "--json")
+                        .json()
+                        .get("versions")
+                        .get(0)
+                        .get("kind")
+                        .asText())
+                .isEqualTo("approval");
+
+        // version 1 still holds and proves the pruned records; version 2 does not
+        assertThat(run("export", "qa", "1").out().lines().count()).isEqualTo(3);
+        assertThat(run("export", "qa").out().lines().count()).isEqualTo(1);
+        assertThat(run("prove", "qa", "1", gone1).rc()).isZero();
+        Run notInV2 = run("prove", "qa", "2", gone1);
+        assertThat(notInV2.rc()).isEqualTo(2);
+        assertThat(notInV2.err()).contains("has no record");
+        JsonNode diff = run("diff", "qa", "1", "2", "--json").json();
+        assertThat(diff.get("removed")).hasSize(2);
+        assertThat(diff.get("added")).isEmpty();
     }
 
     @Test
