@@ -27,6 +27,8 @@ class DatanetStepTest {
                 .contains("version 2 (parent 1)")
                 .contains("NEAR duplicate")
                 .contains("against the anchored root: true; with the text changed: false")
+                .containsPattern("owner pruned record 0x[0-9a-f]{8}… → version 3 \\(parent 2\\), \\d+ records \\(−1\\)")
+                .contains("v2 still proves it: true")
                 .contains("head is still 2")
                 .contains("head root unchanged");
         DatanetVersionRef ref = ctx.require(DatanetVersionRef.class);

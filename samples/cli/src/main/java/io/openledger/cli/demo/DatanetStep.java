@@ -56,6 +56,7 @@ public final class DatanetStep implements DemoStep {
         InMemoryAnchorContract anchors = new InMemoryAnchorContract();
 
         DatanetVersion v2;
+        DataRecord toPrune; // bob's near-duplicate record if one was flagged, else one of his records
         try (RocksDbKeyValueStore store = RocksDbKeyValueStore.open(dir)) {
             DatanetService datanets = DatanetService.builder()
                     .store(store)
@@ -165,6 +166,12 @@ public final class DatanetStep implements DemoStep {
                     proof.bucketProof().siblings().size() + proof.topSiblings().size(),
                     proof.verify(receipt.version().root(), bobs.text()),
                     proof.verify(receipt.version().root(), bobs.text() + "."));
+            toPrune = flags.isEmpty()
+                    ? bobs
+                    : datanets.records(id, 2).stream()
+                            .filter(r -> r.id().equals(flags.getFirst().record()))
+                            .findFirst()
+                            .orElse(bobs);
         }
 
         // reopen: everything was on disk
@@ -179,6 +186,19 @@ public final class DatanetStep implements DemoStep {
                     datanets.log(id).size(),
                     datanets.head(id).orElseThrow().root().equals(v2.root()) ? "unchanged" : "CHANGED");
             corpus = datanets.export(id, v2.number());
+
+            // pruning publishes a new version without the record; v2 keeps it and still proves it
+            DatanetVersion v3 =
+                    datanets.prune(id, owner.address(), List.of(toPrune.id()), "near duplicate of an approved record");
+            ctx.say(
+                    "owner pruned record %s… → version %d (parent %d), %d records (−%d), root %s; v2 still proves it: %s",
+                    toPrune.id().toHex().substring(0, 10),
+                    v3.number(),
+                    v3.parent(),
+                    v3.recordCount(),
+                    v3.removedRecords(),
+                    v3.root(),
+                    datanets.prove(id, 2, toPrune.id()).verify(v2.root(), toPrune.text()));
         }
         Path jsonl = ctx.workDir().resolve("datanet-" + id + "-v" + v2.number() + ".jsonl");
         try (OutputStream out = Files.newOutputStream(jsonl)) {
