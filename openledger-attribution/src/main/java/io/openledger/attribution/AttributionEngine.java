@@ -106,7 +106,8 @@ public final class AttributionEngine implements AutoCloseable {
                 byContributor,
                 byDatanet,
                 AttributionWeights.fromScores(byContributor),
-                raw.spans());
+                raw.spans(),
+                raw.documents());
     }
 
     @Override

@@ -21,6 +21,8 @@ import java.util.TreeMap;
  * @param datanetScores the sum of earnings per datanet (positive entries only)
  * @param weights the contributors' shares, summing to exactly 10^18 unless empty
  * @param spans matched spans, for span methods
+ * @param documents the records the spans retrieved, by BM25 relevance to the prompt and output (for
+ *     span methods; for display, it does not change any score)
  */
 public record AttributionResult(
         String methodId,
@@ -28,13 +30,20 @@ public record AttributionResult(
         SortedMap<ContributorId, BigDecimal> contributorScores,
         SortedMap<DatanetId, BigDecimal> datanetScores,
         AttributionWeights weights,
-        List<MatchedSpan> spans) {
+        List<MatchedSpan> spans,
+        List<RetrievedDocument> documents) {
     /** Copies the collections. */
     public AttributionResult {
         records = List.copyOf(records);
         contributorScores = Collections.unmodifiableSortedMap(new TreeMap<>(contributorScores));
         datanetScores = Collections.unmodifiableSortedMap(new TreeMap<>(datanetScores));
         spans = List.copyOf(spans);
+        documents = List.copyOf(documents);
+    }
+
+    /** The spans merged where they overlap, as OLMoTrace highlights them ({@link MatchedSpan#regions}). */
+    public List<MatchedSpan.Region> regions() {
+        return MatchedSpan.regions(spans);
     }
 
     /** The records that were penalised. */

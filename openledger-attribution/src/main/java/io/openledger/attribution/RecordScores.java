@@ -12,8 +12,11 @@ import java.util.TreeMap;
  *
  * @param scores raw influence per record id (finite values)
  * @param spans matched spans, in output order (empty for methods without spans)
+ * @param documents the records the spans retrieved (up to 10 per span, as OLMoTrace shows), by BM25
+ *     relevance to the query (empty for methods without spans)
  */
-public record RecordScores(SortedMap<String, Double> scores, List<MatchedSpan> spans) {
+public record RecordScores(
+        SortedMap<String, Double> scores, List<MatchedSpan> spans, List<RetrievedDocument> documents) {
     private static final RecordScores EMPTY = new RecordScores(new TreeMap<>(), List.of());
 
     /**
@@ -29,6 +32,12 @@ public record RecordScores(SortedMap<String, Double> scores, List<MatchedSpan> s
         });
         scores = Collections.unmodifiableSortedMap(new TreeMap<>(scores));
         spans = List.copyOf(spans);
+        documents = List.copyOf(documents);
+    }
+
+    /** Scores and spans, with no ranked documents. */
+    public RecordScores(SortedMap<String, Double> scores, List<MatchedSpan> spans) {
+        this(scores, spans, List.of());
     }
 
     /** Scores without spans. */

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,6 +19,10 @@ import org.jspecify.annotations.Nullable;
  * the lowest unigram probability (OLMoTrace, Liu et al. 2025), and gives each kept span the mass
  * {@code length · ln(1 + T / count)} (T: tokens searched), split equally over its occurrences and
  * summed per record. Long, unique matches therefore dominate; common short ones earn little.
+ * Optionally, spans stay within sentences ({@link Builder#sentenceBreaks}). The records the kept
+ * spans retrieved are also ranked by BM25 relevance to the prompt and output ({@link
+ * RecordScores#documents()}), and the spans can be merged into highlight regions ({@link
+ * MatchedSpan#regions}), as OLMoTrace shows them.
  *
  * <p>Id {@code "span-infini-gram"}. Immutable and thread-safe. The no-argument constructor (used by
  * {@link java.util.ServiceLoader}) builds indexes in temporary directories.
@@ -29,6 +34,8 @@ public final class SpanMethod implements AttributionMethod {
     private final int minLength;
     private final long maxCount;
     private final double keepFraction;
+    private final Set<Integer> sentenceBreaks;
+    private final Bm25 bm25;
     private final @Nullable Path indexDirectory;
 
     /** The defaults: minimum length 6, max count 10,000, keep fraction 0.05, temporary indexes. */
@@ -40,6 +47,8 @@ public final class SpanMethod implements AttributionMethod {
         this.minLength = b.minLength;
         this.maxCount = b.maxCount;
         this.keepFraction = b.keepFraction;
+        this.sentenceBreaks = Set.copyOf(b.sentenceBreaks);
+        this.bm25 = b.bm25;
         this.indexDirectory = b.indexDirectory;
     }
 
@@ -68,6 +77,16 @@ public final class SpanMethod implements AttributionMethod {
         return keepFraction;
     }
 
+    /** Tokens that end a sentence: a span may end with one but not hold one inside (empty: none). */
+    public Set<Integer> sentenceBreaks() {
+        return sentenceBreaks;
+    }
+
+    /** How retrieved records are ranked for display ({@link RecordScores#documents()}). */
+    public Bm25 bm25() {
+        return bm25;
+    }
+
     /**
      * Opens or builds the corpus's suffix-array shards (in the index directory, or a temporary one
      * the attributor deletes on close).
@@ -86,7 +105,7 @@ public final class SpanMethod implements AttributionMethod {
                 throw new UncheckedIOException("cannot create a temporary index directory", e);
             }
         }
-        return new SpanAttributor(shards, minLength, maxCount, keepFraction, true);
+        return new SpanAttributor(shards, minLength, maxCount, keepFraction, true, sentenceBreaks, bm25);
     }
 
     /**
@@ -94,7 +113,7 @@ public final class SpanMethod implements AttributionMethod {
      * index open.
      */
     public Attributor over(SpanIndex index) {
-        return new SpanAttributor(index.shards(), minLength, maxCount, keepFraction, false);
+        return new SpanAttributor(index.shards(), minLength, maxCount, keepFraction, false, sentenceBreaks, bm25);
     }
 
     @Override
@@ -108,6 +127,8 @@ public final class SpanMethod implements AttributionMethod {
         private int minLength = 6;
         private long maxCount = 10_000;
         private double keepFraction = 0.05;
+        private Set<Integer> sentenceBreaks = Set.of();
+        private Bm25 bm25 = Bm25.DEFAULT;
         private @Nullable Path indexDirectory;
 
         private Builder() {}
@@ -149,6 +170,22 @@ public final class SpanMethod implements AttributionMethod {
                 throw new IllegalArgumentException("keepFraction must be in (0, 1], got " + fraction);
             }
             this.keepFraction = fraction;
+            return this;
+        }
+
+        /**
+         * Tokens that end a sentence (say the ids of ".", "!", "?" and a newline): spans are kept
+         * self-contained, as OLMoTrace keeps them, so a span may end with one of these tokens but
+         * never hold one inside. Default none.
+         */
+        public Builder sentenceBreaks(Set<Integer> tokens) {
+            this.sentenceBreaks = Set.copyOf(tokens);
+            return this;
+        }
+
+        /** The BM25 parameters that rank retrieved records (default k1 1.2, b 0.75). */
+        public Builder bm25(Bm25 parameters) {
+            this.bm25 = Objects.requireNonNull(parameters, "parameters");
             return this;
         }
 

@@ -1,16 +1,20 @@
 package io.openledger.attribution.internal;
 
 import io.openledger.attribution.AttributionQuery;
+import io.openledger.attribution.Bm25;
 import io.openledger.attribution.CorpusRecord;
 import io.openledger.attribution.MatchedSpan;
 import io.openledger.attribution.RecordScores;
+import io.openledger.attribution.RetrievedDocument;
 import io.openledger.attribution.spi.Attributor;
 import io.openledger.core.contract.DatanetVersionRef;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -21,13 +25,27 @@ public final class SpanAttributor implements Attributor {
     private final long maxCount;
     private final double keepFraction;
     private final boolean ownsShards;
+    private final Set<Integer> breaks;
+    private final Bm25 bm25;
 
-    public SpanAttributor(ShardSet shards, int minLength, long maxCount, double keepFraction, boolean ownsShards) {
+    /** Records per kept span that are ranked for display (OLMoTrace shows up to 10 per span). */
+    static final int DOCUMENTS_PER_SPAN = 10;
+
+    public SpanAttributor(
+            ShardSet shards,
+            int minLength,
+            long maxCount,
+            double keepFraction,
+            boolean ownsShards,
+            Set<Integer> breaks,
+            Bm25 bm25) {
         this.shards = shards;
         this.minLength = minLength;
         this.maxCount = maxCount;
         this.keepFraction = keepFraction;
         this.ownsShards = ownsShards;
+        this.breaks = Set.copyOf(breaks);
+        this.bm25 = bm25;
     }
 
     /** A candidate span before selection. */
@@ -48,7 +66,7 @@ public final class SpanAttributor implements Attributor {
         if (total == 0) {
             return RecordScores.empty();
         }
-        int[] longest = longestMatches(out, searched);
+        int[] longest = longestMatches(out, searched, reach(out, breaks));
         Map<Integer, Long> unigram = new HashMap<>();
         List<Candidate> candidates = new ArrayList<>();
         int maxEnd = 0;
@@ -84,6 +102,7 @@ public final class SpanAttributor implements Attributor {
                 .toList();
         TreeMap<String, Double> scores = new TreeMap<>();
         List<MatchedSpan> spans = new ArrayList<>();
+        Map<String, int[]> retrieved = new HashMap<>();
         for (Candidate c : kept) {
             double mass = c.length() * Math.log1p((double) total / c.count());
             double perOccurrence = mass / c.count();
@@ -93,16 +112,53 @@ public final class SpanAttributor implements Attributor {
                 List<CorpusRecord> rs = shards.records(v);
                 long[] r = s.find(out, c.start(), c.length());
                 for (long x = r[0]; x < r[1]; x++) {
-                    String id = rs.get(s.recordAt(s.suffix(x))).id();
+                    int ordinal = s.recordAt(s.suffix(x));
+                    String id = rs.get(ordinal).id();
                     // every addition within one span is the same value, so the sum does not depend
                     // on the suffix order (and thus not on the record order in the corpus)
                     scores.merge(id, perOccurrence, Double::sum);
                     ids.add(id);
+                    if (ids.size() <= DOCUMENTS_PER_SPAN) {
+                        // the first records of each span are shown, as OLMoTrace retrieves up to 10
+                        // documents per span; every occurrence still counts for the score
+                        retrieved.computeIfAbsent(id, k -> recordTokens(s, ordinal));
+                    }
                 }
             }
             spans.add(new MatchedSpan(c.start(), c.length(), c.count(), c.logProb(), mass, List.copyOf(ids)));
         }
-        return new RecordScores(scores, spans);
+        int[] prompt = query.promptTokens();
+        int[] both = Arrays.copyOf(prompt, prompt.length + out.length);
+        System.arraycopy(out, 0, both, prompt.length, out.length);
+        return new RecordScores(scores, spans, RetrievedDocument.of(bm25.rank(both, retrieved)));
+    }
+
+    // the tokens of record `ordinal` of shard s: from its start to the separator that follows it
+    private static int[] recordTokens(SuffixArrayShard s, int ordinal) {
+        long from = s.recordStart(ordinal);
+        long to = ordinal + 1 < s.recordCount() ? s.recordStart(ordinal + 1) - 1 : s.streamLength() - 1;
+        int[] t = new int[(int) (to - from)];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = s.token(from + i);
+        }
+        return t;
+    }
+
+    /**
+     * How far a span starting at each output position may reach: to the end of the output, or up to
+     * and including the next break token (OLMoTrace keeps spans self-contained: a sentence end may
+     * close a span but not sit inside it).
+     */
+    static int[] reach(int[] out, Set<Integer> breaks) {
+        int[] reach = new int[out.length];
+        int next = out.length; // one past the next break at or after i, or the end
+        for (int i = out.length - 1; i >= 0; i--) {
+            if (breaks.contains(out[i])) {
+                next = i + 1;
+            }
+            reach[i] = next - i;
+        }
+        return reach;
     }
 
     private static long unigramCount(int token, List<SuffixArrayShard> searched) {
@@ -120,6 +176,15 @@ public final class SpanAttributor implements Attributor {
      * observation that one suffix-array lookup per position suffices).
      */
     static int[] longestMatches(int[] out, List<SuffixArrayShard> searched) {
+        int[] whole = new int[out.length];
+        for (int i = 0; i < out.length; i++) {
+            whole[i] = out.length - i;
+        }
+        return longestMatches(out, searched, whole);
+    }
+
+    /** {@link #longestMatches(int[], List)} with the match at i at most {@code reach[i]} tokens long. */
+    static int[] longestMatches(int[] out, List<SuffixArrayShard> searched, int[] reach) {
         int[] best = new int[out.length];
         int[] prev = new int[searched.size()];
         for (int i = 0; i < out.length; i++) {
@@ -143,7 +208,7 @@ public final class SpanAttributor implements Attributor {
                         continue;
                     }
                 }
-                while (i + d < out.length) {
+                while (d < reach[i]) {
                     long[] r = s.narrow(lo, hi, d, out[i + d]);
                     if (r[0] == r[1]) {
                         break;

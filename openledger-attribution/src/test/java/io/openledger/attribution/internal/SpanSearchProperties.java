@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -46,8 +47,16 @@ class SpanSearchProperties {
                 searched.add(shards.shard(v));
             }
             int[] fast = SpanAttributor.longestMatches(o, searched);
+            // token 1 as a sentence end: a span may end with it but not hold it inside
+            int[] reach = SpanAttributor.reach(o, Set.of(1));
+            int[] selfContained = SpanAttributor.longestMatches(o, searched, reach);
             for (int i = 0; i < o.length; i++) {
                 int best = 0;
+                int bestWithin = 0;
+                int limit = 0; // how far a span from i may reach: up to and including the next 1
+                while (i + limit < o.length && (limit == 0 || o[i + limit - 1] != 1)) {
+                    limit++;
+                }
                 for (CorpusRecord r : all) {
                     for (int off = 0; off < r.length(); off++) {
                         int d = 0;
@@ -55,9 +64,12 @@ class SpanSearchProperties {
                             d++;
                         }
                         best = Math.max(best, d);
+                        bestWithin = Math.max(bestWithin, Math.min(d, limit));
                     }
                 }
                 assertThat(fast[i]).as("position %d", i).isEqualTo(best);
+                assertThat(reach[i]).as("reach at %d", i).isEqualTo(limit);
+                assertThat(selfContained[i]).as("self-contained at %d", i).isEqualTo(bestWithin);
             }
         }
     }

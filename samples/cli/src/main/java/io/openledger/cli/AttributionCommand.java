@@ -7,6 +7,7 @@ import io.openledger.attribution.Corpus;
 import io.openledger.attribution.CorpusRecord;
 import io.openledger.attribution.InMemoryCorpus;
 import io.openledger.attribution.MatchedSpan;
+import io.openledger.attribution.RetrievedDocument;
 import io.openledger.attribution.SpanIndex;
 import io.openledger.attribution.SpanMethod;
 import io.openledger.attribution.WordTokenizer;
@@ -28,8 +29,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -181,9 +184,15 @@ public final class AttributionCommand implements Runnable {
             int minLength,
             boolean json) {
         int[] tokens = tokenizer.encode(text);
+        // spans stay within sentences, as OLMoTrace keeps them
+        Set<Integer> sentenceEnds = new HashSet<>();
+        for (String end : List.of(".", "!", "?")) {
+            sentenceEnds.add(tokenizer.encode(end)[0]);
+        }
         SpanMethod method = SpanMethod.builder()
                 .indexDirectory(home.resolve("attribution-index"))
                 .minLength(minLength)
+                .sentenceBreaks(sentenceEnds)
                 .build();
         AttributionResult r;
         try (AttributionEngine engine =
@@ -220,12 +229,46 @@ public final class AttributionCommand implements Runnable {
                 }
                 sb.append("]}");
             }
+            sb.append("],\"regions\":[");
+            k = 0;
+            for (MatchedSpan.Region g : r.regions()) {
+                sb.append(k++ == 0 ? "" : ",")
+                        .append("{\"start\":")
+                        .append(g.start())
+                        .append(",\"end\":")
+                        .append(g.end())
+                        .append(",\"text\":\"")
+                        .append(escape(tokenizer.decode(Arrays.copyOfRange(tokens, g.start(), g.end()))))
+                        .append("\",\"records\":")
+                        .append(g.recordIds().size())
+                        .append('}');
+            }
+            sb.append("],\"documents\":[");
+            k = 0;
+            for (RetrievedDocument d : r.documents()) {
+                sb.append(k++ == 0 ? "" : ",")
+                        .append("{\"record\":\"")
+                        .append(escape(d.recordId()))
+                        .append("\",\"bm25\":")
+                        .append(String.format(java.util.Locale.ROOT, "%.6f", d.bm25()))
+                        .append(",\"relevance\":\"")
+                        .append(d.relevance().name().toLowerCase(java.util.Locale.ROOT))
+                        .append("\"}");
+            }
             out.println(sb.append("]}"));
         } else {
             for (MatchedSpan s : r.spans()) {
                 out.printf(
                         "span \"%s\" in %s%n",
                         tokenizer.decode(Arrays.copyOfRange(tokens, s.start(), s.end())), s.recordIds());
+            }
+            for (RetrievedDocument d : r.documents()) {
+                out.printf(
+                        java.util.Locale.ROOT,
+                        "document %s: %s relevance (BM25 %.3f)%n",
+                        d.recordId(),
+                        d.relevance().name().toLowerCase(java.util.Locale.ROOT),
+                        d.bm25());
             }
             for (var e : r.weights().shares().entrySet()) {
                 out.printf(

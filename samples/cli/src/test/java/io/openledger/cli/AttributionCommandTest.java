@@ -50,6 +50,13 @@ class AttributionCommandTest {
         }
         assertThat(n).isEqualTo(2);
         assertThat(sum).isEqualByComparingTo(BigDecimal.ONE);
+        // both quoted records are listed by BM25 relevance, and the two quotes are two regions
+        assertThat(json)
+                .containsPattern(
+                        "\"documents\":\\[\\{\"record\":\"docs@2/[01]\",\"bm25\":[0-9.]+,\"relevance\":\"high\"\\},"
+                                + "\\{\"record\":\"docs@2/[01]\",\"bm25\":[0-9.]+,\"relevance\":\"(high|medium|low)\"\\}\\]")
+                .containsPattern(
+                        "\"regions\":\\[\\{\"start\":\\d+,\"end\":\\d+,\"text\":\"datanet is a community dataset whose every version is anchored\"");
     }
 
     /** The form: the corpus is a datanet version that `openledger datanet` keeps in --home. */
