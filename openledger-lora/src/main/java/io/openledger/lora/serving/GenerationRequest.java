@@ -153,8 +153,9 @@ public final class GenerationRequest {
         /**
          * How strongly the adapter applies to this request (default 1): every module's scaling is
          * multiplied by {@code factor} ({@link io.openledger.lora.LoraAdapter#scaled}), as llama.cpp's
-         * per-request {@code lora: [{id, scale}]}. 0 serves the base model's outputs through the
-         * adapter's lease; a negative factor subtracts the adapter. Requests on one adapter with
+         * per-request {@code lora: [{id, scale}]}. 0 is served as a base-model request: the adapter
+         * is not loaded and the inference record names no adapter (access to it is still checked);
+         * a negative factor subtracts the adapter. Requests on one adapter with
          * different factors share its resident copy and are batched together.
          *
          * @throws IllegalArgumentException if {@code factor} is not finite

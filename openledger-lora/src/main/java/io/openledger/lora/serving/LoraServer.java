@@ -510,7 +510,7 @@ public final class LoraServer implements AutoCloseable {
         int prefetch = 0;
         Collection<Active> order = fair && waiting.size() > 1 ? fairOrder() : List.copyOf(waiting);
         for (Active w : order) {
-            AdapterId id = w.req.adapter();
+            AdapterId id = served(w.req);
             if (id != null && w.lease == null) {
                 if (w.leaseFuture == null && prefetch < 2 * maxBatch) {
                     w.leaseFuture = cache.acquireAsync(id);
@@ -557,7 +557,8 @@ public final class LoraServer implements AutoCloseable {
     private long admittedTag;
 
     private void tag(Active w) {
-        Object key = w.req.adapter() == null ? BASE_ONLY : w.req.adapter();
+        AdapterId served = served(w.req);
+        Object key = served == null ? BASE_ONLY : served;
         long t = Math.max(admittedTag, lastTag.getOrDefault(key, 0L)) + 1;
         w.tag = t;
         lastTag.put(key, t);
@@ -662,6 +663,12 @@ public final class LoraServer implements AutoCloseable {
         return false;
     }
 
+    // the adapter a request runs on: none for a base-model request, and none at scale 0 (the base
+    // model's outputs, so it neither holds the adapter in memory nor names it in its record)
+    private static @Nullable AdapterId served(GenerationRequest req) {
+        return req.adapterScale() == 0f ? null : req.adapter();
+    }
+
     private io.openledger.lora.@Nullable LoraAdapter adapterOf(Active r) {
         AdapterCache.Lease l = r.lease;
         if (l == null) {
@@ -702,7 +709,7 @@ public final class LoraServer implements AutoCloseable {
         InferenceRecord rec = new InferenceRecord(
                 r.handle.requestId(),
                 cache.registry().model(),
-                r.req.adapter(),
+                served(r.req),
                 r.req.caller(),
                 prompt,
                 r.out,

@@ -72,7 +72,6 @@ class AdapterAccessTest {
         AdapterCache cache = AdapterCache.builder(reg).budgetBytes(8L << 20).build();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (LoraServer server = LoraServer.builder(F.model, cache).threads(1).build()) {
-            new LoraServerMeterBinder(server).bindTo(meters);
             List<Integer> owners =
                     server.submit(request(Fixture.OWNER)).result().join().tokens();
             assertThat(server.submit(request(GRANTEE)).result().join().tokens()).isEqualTo(owners);
@@ -89,6 +88,8 @@ class AdapterAccessTest {
             assertThat(m.submitted()).isEqualTo(2);
             assertThat(m.denied()).isEqualTo(2);
             assertThat(m.waiting()).isZero();
+            // bound now: the binder reads one snapshot a second at most
+            new LoraServerMeterBinder(server).bindTo(meters);
             assertThat(meters.get("openledger.lora.requests")
                             .tag("outcome", "denied")
                             .functionCounter()

@@ -201,7 +201,7 @@ class BatchingProperties {
                 assertThat(res.reason()).isEqualTo(FinishReason.LENGTH);
                 assertThat(res.record().adapter())
                         .isEqualTo(
-                                reqs.get(i).adapter() < 0
+                                reqs.get(i).adapter() < 0 || reqs.get(i).scale() == 0f
                                         ? null
                                         : Fixture.id(reqs.get(i).adapter()));
             }
