@@ -10,8 +10,9 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * A suffix-array index over a corpus (infini-gram style): one shard file per datanet version, built
- * with SA-IS and memory-mapped, with 64-bit positions. Answers count and locate queries for any
+ * A suffix-array index over a corpus (infini-gram style): one shard file per datanet version (or
+ * several consecutive ones for a version of 2^31 - 2 tokens or more), built with SA-IS and
+ * memory-mapped. Answers count and locate queries for any
  * token sequence. Reopening a directory reuses every shard whose version and records are unchanged,
  * so a new version never rebuilds old shards.
  *
@@ -30,7 +31,7 @@ public final class SpanIndex implements AutoCloseable {
      *
      * @throws UncheckedIOException if a shard cannot be written or mapped
      * @throws IndexFormatException if an existing shard file is corrupt
-     * @throws IllegalArgumentException if one version holds 2^31 - 2 tokens or more
+     * @throws IllegalArgumentException if one record alone holds 2^31 - 2 tokens or more
      */
     public static SpanIndex open(Corpus corpus, Path directory) {
         return new SpanIndex(ShardSet.open(corpus, directory, false));

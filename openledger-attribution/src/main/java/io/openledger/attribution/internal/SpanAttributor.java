@@ -57,7 +57,9 @@ public final class SpanAttributor implements Attributor {
         List<DatanetVersionRef> versions = query.trainedOn();
         List<SuffixArrayShard> searched = new ArrayList<>();
         for (DatanetVersionRef v : versions) {
-            searched.add(shards.shard(v));
+            for (ShardSet.Part p : shards.parts(v)) {
+                searched.add(p.shard());
+            }
         }
         if (out.length == 0 || searched.isEmpty()) {
             return RecordScores.empty();
@@ -108,20 +110,22 @@ public final class SpanAttributor implements Attributor {
             double perOccurrence = mass / c.count();
             TreeSet<String> ids = new TreeSet<>();
             for (DatanetVersionRef v : versions) {
-                SuffixArrayShard s = shards.shard(v);
-                List<CorpusRecord> rs = shards.records(v);
-                long[] r = s.find(out, c.start(), c.length());
-                for (long x = r[0]; x < r[1]; x++) {
-                    int ordinal = s.recordAt(s.suffix(x));
-                    String id = rs.get(ordinal).id();
-                    // every addition within one span is the same value, so the sum does not depend
-                    // on the suffix order (and thus not on the record order in the corpus)
-                    scores.merge(id, perOccurrence, Double::sum);
-                    ids.add(id);
-                    if (ids.size() <= DOCUMENTS_PER_SPAN) {
-                        // the first records of each span are shown, as OLMoTrace retrieves up to 10
-                        // documents per span; every occurrence still counts for the score
-                        retrieved.computeIfAbsent(id, k -> recordTokens(s, ordinal));
+                for (ShardSet.Part part : shards.parts(v)) {
+                    SuffixArrayShard s = part.shard();
+                    List<CorpusRecord> rs = part.records();
+                    long[] r = s.find(out, c.start(), c.length());
+                    for (long x = r[0]; x < r[1]; x++) {
+                        int ordinal = s.recordAt(s.suffix(x));
+                        String id = rs.get(ordinal).id();
+                        // every addition within one span is the same value, so the sum does not depend
+                        // on the suffix order (and thus not on the record order in the corpus)
+                        scores.merge(id, perOccurrence, Double::sum);
+                        ids.add(id);
+                        if (ids.size() <= DOCUMENTS_PER_SPAN) {
+                            // the first records of each span are shown, as OLMoTrace retrieves up to 10
+                            // documents per span; every occurrence still counts for the score
+                            retrieved.computeIfAbsent(id, k -> recordTokens(s, ordinal));
+                        }
                     }
                 }
             }

@@ -44,7 +44,7 @@ class SpanSearchProperties {
         try (ShardSet shards = ShardSet.open(corpus, Files.createTempDirectory("span-search"), true)) {
             List<SuffixArrayShard> searched = new ArrayList<>();
             for (DatanetVersionRef v : corpus.versions()) {
-                searched.add(shards.shard(v));
+                shards.parts(v).forEach(p -> searched.add(p.shard()));
             }
             int[] fast = SpanAttributor.longestMatches(o, searched);
             // token 1 as a sentence end: a span may end with it but not hold it inside
