@@ -10,6 +10,7 @@ module io.openledger.chain {
     requires transitive io.openledger.token;
     requires static org.jspecify;
     requires jdk.httpserver;
+    requires java.net.http; // RpcAnchorContract talks to a node over JSON-RPC
     requires org.bouncycastle.provider;
     requires rocksdbjni;
     requires com.fasterxml.jackson.databind;

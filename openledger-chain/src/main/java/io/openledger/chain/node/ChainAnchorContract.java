@@ -30,7 +30,7 @@ import java.util.function.Function;
  * Thread-safe.
  */
 public final class ChainAnchorContract implements AnchorContract {
-    private static final Hash ANCHORED_TOPIC =
+    static final Hash ANCHORED_TOPIC =
             Hashing.keccak256(Bytes.utf8("DatanetVersionAnchored(bytes32,uint64,bytes32,address)"));
     private final L2Node node;
     private final Function<Address, Optional<PrivateKey>> keys;
@@ -39,6 +39,42 @@ public final class ChainAnchorContract implements AnchorContract {
     public ChainAnchorContract(L2Node node, Function<Address, Optional<PrivateKey>> keys) {
         this.node = Objects.requireNonNull(node, "node");
         this.keys = Objects.requireNonNull(keys, "keys");
+    }
+
+    /** Priority fee an anchor transaction offers, in wei. */
+    static final Amount ANCHOR_TIP = Amount.of(1_000_000L);
+
+    /** Gas an anchor transaction may use (it needs about 70,000). */
+    static final long ANCHOR_GAS = 200_000;
+
+    /**
+     * The signed {@code DatanetRegistry.anchor(datanetId, version, root)} transaction of {@code
+     * version} from {@code key}'s account, offering twice {@code baseFee} plus {@link #ANCHOR_TIP}.
+     */
+    static Bytes anchorTransaction(
+            DatanetVersionRef version, long chainId, long nonce, Amount baseFee, PrivateKey key) {
+        Bytes data = Abi.encodeCall(
+                "anchor(bytes32,uint64,bytes32)",
+                List.of(
+                        new AbiValue.FixedBytes(chainId(version.datanet()).bytes()),
+                        AbiValue.Uint.of(version.version()),
+                        new AbiValue.FixedBytes(version.root().bytes())));
+        return DynamicFeeTransaction.call(
+                        chainId,
+                        nonce,
+                        ANCHOR_TIP,
+                        baseFee.mul(2).add(ANCHOR_TIP),
+                        ANCHOR_GAS,
+                        SystemAddresses.DATANET_REGISTRY,
+                        Amount.ZERO,
+                        data)
+                .sign(key)
+                .encode();
+    }
+
+    /** The arguments that name version {@code version} of {@code datanet} in the registry's views. */
+    static List<AbiValue> versionArgs(DatanetId datanet, long version) {
+        return List.of(new AbiValue.FixedBytes(chainId(datanet).bytes()), AbiValue.Uint.of(version));
     }
 
     /** The bytes32 a datanet id is registered under. */
@@ -59,24 +95,7 @@ public final class ChainAnchorContract implements AnchorContract {
             }
             return existing.get();
         }
-        Bytes data = Abi.encodeCall(
-                "anchor(bytes32,uint64,bytes32)",
-                List.of(
-                        new AbiValue.FixedBytes(chainId(version.datanet()).bytes()),
-                        AbiValue.Uint.of(version.version()),
-                        new AbiValue.FixedBytes(version.root().bytes())));
-        Amount fee = node.nextBaseFee().mul(2).add(Amount.of(1_000_000L));
-        Bytes raw = DynamicFeeTransaction.call(
-                        node.chainId(),
-                        node.pendingNonce(owner),
-                        Amount.of(1_000_000L),
-                        fee,
-                        200_000,
-                        SystemAddresses.DATANET_REGISTRY,
-                        Amount.ZERO,
-                        data)
-                .sign(key)
-                .encode();
+        Bytes raw = anchorTransaction(version, node.chainId(), node.pendingNonce(owner), node.nextBaseFee(), key);
         Hash tx;
         try {
             tx = node.submit(raw);
@@ -105,7 +124,7 @@ public final class ChainAnchorContract implements AnchorContract {
     @Override
     public Optional<AnchorReceipt> lookup(DatanetId datanet, long version) {
         Hash id = chainId(datanet);
-        List<AbiValue> args = List.of(new AbiValue.FixedBytes(id.bytes()), AbiValue.Uint.of(version));
+        List<AbiValue> args = versionArgs(datanet, version);
         Bytes root = node.call(
                 Address.ZERO, SystemAddresses.DATANET_REGISTRY, Abi.encodeCall("rootOf(bytes32,uint64)", args));
         if (Hash.of(root).equals(Hash.ZERO)) {

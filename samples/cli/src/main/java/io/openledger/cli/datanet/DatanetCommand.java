@@ -3,9 +3,11 @@ package io.openledger.cli.datanet;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.openledger.chain.node.RpcAnchorContract;
 import io.openledger.core.Address;
 import io.openledger.core.DatanetId;
 import io.openledger.core.Hash;
+import io.openledger.core.contract.AnchorReceipt;
 import io.openledger.core.crypto.PrivateKey;
 import io.openledger.core.store.RocksDbKeyValueStore;
 import io.openledger.datanet.Contribution;
@@ -23,13 +25,17 @@ import io.openledger.datanet.Visibility;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,12 +52,13 @@ import picocli.CommandLine.ParentCommand;
 @Command(
         name = "datanet",
         mixinStandardHelpOptions = true,
-        description = "Community datasets: contribute, review, prune, version, prove, export.",
+        description = "Community datasets: contribute, review, prune, version, anchor, prove, export.",
         subcommands = {
             DatanetCommand.Create.class,
             DatanetCommand.Contribute.class,
             DatanetCommand.Review.class,
             DatanetCommand.Prune.class,
+            DatanetCommand.Anchor.class,
             DatanetCommand.Log.class,
             DatanetCommand.Diff.class,
             DatanetCommand.Prove.class,
@@ -382,6 +389,71 @@ public final class DatanetCommand implements Runnable {
             }
             DatanetVersion v = p.withService(s -> s.prune(dn, remover, ids, reason));
             p.print(version(v), "pruned → " + versionLine(v));
+            return 0;
+        }
+    }
+
+    /** {@code datanet anchor}: puts a version's root on an OpenLedger L2 node over JSON-RPC. */
+    @Command(
+            name = "anchor",
+            description = "Anchor a version's Merkle root in the DatanetRegistry of an L2 node (openledger node)."
+                    + " The owner's account pays the gas in OPEN: on a dev node, give the owner a funded dev key"
+                    + " (its hex secret in HOME/keys/NAME.key) or send it OPEN first.",
+            mixinStandardHelpOptions = true)
+    static final class Anchor implements Callable<Integer> {
+        @ParentCommand
+        DatanetCommand p;
+
+        @Parameters(index = "0", description = "Datanet id.")
+        String id;
+
+        @Option(names = "--version", description = "Version to anchor (default: the head).")
+        @Nullable
+        Long version;
+
+        @Option(
+                names = "--rpc",
+                required = true,
+                description = "JSON-RPC URL of the L2 node, e.g. http://127.0.0.1:8545.")
+        URI rpc;
+
+        @Option(names = "--as", required = true, description = "The owner's key name.")
+        String who;
+
+        @Option(
+                names = "--timeout",
+                defaultValue = "30",
+                description = "Seconds to wait for the transaction's receipt (default ${DEFAULT-VALUE}).")
+        int timeoutSeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            DatanetId dn = DatanetId.of(id);
+            PrivateKey key = p.key(who);
+            DatanetInfo info = p.withService(s -> s.info(dn));
+            if (!info.owner().equals(key.address())) {
+                throw new IllegalArgumentException(
+                        who + " is " + key.address() + "; only the owner " + info.owner() + " anchors " + dn);
+            }
+            DatanetVersion v = p.withService(s -> version != null
+                    ? s.version(dn, version)
+                    : s.head(dn).orElseThrow(() -> new IllegalArgumentException("datanet " + dn + " has no versions")));
+            RpcAnchorContract chain = new RpcAnchorContract(
+                    rpc,
+                    a -> a.equals(key.address()) ? Optional.of(key) : Optional.empty(),
+                    Duration.ofSeconds(timeoutSeconds));
+            AnchorReceipt r = chain.anchor(v.ref(), key.address());
+            ObjectNode o = JSON.createObjectNode();
+            o.put("datanet", dn.value());
+            o.put("version", v.number());
+            o.put("root", v.root().toHex());
+            o.put("owner", r.owner().toChecksumHex());
+            o.put("transaction", r.reference().toHex());
+            o.put("anchoredAt", r.anchoredAt().toString());
+            p.print(
+                    o,
+                    "anchored v" + v.number() + " root " + v.root() + " in transaction " + r.reference() + " ("
+                            + r.anchoredAt() + ")");
             return 0;
         }
     }

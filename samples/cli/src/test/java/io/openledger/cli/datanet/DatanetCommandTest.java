@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.openledger.chain.node.ChainAnchorContract;
+import io.openledger.chain.node.L2Node;
+import io.openledger.core.DatanetId;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -204,5 +208,49 @@ class DatanetCommandTest {
         assertThat(j.get("ingest_mib_per_s").asDouble()).isPositive();
         assertThat(j.get("commit_growth_ratio").asDouble()).isPositive();
         assertThat(j.get("near_dup_recall").asDouble()).isGreaterThanOrEqualTo(0.9);
+    }
+
+    @Test
+    void anchorPutsAVersionRootOnARunningNodeOverJsonRpc() throws Exception {
+        try (L2Node node = L2Node.builder().dev(true).rpcPort(0).build()) {
+            // the owner's key is a funded dev account, so it can pay the anchor's gas
+            Files.createDirectories(home.resolve("keys"));
+            Files.writeString(
+                    home.resolve("keys").resolve("owner.key"),
+                    node.devKeys().get(4).secret().toHex() + "\n");
+            Path notes = Files.writeString(
+                    Files.createDirectories(home.resolve("in")).resolve("n.md"), "# N\n\nInsulin lowers glucose.\n");
+            assertThat(run("create", "qa", "--as", "owner").rc()).isZero();
+            String cid = run("contribute", "qa", notes.toString(), "--as", "alice", "--json")
+                    .json()
+                    .get("contribution")
+                    .asText();
+            String root = run("review", "qa", cid, "--approve", "--as", "owner", "--json")
+                    .json()
+                    .get("root")
+                    .asText();
+            String rpc = node.rpcUrl().orElseThrow();
+
+            Run notOwner = run("anchor", "qa", "--rpc", rpc, "--as", "alice");
+            assertThat(notOwner.rc()).isEqualTo(2);
+            assertThat(notOwner.err()).contains("only the owner");
+
+            Run anchored = run("anchor", "qa", "--rpc", rpc, "--as", "owner", "--json");
+            assertThat(anchored.rc()).as(anchored.err()).isZero();
+            assertThat(anchored.json().get("root").asText()).isEqualTo(root);
+            String tx = anchored.json().get("transaction").asText();
+            // the node holds it: read back in-process through the registry
+            var onChain = new ChainAnchorContract(node, a -> Optional.empty())
+                    .lookup(DatanetId.of("qa"), 1)
+                    .orElseThrow();
+            assertThat(onChain.version().root().toHex()).isEqualTo(root);
+            assertThat(onChain.reference().toHex()).isEqualTo(tx);
+            // anchoring again names the same transaction
+            assertThat(run("anchor", "qa", "--version", "1", "--rpc", rpc, "--as", "owner", "--json")
+                            .json()
+                            .get("transaction")
+                            .asText())
+                    .isEqualTo(tx);
+        }
     }
 }
