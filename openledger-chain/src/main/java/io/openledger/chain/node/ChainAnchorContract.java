@@ -41,6 +41,21 @@ public final class ChainAnchorContract implements AnchorContract {
         this.keys = Objects.requireNonNull(keys, "keys");
     }
 
+    /**
+     * {@code existing}, the receipt of {@code version}'s number if it is anchored, when its root is
+     * {@code version}'s (anchoring it again is then a no-op).
+     *
+     * @throws AnchorRejectedException if that number is anchored with another root
+     */
+    static Optional<AnchorReceipt> sameAnchor(Optional<AnchorReceipt> existing, DatanetVersionRef version) {
+        if (existing.isPresent() && !existing.get().version().root().equals(version.root())) {
+            throw new AnchorRejectedException(
+                    "version " + version.version() + " of " + version.datanet() + " is already anchored with root "
+                            + existing.get().version().root());
+        }
+        return existing;
+    }
+
     /** Priority fee an anchor transaction offers, in wei. */
     static final Amount ANCHOR_TIP = Amount.of(1_000_000L);
 
@@ -86,13 +101,8 @@ public final class ChainAnchorContract implements AnchorContract {
     public synchronized AnchorReceipt anchor(DatanetVersionRef version, Address owner) {
         PrivateKey key =
                 keys.apply(owner).orElseThrow(() -> new AnchorRejectedException("no signing key for owner " + owner));
-        Optional<AnchorReceipt> existing = lookup(version.datanet(), version.version());
+        Optional<AnchorReceipt> existing = sameAnchor(lookup(version.datanet(), version.version()), version);
         if (existing.isPresent()) {
-            if (!existing.get().version().root().equals(version.root())) {
-                throw new AnchorRejectedException(
-                        "version " + version.version() + " of " + version.datanet() + " is already anchored with root "
-                                + existing.get().version().root());
-            }
             return existing.get();
         }
         Bytes raw = anchorTransaction(version, node.chainId(), node.pendingNonce(owner), node.nextBaseFee(), key);

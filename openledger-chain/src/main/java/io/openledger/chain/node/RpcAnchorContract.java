@@ -74,13 +74,9 @@ public final class RpcAnchorContract implements AnchorContract {
     public synchronized AnchorReceipt anchor(DatanetVersionRef version, Address owner) {
         PrivateKey key =
                 keys.apply(owner).orElseThrow(() -> new AnchorRejectedException("no signing key for owner " + owner));
-        Optional<AnchorReceipt> existing = lookup(version.datanet(), version.version());
+        Optional<AnchorReceipt> existing =
+                ChainAnchorContract.sameAnchor(lookup(version.datanet(), version.version()), version);
         if (existing.isPresent()) {
-            if (!existing.get().version().root().equals(version.root())) {
-                throw new AnchorRejectedException(
-                        "version " + version.version() + " of " + version.datanet() + " is already anchored with root "
-                                + existing.get().version().root());
-            }
             return existing.get();
         }
         Address registered = Address.of(call(Abi.encodeCall(

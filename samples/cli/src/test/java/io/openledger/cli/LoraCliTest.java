@@ -27,6 +27,22 @@ class LoraCliTest {
         return out.toString();
     }
 
+    // the logits of tokens 1,2,3 on model m with adapter a at the given --adapter-scale
+    private static JsonNode scaledLogits(Path m, Path a, String scale) throws Exception {
+        return new ObjectMapper()
+                .readTree(run(
+                        "logits",
+                        "--model",
+                        m.toString(),
+                        "--adapter",
+                        a.toString(),
+                        "--adapter-scale",
+                        scale,
+                        "--tokens",
+                        "1,2,3"))
+                .get("logits");
+    }
+
     @Test
     void makesModelsAndAdaptersAndPrintsLogits(@TempDir Path dir) throws Exception {
         Path m = dir.resolve("m");
@@ -72,30 +88,9 @@ class LoraCliTest {
         assertThat(tuned.get("logits").size()).isEqualTo(300);
         assertThat(base.get("logits")).isNotEqualTo(tuned.get("logits"));
         // --adapter-scale 0 is the base model; 0.5 lies between (not equal to either)
-        JsonNode off = new ObjectMapper()
-                .readTree(run(
-                        "logits",
-                        "--model",
-                        m.toString(),
-                        "--adapter",
-                        a.toString(),
-                        "--adapter-scale",
-                        "0",
-                        "--tokens",
-                        "1,2,3"));
-        assertThat(off.get("logits")).isEqualTo(base.get("logits"));
-        JsonNode half = new ObjectMapper()
-                .readTree(run(
-                        "logits",
-                        "--model",
-                        m.toString(),
-                        "--adapter",
-                        a.toString(),
-                        "--adapter-scale",
-                        "0.5",
-                        "--tokens",
-                        "1,2,3"));
-        assertThat(half.get("logits")).isNotEqualTo(base.get("logits")).isNotEqualTo(tuned.get("logits"));
+        JsonNode off = scaledLogits(m, a, "0");
+        assertThat(off).isEqualTo(base.get("logits"));
+        assertThat(scaledLogits(m, a, "0.5")).isNotEqualTo(base.get("logits")).isNotEqualTo(tuned.get("logits"));
         CommandLine cl = new CommandLine(new LoraCommand());
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err));
