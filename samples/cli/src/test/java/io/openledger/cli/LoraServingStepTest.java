@@ -25,6 +25,7 @@ class LoraServingStepTest {
                 .contains("served a burst of 96 requests")
                 .contains("within budget: yes")
                 .contains("single-request engine: yes")
+                .contains("a stranger's request was refused before batching; the owner's request was served")
                 .doesNotContain("NO");
         InferenceRecord r = ctx.require(InferenceRecord.class);
         assertThat(r.outputTokens()).hasSize(12);

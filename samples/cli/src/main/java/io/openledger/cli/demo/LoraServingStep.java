@@ -15,6 +15,8 @@ import io.openledger.lora.ModelConfig;
 import io.openledger.lora.Sampler;
 import io.openledger.lora.TestModels;
 import io.openledger.lora.Tokenizer;
+import io.openledger.lora.serving.AdapterAccess;
+import io.openledger.lora.serving.AdapterAccessException;
 import io.openledger.lora.serving.AdapterCache;
 import io.openledger.lora.serving.AdapterRecord;
 import io.openledger.lora.serving.AdapterRegistry;
@@ -162,6 +164,29 @@ public final class LoraServingStep implements DemoStep {
                         fa,
                         rec.outputTokens().size(),
                         rec.timings().firstToken().toMillis());
+
+                // its owner makes an adapter private: the server checks each caller before batching
+                AdapterId secret = AdapterId.of("adapter-0");
+                Address secretOwner = reg.get(secret).orElseThrow().owner();
+                reg.setAccess(secret, secretOwner, AdapterAccess.privateTo());
+                GenerationRequest.Builder ask = GenerationRequest.builder(tok.encode(prompts[0], true))
+                        .adapter(secret)
+                        .maxTokens(12);
+                String stranger;
+                try {
+                    server.submit(ask.caller(Address.fromHex(String.format("0x%040x", 0xD000)))
+                            .build());
+                    stranger = "was served (WRONG)";
+                } catch (AdapterAccessException e) {
+                    stranger = "was refused before batching";
+                }
+                GenerationResult full = server.generate(ask.caller(secretOwner).build());
+                GenerationResult half = server.generate(
+                        ask.caller(secretOwner).adapterScale(0.5f).build());
+                ctx.say(
+                        "adapter-0 made private by its owner: a stranger's request %s; the owner's request was served"
+                                + " (%d tokens), and again at adapter scale 0.5 (%s tokens)",
+                        stranger, full.tokens().size(), half.tokens().equals(full.tokens()) ? "the same" : "different");
             }
         }
         if (!Files.exists(root)) {
