@@ -132,6 +132,7 @@ public interface DatanetService {
      *
      * @throws PermissionDeniedException if {@code reviewer} is neither owner nor curator
      * @throws InvalidStateException if the contribution is not submitted
+     * @throws IllegalArgumentException if {@code reason} is blank or longer than 1,000 characters
      */
     Contribution reject(DatanetId id, Hash contribution, Address reviewer, String reason);
 

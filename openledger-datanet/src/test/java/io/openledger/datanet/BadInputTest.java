@@ -124,6 +124,8 @@ class BadInputTest {
         unchanged(() -> s.approve(Fx.DN, c.id(), Fx.MALLORY.address()), PermissionDeniedException.class);
         unchanged(() -> s.approve(Fx.DN, c.id(), Fx.ALICE.address()), PermissionDeniedException.class);
         unchanged(() -> s.reject(Fx.DN, c.id(), Fx.BOB.address(), "no"), PermissionDeniedException.class);
+        // a rejection tells the contributor why
+        unchanged(() -> s.reject(Fx.DN, c.id(), Fx.CURATOR.address(), " \n"), IllegalArgumentException.class);
         assertThat(s.head(Fx.DN)).isEmpty();
         s.approve(Fx.DN, c.id(), Fx.CURATOR.address());
         // approving twice creates no second version

@@ -507,6 +507,9 @@ public final class StoredDatanetService implements DatanetService {
 
     @Override
     public Contribution reject(DatanetId id, Hash contribution, Address reviewer, String reason) {
+        if (reason.isBlank()) {
+            throw new IllegalArgumentException("reason must not be blank: tell the contributor why");
+        }
         checkReasonLength(reason);
         requireReviewer(id, reviewer, "review");
         State s = state(id);
