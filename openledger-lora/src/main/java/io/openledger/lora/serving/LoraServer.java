@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -61,6 +62,7 @@ public final class LoraServer implements AutoCloseable {
     private final int prefillChunk;
     private final int maxQueued;
     private final boolean fair;
+    private final AdapterResolver resolver;
     // submissions, each one request or a whole submitAll batch, which the scheduler takes in at once
     private final ConcurrentLinkedQueue<List<Active>> incoming = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
@@ -79,6 +81,7 @@ public final class LoraServer implements AutoCloseable {
         this.prefillChunk = b.prefillChunk;
         this.maxQueued = b.maxQueued;
         this.fair = b.fair;
+        this.resolver = b.resolver;
         this.scheduler = Thread.ofPlatform().name("lora-scheduler").daemon().unstarted(this::loop);
         scheduler.start();
         LOG.info(
@@ -110,6 +113,7 @@ public final class LoraServer implements AutoCloseable {
         private int maxQueued = 4096;
         private boolean fair = true;
         private Clock clock = Clock.system();
+        private AdapterResolver resolver = AdapterResolver.none();
 
         private Builder(Path baseDir, AdapterCache cache) {
             this.baseDir = baseDir;
@@ -207,6 +211,15 @@ public final class LoraServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Where adapters that are not registered are looked up when a request names one (default
+         * none): a resolved adapter is validated, registered and served (just-in-time loading).
+         */
+        public Builder resolver(AdapterResolver r) {
+            this.resolver = java.util.Objects.requireNonNull(r, "resolver");
+            return this;
+        }
+
         /** The clock for timings and records (default system). */
         public Builder clock(Clock c) {
             this.clock = c;
@@ -243,7 +256,8 @@ public final class LoraServer implements AutoCloseable {
      * Queues {@code request}; {@code listener} receives its tokens and outcome on the scheduler thread.
      *
      * @throws ServerBusyException if the queue is full or the server closed
-     * @throws AdapterRejectedException if the adapter is not registered
+     * @throws AdapterRejectedException if the adapter is not registered and the resolver has none
+     *     of that id, or the one it found is invalid for the base
      * @throws AdapterAccessException if the adapter is private and the request's caller is neither its
      *     owner nor granted it ({@link AdapterAccess})
      * @throws IllegalArgumentException if a prompt token is outside the vocabulary or prompt +
@@ -307,8 +321,10 @@ public final class LoraServer implements AutoCloseable {
     private void validate(GenerationRequest request) {
         AdapterId a = request.adapter();
         if (a != null) {
-            AdapterRecord rec =
-                    cache.registry().get(a).orElseThrow(() -> new AdapterRejectedException(a, "not registered"));
+            AdapterRecord rec = cache.registry()
+                    .get(a)
+                    .or(() -> resolve(a))
+                    .orElseThrow(() -> new AdapterRejectedException(a, "not registered"));
             if (!rec.access().allows(rec.owner(), request.caller())) {
                 stats.denied.incrementAndGet();
                 throw new AdapterAccessException(a, request.caller(), "may not use this private adapter");
@@ -325,6 +341,28 @@ public final class LoraServer implements AutoCloseable {
         if (need > engine.kv().pages()) {
             throw new IllegalArgumentException("prompt + maxTokens needs " + need + " KV pages; the cache has "
                     + engine.kv().pages());
+        }
+    }
+
+    // registers an adapter the resolver finds, on the submitting thread; a concurrent submission
+    // that registered it first wins, and a bad adapter is refused with the registry's message
+    private Optional<AdapterRecord> resolve(AdapterId a) {
+        Optional<AdapterResolver.Resolution> r = resolver.resolve(a);
+        if (r.isEmpty()) {
+            return Optional.empty();
+        }
+        AdapterResolver.Resolution res = r.get();
+        try {
+            AdapterRecord rec = cache.registry().register(a, res.dir(), res.owner(), res.metadata(), res.access());
+            stats.resolved.incrementAndGet();
+            LOG.info("registered adapter {} on first use from {}", a.value(), res.dir());
+            return Optional.of(rec);
+        } catch (AdapterRejectedException e) {
+            Optional<AdapterRecord> raced = cache.registry().get(a);
+            if (raced.isPresent()) {
+                return raced;
+            }
+            throw e;
         }
     }
 
@@ -748,6 +786,7 @@ public final class LoraServer implements AutoCloseable {
         final AtomicLong submitted = new AtomicLong();
         final AtomicLong rejected = new AtomicLong();
         final AtomicLong denied = new AtomicLong();
+        final AtomicLong resolved = new AtomicLong();
         final AtomicLong completed = new AtomicLong();
         final AtomicLong cancelled = new AtomicLong();
         final AtomicLong timedOut = new AtomicLong();
@@ -767,6 +806,7 @@ public final class LoraServer implements AutoCloseable {
                     submitted.get(),
                     rejected.get(),
                     denied.get(),
+                    resolved.get(),
                     completed.get(),
                     cancelled.get(),
                     timedOut.get(),

@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@code requests} (counter, tag {@code outcome}: submitted, rejected, denied, completed, cancelled,
  *       timed_out, failed), {@code tokens} (counter, tag {@code kind}: prompt, generated), {@code
- *       steps} (counter of batched passes);
+ *       steps} (counter of batched passes), {@code adapters.resolved} (counter of adapters
+ *       registered on first use);
  *   <li>{@code batch.rows.mean}, {@code tokens.per.second}, {@code requests.waiting}, {@code
  *       requests.running}, {@code kv.pages} (tag {@code state}: reserved, total) gauges;
  *   <li>{@code time.to.first.token} and {@code queue.time} (time gauges, tag {@code quantile}: 0.5,
@@ -86,6 +87,13 @@ public final class LoraServerMeterBinder implements MeterBinder {
                 "rejected",
                 ServingMetrics::rejected);
         counter(registry, "requests", "Generation requests by outcome", "outcome", "denied", ServingMetrics::denied);
+        counter(
+                registry,
+                "adapters.resolved",
+                "Adapters registered on first use through the resolver",
+                null,
+                null,
+                ServingMetrics::resolved);
         counter(
                 registry,
                 "requests",

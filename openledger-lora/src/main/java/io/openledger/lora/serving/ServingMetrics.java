@@ -6,6 +6,7 @@ package io.openledger.lora.serving;
  * @param submitted requests accepted
  * @param rejected requests refused by backpressure
  * @param denied requests refused because their caller may not use their (private) adapter
+ * @param resolved adapters registered on first use through the server's {@link AdapterResolver}
  * @param completed requests finished normally (stop or length)
  * @param cancelled requests cancelled
  * @param timedOut requests that timed out
@@ -30,6 +31,7 @@ public record ServingMetrics(
         long submitted,
         long rejected,
         long denied,
+        long resolved,
         long completed,
         long cancelled,
         long timedOut,
