@@ -392,10 +392,15 @@ public final class StoredDatanetService implements DatanetService {
 
     @Override
     public List<Contribution> contributions(DatanetId id) {
-        List<Contribution> out = new ArrayList<>();
-        try (KeyValueIterator it = store.scan(Keys.contributions(id))) {
+        return scanAll(Keys.contributions(id), Codec::contribution);
+    }
+
+    // every value under prefix, decoded, in key order
+    private <T> List<T> scanAll(Bytes prefix, java.util.function.Function<Bytes, T> decode) {
+        List<T> out = new ArrayList<>();
+        try (KeyValueIterator it = store.scan(prefix)) {
             while (it.hasNext()) {
-                out.add(Codec.contribution(it.next().value()));
+                out.add(decode.apply(it.next().value()));
             }
         }
         return out;
@@ -633,13 +638,7 @@ public final class StoredDatanetService implements DatanetService {
 
     @Override
     public List<DatanetVersion> log(DatanetId id) {
-        List<DatanetVersion> out = new ArrayList<>();
-        try (KeyValueIterator it = store.scan(Keys.versions(id))) {
-            while (it.hasNext()) {
-                out.add(Codec.version(it.next().value()));
-            }
-        }
-        return out;
+        return scanAll(Keys.versions(id), Codec::version);
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -46,18 +47,48 @@ public final class LoraCommand implements Runnable {
         return LlamaModel.builder(model).weights(weights).build();
     }
 
-    // the adapter in dir at the given scale, or null without one (a scale then is a usage error)
-    static @Nullable LoraAdapter adapter(CommandSpec spec, @Nullable Path dir, float scale, LlamaModel m) {
-        if (!Float.isFinite(scale)) {
-            throw new ParameterException(spec.commandLine(), "--adapter-scale must be finite, got " + scale);
+    /** The model and adapter options that {@code logits} and {@code generate} share. */
+    static final class ModelOptions {
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec spec;
+
+        @Option(
+                names = "--model",
+                required = true,
+                description = "Hugging Face model directory (with tokenizer.json for generate).")
+        Path model;
+
+        @Option(names = "--adapter", description = "PEFT adapter directory (applied unmerged).")
+        @Nullable
+        Path adapter;
+
+        @Option(
+                names = "--adapter-scale",
+                defaultValue = "1",
+                description = "Factor on the adapter's scaling: 0 = base model, 2 = twice the alpha (default 1).")
+        float adapterScale;
+
+        @Option(names = "--weights", defaultValue = "F32", description = "In-memory weights: ${COMPLETION-CANDIDATES}.")
+        WeightFormat weights;
+
+        LlamaModel load() {
+            return LoraCommand.load(model, weights);
         }
-        if (dir == null) {
-            if (scale != 1f) {
-                throw new ParameterException(spec.commandLine(), "--adapter-scale needs --adapter");
+
+        // the adapter at the given scale, or null without one (a scale then is a usage error)
+        @Nullable
+        LoraAdapter adapter(LlamaModel m) {
+            if (!Float.isFinite(adapterScale)) {
+                throw new ParameterException(spec.commandLine(), "--adapter-scale must be finite, got " + adapterScale);
             }
-            return null;
+            if (adapter == null) {
+                if (adapterScale != 1f) {
+                    throw new ParameterException(spec.commandLine(), "--adapter-scale needs --adapter");
+                }
+                return null;
+            }
+            return LoraAdapter.load(adapter, m.config()).scaled(adapterScale);
         }
-        return LoraAdapter.load(dir, m.config()).scaled(scale);
     }
 
     /** {@code lora logits}: float32 logits at the last position as one JSON object. */
@@ -69,28 +100,16 @@ public final class LoraCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--model", required = true, description = "Hugging Face model directory.")
-        Path model;
-
-        @Option(names = "--adapter", description = "PEFT adapter directory (applied unmerged).")
-        Path adapter;
-
-        @Option(
-                names = "--adapter-scale",
-                defaultValue = "1",
-                description = "Factor on the adapter's scaling: 0 = base model, 2 = twice the alpha (default 1).")
-        float adapterScale;
+        @Mixin
+        ModelOptions opts;
 
         @Option(names = "--tokens", required = true, split = ",", description = "Comma-separated token ids.")
         int[] tokens;
 
-        @Option(names = "--weights", defaultValue = "F32", description = "In-memory weights: ${COMPLETION-CANDIDATES}.")
-        WeightFormat weights;
-
         @Override
         public Integer call() {
-            try (LlamaModel m = load(model, weights)) {
-                LoraAdapter a = adapter(spec, adapter, adapterScale, m);
+            try (LlamaModel m = opts.load()) {
+                LoraAdapter a = opts.adapter(m);
                 float[] logits = m.logits(tokens, a);
                 StringBuilder sb = new StringBuilder(logits.length * 12).append("{\"logits\":[");
                 for (int i = 0; i < logits.length; i++) {
@@ -114,17 +133,8 @@ public final class LoraCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--model", required = true, description = "Model directory with tokenizer.json.")
-        Path model;
-
-        @Option(names = "--adapter", description = "PEFT adapter directory (applied unmerged).")
-        Path adapter;
-
-        @Option(
-                names = "--adapter-scale",
-                defaultValue = "1",
-                description = "Factor on the adapter's scaling: 0 = base model, 2 = twice the alpha (default 1).")
-        float adapterScale;
+        @Mixin
+        ModelOptions opts;
 
         @Option(names = "--prompt", required = true, description = "Prompt text.")
         String prompt;
@@ -137,14 +147,11 @@ public final class LoraCommand implements Runnable {
                 description = "Sample (temperature 0.8, top-p 0.95) with this seed; without it decoding is greedy.")
         Long seed;
 
-        @Option(names = "--weights", defaultValue = "F32", description = "In-memory weights: ${COMPLETION-CANDIDATES}.")
-        WeightFormat weights;
-
         @Override
         public Integer call() {
-            Tokenizer tok = Tokenizer.load(model);
-            try (LlamaModel m = load(model, weights)) {
-                LoraAdapter a = adapter(spec, adapter, adapterScale, m);
+            Tokenizer tok = Tokenizer.load(opts.model);
+            try (LlamaModel m = opts.load()) {
+                LoraAdapter a = opts.adapter(m);
                 Sampler sampler = seed == null ? Sampler.greedy() : new Sampler(0.8, 0, 0.95, seed);
                 int[] ids = tok.encode(prompt, true);
                 long t0 = System.nanoTime();
@@ -156,7 +163,7 @@ public final class LoraCommand implements Runnable {
                         .getErr()
                         .printf(
                                 "%d prompt tokens, %d generated in %.2f s (%s, %s)%n",
-                                ids.length, out.size(), s, m.kernelsId(), weights);
+                                ids.length, out.size(), s, m.kernelsId(), opts.weights);
                 w.flush();
             }
             return 0;
