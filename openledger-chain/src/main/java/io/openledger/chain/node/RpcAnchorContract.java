@@ -171,13 +171,22 @@ public final class RpcAnchorContract implements AnchorContract {
         ObjectNode tx = JSON.createObjectNode()
                 .put("to", SystemAddresses.DATANET_REGISTRY.toHex())
                 .put("data", data.toHex());
-        return Bytes.fromHex(request("eth_call", tx, "latest").asText());
+        Bytes out = Bytes.fromHex(request("eth_call", tx, "latest").asText());
+        if (out.size() != 32) {
+            throw failure("the node at " + rpc + " has no OpenLedger DatanetRegistry at "
+                    + SystemAddresses.DATANET_REGISTRY + " (a registry view returned " + out.size() + " bytes)");
+        }
+        return out;
+    }
+
+    private static UncheckedIOException failure(String message) {
+        return new UncheckedIOException(message, new IOException(message));
     }
 
     private static BigInteger quantity(JsonNode hex) {
         String s = hex.asText();
         if (!s.startsWith("0x")) {
-            throw new UncheckedIOException(new IOException("not a JSON-RPC quantity: " + hex));
+            throw failure("not a JSON-RPC quantity: " + hex);
         }
         return new BigInteger(s.substring(2), 16);
     }
@@ -205,7 +214,7 @@ public final class RpcAnchorContract implements AnchorContract {
             throw new UncheckedIOException("cannot reach the L2 node at " + rpc + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UncheckedIOException(new IOException("interrupted calling " + method + " on " + rpc));
+            throw failure("interrupted calling " + method + " on " + rpc);
         }
         JsonNode reply;
         try {

@@ -60,4 +60,28 @@ class RpcAnchorContractTest extends AnchorOnChainContract {
                 .isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("cannot reach the L2 node at " + rpc);
     }
+
+    @Test
+    void aNodeWithoutTheRegistryIsNamedAsSuch() throws Exception {
+        // an Ethereum node without OpenLedger's system contracts: every eth_call returns no data
+        com.sun.net.httpserver.HttpServer plain =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        plain.createContext("/", exchange -> {
+            byte[] body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x\"}"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        plain.start();
+        try {
+            URI rpc = URI.create("http://127.0.0.1:" + plain.getAddress().getPort());
+            assertThatThrownBy(() -> new RpcAnchorContract(rpc, a -> Optional.empty(), Duration.ofSeconds(1))
+                            .lookup(DatanetId.of("x"), 1))
+                    .isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("has no OpenLedger DatanetRegistry");
+        } finally {
+            plain.stop(0);
+        }
+    }
 }
