@@ -14,6 +14,7 @@ import io.openledger.lora.serving.internal.Sequence;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -426,6 +427,54 @@ public final class LoraServer implements AutoCloseable {
         return stats.snapshot();
     }
 
+    // per-adapter counts, written by the scheduler thread when a request finishes
+    private static final class Usage {
+        long requests;
+        long promptTokens;
+        long generatedTokens;
+        Instant lastUsed = Instant.EPOCH;
+
+        synchronized void add(int prompt, int generated, Instant at) {
+            requests++;
+            promptTokens += prompt;
+            generatedTokens += generated;
+            lastUsed = at;
+        }
+
+        synchronized AdapterUsage snapshot(AdapterId id) {
+            return new AdapterUsage(id, requests, promptTokens, generatedTokens, lastUsed);
+        }
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<AdapterId, Usage> usage =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** What {@code adapter} served since this server started, if any request on it finished. */
+    public Optional<AdapterUsage> usage(AdapterId adapter) {
+        Usage u = usage.get(adapter);
+        return u == null ? Optional.empty() : Optional.of(u.snapshot(adapter));
+    }
+
+    /**
+     * The {@code k} adapters with the most finished requests (ties by id), with their usage. Per-adapter
+     * figures are kept out of {@link LoraServerMeterBinder}: thousands of adapters would be thousands of
+     * meters.
+     *
+     * @throws IllegalArgumentException if {@code k} is negative
+     */
+    public List<AdapterUsage> topAdapters(int k) {
+        if (k < 0) {
+            throw new IllegalArgumentException("k must be >= 0, got " + k);
+        }
+        return usage.entrySet().stream()
+                .map(e -> e.getValue().snapshot(e.getKey()))
+                .sorted(Comparator.comparingLong(AdapterUsage::requests)
+                        .reversed()
+                        .thenComparing(AdapterUsage::adapter))
+                .limit(k)
+                .toList();
+    }
+
     /**
      * Stops accepting requests, cancels queued and running ones (they complete with CANCELLED),
      * stops the scheduler and the engine. Idempotent.
@@ -755,6 +804,10 @@ public final class LoraServer implements AutoCloseable {
                 new InferenceRecord.Timings(queuedFor, first, total),
                 clock.now());
         GenerationResult res = new GenerationResult(r.out, reason, rec);
+        AdapterId served = served(r.req);
+        if (served != null) {
+            usage.computeIfAbsent(served, k -> new Usage()).add(r.req.promptLength(), r.out.size(), rec.finishedAt());
+        }
         switch (reason) {
             case CANCELLED -> stats.cancelled.incrementAndGet();
             case TIMEOUT -> stats.timedOut.incrementAndGet();

@@ -24,6 +24,7 @@ class LoraServingStepTest {
                 .contains("reopened the registry from RocksDB: 240 adapters")
                 .contains("served a burst of 96 requests")
                 .contains("within budget: yes")
+                .containsPattern("busiest adapters: adapter-\\d+ \\(\\d+ requests, \\d+ tokens\\)")
                 .contains("single-request engine: yes")
                 .contains("a stranger's request was refused before batching; the owner's request was served")
                 .doesNotContain("NO");

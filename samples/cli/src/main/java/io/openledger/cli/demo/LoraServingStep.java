@@ -136,6 +136,14 @@ public final class LoraServingStep implements DemoStep {
                         c.loadMillisP99(),
                         c.hits(),
                         c.evictions());
+                ctx.say(
+                        "busiest adapters: %s",
+                        String.join(
+                                ", ",
+                                server.topAdapters(3).stream()
+                                        .map(u -> u.adapter().value() + " (" + u.requests() + " requests, "
+                                                + u.generatedTokens() + " tokens)")
+                                        .toList()));
                 // the batched answer is exactly the one the single-request engine gives
                 GenerationRequest first = reqs.getFirst();
                 AdapterId fa = first.adapter();
