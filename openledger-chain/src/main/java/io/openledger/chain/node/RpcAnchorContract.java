@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -46,7 +47,7 @@ public final class RpcAnchorContract implements AnchorContract {
     private final Function<Address, Optional<PrivateKey>> keys;
     private final Duration timeout;
     private final HttpClient http;
-    private long nextId;
+    private final AtomicLong nextId = new AtomicLong();
 
     /**
      * Anchors through the node at {@code rpc}, signing with the keys {@code keys} returns for owners,
@@ -193,10 +194,10 @@ public final class RpcAnchorContract implements AnchorContract {
 
     /** One JSON-RPC 2.0 call; an error object becomes an {@link RpcException} with its code and message. */
     private JsonNode request(String method, Object... params) {
-        ObjectNode body = JSON.createObjectNode().put("jsonrpc", "2.0").put("method", method);
-        synchronized (this) {
-            body.put("id", ++nextId);
-        }
+        ObjectNode body = JSON.createObjectNode()
+                .put("jsonrpc", "2.0")
+                .put("method", method)
+                .put("id", nextId.incrementAndGet());
         ArrayNode ps = body.putArray("params");
         for (Object p : params) {
             ps.add(JSON.valueToTree(p));

@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
@@ -446,8 +447,7 @@ public final class LoraServer implements AutoCloseable {
         }
     }
 
-    private final java.util.concurrent.ConcurrentHashMap<AdapterId, Usage> usage =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<AdapterId, Usage> usage = new ConcurrentHashMap<>();
 
     /** What {@code adapter} served since this server started, if any request on it finished. */
     public Optional<AdapterUsage> usage(AdapterId adapter) {
@@ -793,10 +793,11 @@ public final class LoraServer implements AutoCloseable {
         Duration first = Duration.ofNanos((r.firstTokenNanos == 0 ? now : r.firstTokenNanos) - r.submitNanos);
         Duration total = Duration.ofNanos(now - r.submitNanos);
         List<Integer> prompt = Arrays.stream(r.req.prompt()).boxed().toList();
+        AdapterId served = served(r.req);
         InferenceRecord rec = new InferenceRecord(
                 r.handle.requestId(),
                 cache.registry().model(),
-                served(r.req),
+                served,
                 r.req.caller(),
                 prompt,
                 r.out,
@@ -804,7 +805,6 @@ public final class LoraServer implements AutoCloseable {
                 new InferenceRecord.Timings(queuedFor, first, total),
                 clock.now());
         GenerationResult res = new GenerationResult(r.out, reason, rec);
-        AdapterId served = served(r.req);
         if (served != null) {
             usage.computeIfAbsent(served, k -> new Usage()).add(r.req.promptLength(), r.out.size(), rec.finishedAt());
         }
