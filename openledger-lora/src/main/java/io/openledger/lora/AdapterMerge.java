@@ -1,0 +1,445 @@
+package io.openledger.lora;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * How to combine several LoRA adapters of one base model into one PEFT adapter: the combination
+ * types of PEFT's {@code add_weighted_adapter} (and of LoRAX's per-request {@code merged_adapters}),
+ * with a weight per adapter. {@link #write} applies it and writes an ordinary PEFT directory, which
+ * registers, caches and batches like any other adapter, so a mix costs a decode step no more than
+ * one adapter does.
+ *
+ * <p>Semantics, after {@code huggingface/peft} ({@code tuners/lora/model.py} {@code
+ * add_weighted_adapter} and {@code utils/merge_utils.py}); per adapted module, adapters that do not
+ * adapt it are skipped, and with {@code w_i} the weights and {@code s_i} each adapter's scaling:
+ *
+ * <ul>
+ *   <li>{@link Strategy#CAT}: ranks concatenate, {@code A = [w_1 s_1 A_1; w_2 s_2 A_2; …]} and
+ *       {@code B = [B_1, B_2, …]}, so the merged delta is exactly {@code Σ w_i s_i B_i A_i} (up to
+ *       float32 rounding). Any ranks; negative weights subtract an adapter.
+ *   <li>The others need one rank per module and {@code w_i s_i ≥ 0}. A and B are each combined as
+ *       task tensors with weights {@code v_i = √(w_i s_i)}: {@link Strategy#LINEAR} sums {@code v_i
+ *       T_i}; {@link Strategy#MAGNITUDE_PRUNE} first keeps each tensor's {@code ⌊density·n⌋}
+ *       largest magnitudes; {@link Strategy#TIES} (Yadav et al. 2023, arXiv 2306.01708) prunes by
+ *       magnitude, elects each element's sign from the pruned tensors ({@link MajoritySign}) and
+ *       averages the weighted values that agree with it; {@link Strategy#DARE_LINEAR} and {@link
+ *       Strategy#DARE_TIES} (Yu et al. 2023, arXiv 2311.03099) drop each element with probability
+ *       {@code 1 − density} and rescale the rest by {@code 1/density} before the sum or the TIES
+ *       election. With several adapters these combine A and B separately, so the merged delta is
+ *       not the weighted sum of the deltas (PEFT's behaviour; use CAT for that).
+ * </ul>
+ *
+ * <p>The merged adapter has scaling 1 in every module ({@code lora_alpha} equal to the rank, as
+ * PEFT writes it) and float32 tensors. Arithmetic runs in double and is rounded once. Magnitude
+ * ties keep the lower index, and DARE draws from a {@link SplittableRandom} seeded with {@link
+ * #seed}, in module order, A before B, adapter by adapter: the same inputs and recipe give the same
+ * bytes. Immutable and thread-safe.
+ *
+ * @param strategy the combination type
+ * @param weights one weight per adapter, in the order the adapters are given to {@link #write}
+ * @param density the fraction of elements the pruning strategies keep, in [0, 1] (1 keeps all;
+ *     ignored by CAT and LINEAR)
+ * @param majoritySign how TIES elects an element's sign
+ * @param seed the DARE strategies' random seed
+ */
+public record AdapterMerge(
+        Strategy strategy, List<Double> weights, double density, MajoritySign majoritySign, long seed) {
+
+    /** The combination types, with PEFT's names ({@link #id}). */
+    public enum Strategy {
+        /** Concatenated ranks: exactly the weighted sum of the adapters' deltas. */
+        CAT,
+        /** Weighted sum of the A and of the B tensors. */
+        LINEAR,
+        /** LINEAR after keeping each tensor's largest magnitudes. */
+        MAGNITUDE_PRUNE,
+        /** Trim, elect sign, disjoint merge. */
+        TIES,
+        /** LINEAR after random drop and rescale. */
+        DARE_LINEAR,
+        /** TIES after random drop and rescale instead of the magnitude trim. */
+        DARE_TIES;
+
+        /** PEFT's name: {@code cat}, {@code linear}, {@code magnitude_prune}, {@code ties}, {@code dare_linear}, {@code dare_ties}. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /**
+         * The strategy PEFT calls {@code id} (case-insensitive; {@code -} for {@code _} accepted).
+         *
+         * @throws IllegalArgumentException naming the known ids if there is none
+         */
+        public static Strategy of(String id) {
+            String n = id.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+            for (Strategy s : values()) {
+                if (s.name().equals(n)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("unknown merge strategy '" + id + "'; known: "
+                    + Arrays.stream(values()).map(Strategy::id).toList());
+        }
+
+        boolean prunes() {
+            return this == MAGNITUDE_PRUNE || this == TIES || this == DARE_LINEAR || this == DARE_TIES;
+        }
+
+        boolean random() {
+            return this == DARE_LINEAR || this == DARE_TIES;
+        }
+
+        boolean elects() {
+            return this == TIES || this == DARE_TIES;
+        }
+    }
+
+    /** How TIES elects an element's sign (PEFT's {@code majority_sign_method}). */
+    public enum MajoritySign {
+        /** The sign of the sum of the pruned values. */
+        TOTAL,
+        /** The sign held by more adapters (a tie counts as positive). */
+        FREQUENCY
+    }
+
+    /**
+     * Validates and copies.
+     *
+     * @throws IllegalArgumentException if there is no weight, a weight is not finite, or the
+     *     density is not in [0, 1]
+     */
+    public AdapterMerge {
+        Objects.requireNonNull(strategy, "strategy");
+        Objects.requireNonNull(majoritySign, "majoritySign");
+        weights = List.copyOf(weights);
+        if (weights.isEmpty()) {
+            throw new IllegalArgumentException("weights: a merge needs at least one adapter");
+        }
+        for (double w : weights) {
+            if (!Double.isFinite(w)) {
+                throw new IllegalArgumentException("weights: every weight must be finite, got " + w);
+            }
+        }
+        if (!(density >= 0 && density <= 1)) {
+            throw new IllegalArgumentException("density must be in [0, 1], got " + density);
+        }
+    }
+
+    /** {@code strategy} with {@code weights}, density 1, {@link MajoritySign#TOTAL} and seed 0. */
+    public static AdapterMerge of(Strategy strategy, double... weights) {
+        return new AdapterMerge(strategy, Arrays.stream(weights).boxed().toList(), 1.0, MajoritySign.TOTAL, 0L);
+    }
+
+    /** This recipe keeping {@code d} of each tensor's elements. */
+    public AdapterMerge withDensity(double d) {
+        return new AdapterMerge(strategy, weights, d, majoritySign, seed);
+    }
+
+    /** This recipe electing signs by {@code m}. */
+    public AdapterMerge withMajoritySign(MajoritySign m) {
+        return new AdapterMerge(strategy, weights, density, m, seed);
+    }
+
+    /** This recipe with DARE seed {@code s}. */
+    public AdapterMerge withSeed(long s) {
+        return new AdapterMerge(strategy, weights, density, majoritySign, s);
+    }
+
+    /**
+     * What {@link #write} wrote.
+     *
+     * @param dir the PEFT directory
+     * @param modules adapted modules
+     * @param maxRank the largest module rank
+     * @param parameters elements of all A and B tensors
+     */
+    public record Result(Path dir, int modules, int maxRank, long parameters) {}
+
+    /**
+     * Merges {@code adapters} (all loaded for {@code base}, one per weight, in order) and writes the
+     * result as a PEFT adapter in {@code dir}: {@code adapter_config.json} and {@code
+     * adapter_model.safetensors}, whose {@code __metadata__} records this recipe and the adapters'
+     * names under {@code openledger.merge}. Nothing is written if the merge is refused.
+     *
+     * @throws IllegalArgumentException if the adapter count differs from the weight count, a module's
+     *     ranks differ under a strategy other than CAT, a weight times a scaling is negative under
+     *     such a strategy, an adapter's weights are not finite, or {@code dir} already holds an
+     *     adapter
+     * @throws UncheckedIOException if writing fails
+     */
+    public Result write(Path dir, ModelConfig base, List<LoraAdapter> adapters) {
+        if (adapters.size() != weights.size()) {
+            throw new IllegalArgumentException(
+                    adapters.size() + " adapters for " + weights.size() + " weights: give one weight per adapter");
+        }
+        if (Files.exists(dir.resolve(LoraAdapter.CONFIG_FILE))) {
+            throw new IllegalArgumentException(dir + " already holds an adapter; merge into a new directory");
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        SafeTensorsWriter out = new SafeTensorsWriter().metadata("format", "pt");
+        Map<String, Integer> ranks = new TreeMap<>();
+        long parameters = 0;
+        for (int l = 0; l < base.layers(); l++) {
+            for (Projection p : Projection.values()) {
+                String module = p.path(l);
+                List<LoraAdapter.Delta> ds = new ArrayList<>();
+                List<Double> ws = new ArrayList<>();
+                List<String> names = new ArrayList<>();
+                for (int i = 0; i < adapters.size(); i++) {
+                    LoraAdapter.Delta d = adapters.get(i).delta(l, p);
+                    if (d != null) {
+                        ds.add(d);
+                        ws.add(weights.get(i));
+                        names.add(adapters.get(i).name());
+                    }
+                }
+                if (ds.isEmpty()) {
+                    continue;
+                }
+                float[][] ab = strategy == Strategy.CAT ? concatenate(ds, ws) : combine(module, ds, ws, names, rnd);
+                int rank = ab[0].length / p.inFeatures(base);
+                String pre = "base_model.model." + module;
+                out.add(pre + ".lora_A.weight", DType.F32, ab[0], rank, p.inFeatures(base));
+                out.add(pre + ".lora_B.weight", DType.F32, ab[1], p.outFeatures(base), rank);
+                ranks.put(module, rank);
+                parameters += ab[0].length + ab[1].length;
+            }
+        }
+        if (ranks.isEmpty()) {
+            throw new IllegalArgumentException("the adapters adapt no module of the base model");
+        }
+        out.metadata("openledger.merge", describe(adapters));
+        AdapterConfig config = config(ranks, adapters.getFirst().config().baseModelNameOrPath());
+        try {
+            Files.createDirectories(dir);
+            out.write(dir.resolve(LoraAdapter.WEIGHTS_FILE));
+            Files.writeString(dir.resolve(LoraAdapter.CONFIG_FILE), config.toJson());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the merged adapter to " + dir, e);
+        }
+        int maxRank = ranks.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        return new Result(dir, ranks.size(), maxRank, parameters);
+    }
+
+    // CAT: A rows and B columns side by side, each adapter's w·s folded into its A rows
+    private static float[][] concatenate(List<LoraAdapter.Delta> ds, List<Double> ws) {
+        int in = ds.getFirst().in();
+        int out = ds.getFirst().out();
+        int rank = ds.stream().mapToInt(LoraAdapter.Delta::rank).sum();
+        float[] a = new float[rank * in];
+        float[] b = new float[out * rank];
+        int j0 = 0;
+        for (int i = 0; i < ds.size(); i++) {
+            LoraAdapter.Delta d = ds.get(i);
+            double f = ws.get(i) * (double) d.scaling();
+            float[] ai = finite(d.a(), "lora_A");
+            float[] bi = finite(d.b(), "lora_B");
+            int r = d.rank();
+            for (int k = 0; k < r * in; k++) {
+                a[j0 * in + k] = (float) (ai[k] * f);
+            }
+            for (int o = 0; o < out; o++) {
+                System.arraycopy(bi, o * r, b, o * rank + j0, r);
+            }
+            j0 += r;
+        }
+        return new float[][] {a, b};
+    }
+
+    private float[][] combine(
+            String module, List<LoraAdapter.Delta> ds, List<Double> ws, List<String> names, SplittableRandom rnd) {
+        int rank = ds.getFirst().rank();
+        double[] v = new double[ds.size()];
+        for (int i = 0; i < ds.size(); i++) {
+            LoraAdapter.Delta d = ds.get(i);
+            if (d.rank() != rank) {
+                throw new IllegalArgumentException(strategy.id() + " needs one rank per module, but " + module
+                        + " has rank " + rank + " in " + names.getFirst() + " and " + d.rank() + " in "
+                        + names.get(i) + "; use cat for adapters of different ranks");
+            }
+            double weighted = ws.get(i) * (double) d.scaling();
+            if (weighted < 0) {
+                throw new IllegalArgumentException(strategy.id() + " weighs A and B by √(weight·scaling), but "
+                        + names.get(i) + " has weight·scaling " + weighted + " in " + module
+                        + "; use cat to subtract an adapter");
+            }
+            v[i] = Math.sqrt(weighted);
+        }
+        List<float[]> as = new ArrayList<>();
+        List<float[]> bs = new ArrayList<>();
+        for (LoraAdapter.Delta d : ds) {
+            as.add(finite(d.a(), "lora_A"));
+            bs.add(finite(d.b(), "lora_B"));
+        }
+        return new float[][] {
+            taskTensors(strategy, as, v, density, majoritySign, rnd),
+            taskTensors(strategy, bs, v, density, majoritySign, rnd)
+        };
+    }
+
+    /**
+     * One merged task tensor from {@code tensors} (equal lengths) with weights {@code v}, as PEFT's
+     * {@code task_arithmetic}, {@code magnitude_prune}, {@code ties}, {@code dare_linear} and {@code
+     * dare_ties} compute it (CAT is not a task-tensor strategy).
+     */
+    static float[] taskTensors(
+            Strategy s, List<float[]> tensors, double[] v, double density, MajoritySign sign, SplittableRandom rnd) {
+        int n = tensors.getFirst().length;
+        List<double[]> t = new ArrayList<>();
+        for (float[] x : tensors) {
+            double[] d = new double[n];
+            for (int k = 0; k < n; k++) {
+                d[k] = x[k];
+            }
+            if (s.prunes() && density < 1) {
+                if (s.random()) {
+                    dropAndRescale(d, density, rnd);
+                } else {
+                    keepLargest(d, density);
+                }
+            }
+            t.add(d);
+        }
+        float[] out = new float[n];
+        for (int k = 0; k < n; k++) {
+            double sum = 0;
+            if (s.elects()) {
+                double total = 0;
+                for (double[] d : t) {
+                    total += sign == MajoritySign.TOTAL ? d[k] : Math.signum(d[k]);
+                }
+                double elected = total >= 0 ? 1 : -1;
+                int agreeing = 0;
+                for (int i = 0; i < t.size(); i++) {
+                    double x = t.get(i)[k];
+                    if (Math.signum(x) == elected) {
+                        sum += v[i] * x;
+                        agreeing++;
+                    }
+                }
+                sum /= Math.max(1, agreeing);
+            } else {
+                for (int i = 0; i < t.size(); i++) {
+                    sum += v[i] * t.get(i)[k];
+                }
+            }
+            out[k] = (float) sum;
+        }
+        return out;
+    }
+
+    // keeps the ⌊density·n⌋ largest magnitudes (PEFT magnitude_based_pruning); on equal magnitudes
+    // the lower index is kept, so the result does not depend on a sort's stability
+    static void keepLargest(double[] d, double density) {
+        int n = d.length;
+        int k = (int) (density * n);
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) {
+            // |x| as float bits orders like |x|; descending magnitude, then ascending index
+            int bits = Float.floatToIntBits((float) Math.abs(d[i]));
+            keys[i] = ((long) (Integer.MAX_VALUE - bits) << 32) | i;
+        }
+        Arrays.sort(keys);
+        boolean[] keep = new boolean[n];
+        for (int i = 0; i < k; i++) {
+            keep[(int) keys[i]] = true;
+        }
+        for (int i = 0; i < n; i++) {
+            if (!keep[i]) {
+                d[i] = 0;
+            }
+        }
+    }
+
+    // DARE: each element survives with probability density and is divided by it (PEFT random_pruning
+    // with rescale); density 0 drops everything
+    static void dropAndRescale(double[] d, double density, SplittableRandom rnd) {
+        for (int i = 0; i < d.length; i++) {
+            boolean kept = rnd.nextDouble() < density;
+            d[i] = kept ? d[i] / density : 0;
+        }
+    }
+
+    private static float[] finite(float[] x, String what) {
+        for (float f : x) {
+            if (!Float.isFinite(f)) {
+                throw new IllegalArgumentException("an adapter's " + what + " holds " + f + "; cannot merge it");
+            }
+        }
+        return x;
+    }
+
+    // scaling 1 everywhere: alpha = rank per module; the most common rank (the smaller on a tie) is r,
+    // the others patterns
+    private static AdapterConfig config(Map<String, Integer> ranks, String baseName) {
+        Map<Integer, Integer> count = new TreeMap<>();
+        ranks.values().forEach(r -> count.merge(r, 1, Integer::sum));
+        int best = 0;
+        int most = 0;
+        for (Map.Entry<Integer, Integer> e : count.entrySet()) { // ascending ranks: a tie keeps the smaller
+            if (e.getValue() > most) {
+                best = e.getKey();
+                most = e.getValue();
+            }
+        }
+        int r = best;
+        Map<String, Integer> rankPattern = new LinkedHashMap<>();
+        Map<String, Double> alphaPattern = new LinkedHashMap<>();
+        ranks.forEach((module, rank) -> {
+            if (rank != r) {
+                // a regex valid in Java and in Python's re, matched as PEFT's get_pattern_key does
+                String key = module.replace(".", "\\.");
+                rankPattern.put(key, rank);
+                alphaPattern.put(key, (double) rank);
+            }
+        });
+        return new AdapterConfig(
+                r,
+                r,
+                false,
+                rankPattern,
+                alphaPattern,
+                List.copyOf(ranks.keySet()),
+                null,
+                List.of(),
+                List.of(),
+                false,
+                baseName);
+    }
+
+    /** This recipe and the merged adapters' names as JSON (the weights file's {@code openledger.merge}). */
+    private String describe(List<LoraAdapter> adapters) {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode o = m.createObjectNode();
+        o.put("strategy", strategy.id());
+        ArrayNode parts = o.putArray("adapters");
+        for (int i = 0; i < adapters.size(); i++) {
+            parts.addObject().put("name", adapters.get(i).name()).put("weight", weights.get(i));
+        }
+        if (strategy.prunes()) {
+            o.put("density", density);
+        }
+        if (strategy.elects()) {
+            o.put("majority_sign_method", majoritySign.name().toLowerCase(Locale.ROOT));
+        }
+        if (strategy.random()) {
+            o.put("seed", seed);
+        }
+        return o.toString();
+    }
+}
