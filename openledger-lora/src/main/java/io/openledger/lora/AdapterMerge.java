@@ -96,15 +96,18 @@ public record AdapterMerge(
                     + Arrays.stream(values()).map(Strategy::id).toList());
         }
 
-        boolean prunes() {
+        /** Whether it prunes to {@link AdapterMerge#density}. */
+        public boolean usesDensity() {
             return this == MAGNITUDE_PRUNE || this == TIES || this == DARE_LINEAR || this == DARE_TIES;
         }
 
-        boolean random() {
+        /** Whether it draws from {@link AdapterMerge#seed}. */
+        public boolean isRandom() {
             return this == DARE_LINEAR || this == DARE_TIES;
         }
 
-        boolean elects() {
+        /** Whether it elects signs by {@link AdapterMerge#majoritySign}. */
+        public boolean electsSigns() {
             return this == TIES || this == DARE_TIES;
         }
     }
@@ -306,8 +309,8 @@ public record AdapterMerge(
             for (int k = 0; k < n; k++) {
                 d[k] = x[k];
             }
-            if (s.prunes() && density < 1) {
-                if (s.random()) {
+            if (s.usesDensity() && density < 1) {
+                if (s.isRandom()) {
                     dropAndRescale(d, density, rnd);
                 } else {
                     keepLargest(d, density);
@@ -318,7 +321,7 @@ public record AdapterMerge(
         float[] out = new float[n];
         for (int k = 0; k < n; k++) {
             double sum = 0;
-            if (s.elects()) {
+            if (s.electsSigns()) {
                 double total = 0;
                 for (double[] d : t) {
                     total += sign == MajoritySign.TOTAL ? d[k] : Math.signum(d[k]);
@@ -431,13 +434,13 @@ public record AdapterMerge(
         for (int i = 0; i < adapters.size(); i++) {
             parts.addObject().put("name", adapters.get(i).name()).put("weight", weights.get(i));
         }
-        if (strategy.prunes()) {
+        if (strategy.usesDensity()) {
             o.put("density", density);
         }
-        if (strategy.elects()) {
+        if (strategy.electsSigns()) {
             o.put("majority_sign_method", majoritySign.name().toLowerCase(Locale.ROOT));
         }
-        if (strategy.random()) {
+        if (strategy.isRandom()) {
             o.put("seed", seed);
         }
         return o.toString();

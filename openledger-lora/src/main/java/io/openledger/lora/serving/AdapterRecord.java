@@ -1,11 +1,16 @@
 package io.openledger.lora.serving;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openledger.core.AdapterId;
 import io.openledger.core.Address;
 import io.openledger.core.Hash;
 import io.openledger.core.ModelId;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -51,6 +56,50 @@ public record AdapterRecord(
     public AdapterRecord {
         metadata = java.util.Collections.unmodifiableMap(new TreeMap<>(metadata));
         java.util.Objects.requireNonNull(access, "access");
+    }
+
+    /**
+     * The metadata key under which {@link AdapterRegistry#registerMerged} records a merged adapter's
+     * recipe and components (JSON: strategy, its settings, and each adapter's id, weight, weights hash
+     * and owner).
+     */
+    public static final String MERGE_METADATA = "openledger.merge";
+
+    /**
+     * One adapter a merged adapter was made from.
+     *
+     * @param id its id
+     * @param weight its weight in the recipe
+     * @param weightsSha256 the hash of the weights that were merged
+     * @param owner its owner when merged
+     */
+    public record MergePart(AdapterId id, double weight, Hash weightsSha256, Address owner) {}
+
+    /**
+     * The adapters this one was merged from ({@link AdapterRegistry#registerMerged}), in recipe order;
+     * empty for an adapter registered from its own files.
+     *
+     * @throws IllegalStateException if the merge metadata is not what the registry writes
+     */
+    public List<MergePart> mergedFrom() {
+        String json = metadata.get(MERGE_METADATA);
+        if (json == null) {
+            return List.of();
+        }
+        try {
+            List<MergePart> parts = new ArrayList<>();
+            for (JsonNode p : new ObjectMapper().readTree(json).path("adapters")) {
+                parts.add(new MergePart(
+                        AdapterId.of(p.get("id").asText()),
+                        p.get("weight").asDouble(),
+                        Hash.fromHex(p.get("weightsSha256").asText()),
+                        Address.fromHex(p.get("owner").asText())));
+            }
+            return List.copyOf(parts);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException(
+                    "adapter " + id + ": unreadable " + MERGE_METADATA + " metadata: " + json, e);
+        }
     }
 
     /** This record with {@code newAccess}. */

@@ -2,6 +2,7 @@ package io.openledger.lora.serving;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openledger.core.AdapterId;
 import io.openledger.core.Address;
@@ -13,6 +14,7 @@ import io.openledger.core.store.KeyValue;
 import io.openledger.core.store.KeyValueIterator;
 import io.openledger.core.store.KeyValueStore;
 import io.openledger.lora.AdapterConfig;
+import io.openledger.lora.AdapterMerge;
 import io.openledger.lora.LoraAdapter;
 import io.openledger.lora.ModelConfig;
 import io.openledger.lora.ModelFormatException;
@@ -148,6 +150,80 @@ public final class AdapterRegistry {
                 access);
         store.put(key(id), Bytes.utf8(toJson(rec)));
         return rec;
+    }
+
+    /**
+     * Merges the registered adapters of {@code mix} by its recipe ({@link AdapterMerge}) on behalf of
+     * {@code requester}, writes the result as a PEFT adapter in {@code dir} and registers it under
+     * {@code id}, owned by {@code owner}. Its record's {@link AdapterRecord#MERGE_METADATA} entry names each component with its
+     * weight, weights hash and owner ({@link AdapterRecord#mergedFrom}), so that inferences on the
+     * mix can be attributed to the adapters it came from. Each component is loaded from its
+     * registered directory and must still hash to its registered SHA-256.
+     *
+     * @throws AdapterRejectedException if {@code id} is taken, a component is not registered or its
+     *     file changed since registration, or the recipe cannot merge these adapters (the message
+     *     says why); nothing is registered then
+     * @throws AdapterAccessException if a component is private and {@code requester} may not use it
+     */
+    public synchronized AdapterRecord registerMerged(
+            AdapterId id,
+            AdapterMix mix,
+            Path dir,
+            Address owner,
+            Address requester,
+            Map<String, String> metadata,
+            AdapterAccess access) {
+        AdapterMerge recipe = mix.recipe();
+        if (store.contains(key(id))) {
+            throw new AdapterRejectedException(id, "id is already registered");
+        }
+        List<LoraAdapter> loaded = new ArrayList<>();
+        ArrayNode parts = JSON.createArrayNode();
+        for (int i = 0; i < mix.adapters().size(); i++) {
+            AdapterId c = mix.adapters().get(i);
+            AdapterRecord rec = get(c).orElseThrow(
+                            () -> new AdapterRejectedException(id, "component " + c.value() + " is not registered"));
+            if (!rec.access().allows(rec.owner(), requester)) {
+                throw new AdapterAccessException(c, requester, "may not use this private adapter in a merge");
+            }
+            try {
+                loaded.add(LoraAdapter.load(rec.dir(), base));
+                Hash now = sha256(rec.dir().resolve(LoraAdapter.WEIGHTS_FILE));
+                if (!now.equals(rec.weightsSha256())) {
+                    throw new AdapterRejectedException(
+                            id,
+                            "component " + c.value() + "'s weights changed since" + " registration (sha256 " + now
+                                    + ", registered " + rec.weightsSha256() + ")");
+                }
+            } catch (ModelFormatException | IOException | UncheckedIOException e) {
+                throw new AdapterRejectedException(id, "component " + c.value() + ": " + e.getMessage(), e);
+            }
+            parts.addObject()
+                    .put("id", c.value())
+                    .put("weight", recipe.weights().get(i))
+                    .put("weightsSha256", rec.weightsSha256().toString())
+                    .put("owner", rec.owner().toChecksumHex());
+        }
+        try {
+            recipe.write(dir, base, loaded);
+        } catch (IllegalArgumentException e) {
+            throw new AdapterRejectedException(id, e.getMessage(), e);
+        }
+        ObjectNode m = JSON.createObjectNode();
+        m.put("strategy", recipe.strategy().id());
+        if (recipe.strategy().usesDensity()) {
+            m.put("density", recipe.density());
+        }
+        if (recipe.strategy().electsSigns()) {
+            m.put("majoritySign", recipe.majoritySign().name());
+        }
+        if (recipe.strategy().isRandom()) {
+            m.put("seed", recipe.seed());
+        }
+        m.set("adapters", parts);
+        Map<String, String> meta = new TreeMap<>(metadata);
+        meta.put(AdapterRecord.MERGE_METADATA, m.toString());
+        return register(id, dir, owner, meta, access);
     }
 
     /**

@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
 public final class GenerationRequest {
     private final int[] prompt;
     private final @Nullable AdapterId adapter;
+    private final @Nullable AdapterMix mix;
+    private final boolean baseModel;
     private final float adapterScale;
     private final int maxTokens;
     private final Sampler sampler;
@@ -30,6 +32,8 @@ public final class GenerationRequest {
     private GenerationRequest(Builder b) {
         this.prompt = b.prompt.clone();
         this.adapter = b.adapter;
+        this.mix = b.mix;
+        this.baseModel = b.baseModel;
         this.adapterScale = b.adapterScale;
         this.maxTokens = b.maxTokens;
         this.sampler = b.sampler;
@@ -77,6 +81,34 @@ public final class GenerationRequest {
     /** The adapter, or null for the base model. */
     public @Nullable AdapterId adapter() {
         return adapter;
+    }
+
+    /** The adapters to mix for this request ({@link Builder#mix}), or null. */
+    public @Nullable AdapterMix mix() {
+        return mix;
+    }
+
+    /**
+     * Whether the request asked for the base model explicitly ({@link Builder#baseModel}), so that a
+     * server's default adapter does not apply.
+     */
+    public boolean baseModel() {
+        return baseModel;
+    }
+
+    /** This request on {@code id} instead (a server's default adapter, or a mix it registered). */
+    GenerationRequest withAdapter(AdapterId id) {
+        Builder b = new Builder(prompt);
+        b.adapter = id;
+        b.adapterScale = adapterScale;
+        b.maxTokens = maxTokens;
+        b.sampler = sampler;
+        b.stopTokens = stopTokens;
+        b.stopSequences.addAll(stopSequences);
+        b.timeout = timeout;
+        b.caller = caller;
+        b.trainedOn = trainedOn;
+        return new GenerationRequest(b);
     }
 
     /** The factor on the adapter's scaling for this request (1 unless set; see {@link Builder#adapterScale}). */
@@ -131,6 +163,8 @@ public final class GenerationRequest {
     public static final class Builder {
         private final int[] prompt;
         private @Nullable AdapterId adapter;
+        private @Nullable AdapterMix mix;
+        private boolean baseModel;
         private float adapterScale = 1f;
         private int maxTokens = 16;
         private Sampler sampler = Sampler.greedy();
@@ -144,9 +178,28 @@ public final class GenerationRequest {
             this.prompt = prompt;
         }
 
-        /** Runs on {@code id} (null: the base model). */
+        /**
+         * Runs on {@code id}. Null (the default) runs on the server's default adapter if it has one
+         * ({@code LoraServer.Builder.defaultAdapter}), else on the base model.
+         */
         public Builder adapter(@Nullable AdapterId id) {
             this.adapter = id;
+            return this;
+        }
+
+        /**
+         * Runs on a mix of registered adapters (LoRAX's per-request {@code merged_adapters}): the
+         * server merges them by the mix's recipe once, registers the result and serves it like any
+         * adapter. The caller must be allowed to use every adapter in the mix.
+         */
+        public Builder mix(AdapterMix m) {
+            this.mix = java.util.Objects.requireNonNull(m, "mix");
+            return this;
+        }
+
+        /** Runs on the base model alone, even on a server with a default adapter. */
+        public Builder baseModel() {
+            this.baseModel = true;
             return this;
         }
 
@@ -234,10 +287,16 @@ public final class GenerationRequest {
         /**
          * The request.
          *
-         * @throws IllegalArgumentException if an adapter scale other than 1 is set without an adapter
+         * @throws IllegalArgumentException if more than one of an adapter, a mix and the base model
+         *     is chosen, or an adapter scale other than 1 is set on a base-model request
          */
         public GenerationRequest build() {
-            if (adapter == null && adapterScale != 1f) {
+            int chosen = (adapter != null ? 1 : 0) + (mix != null ? 1 : 0) + (baseModel ? 1 : 0);
+            if (chosen > 1) {
+                throw new IllegalArgumentException("choose one of adapter, mix and baseModel; got adapter " + adapter
+                        + ", mix " + (mix != null ? mix.adapters() : null) + ", baseModel " + baseModel);
+            }
+            if (baseModel && adapterScale != 1f) {
                 throw new IllegalArgumentException(
                         "adapterScale " + adapterScale + " was set on a base-model request; name an adapter");
             }

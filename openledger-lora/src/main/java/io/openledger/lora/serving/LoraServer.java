@@ -1,6 +1,7 @@
 package io.openledger.lora.serving;
 
 import io.openledger.core.AdapterId;
+import io.openledger.core.Address;
 import io.openledger.core.Bytes;
 import io.openledger.core.Clock;
 import io.openledger.core.Hash;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,6 +67,9 @@ public final class LoraServer implements AutoCloseable {
     private final int maxQueued;
     private final boolean fair;
     private final AdapterResolver resolver;
+    private final @Nullable AdapterId defaultAdapter;
+    private final @Nullable Path mixDir;
+    private final Address mixOwner;
     // submissions, each one request or a whole submitAll batch, which the scheduler takes in at once
     private final ConcurrentLinkedQueue<List<Active>> incoming = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
@@ -84,6 +89,9 @@ public final class LoraServer implements AutoCloseable {
         this.maxQueued = b.maxQueued;
         this.fair = b.fair;
         this.resolver = b.resolver;
+        this.defaultAdapter = b.defaultAdapter;
+        this.mixDir = b.mixDir;
+        this.mixOwner = b.mixOwner;
         this.scheduler = Thread.ofPlatform().name("lora-scheduler").daemon().unstarted(this::loop);
         scheduler.start();
         LOG.info(
@@ -116,6 +124,9 @@ public final class LoraServer implements AutoCloseable {
         private boolean fair = true;
         private Clock clock = Clock.system();
         private AdapterResolver resolver = AdapterResolver.none();
+        private @Nullable AdapterId defaultAdapter;
+        private @Nullable Path mixDir;
+        private Address mixOwner = Address.ZERO;
 
         private Builder(Path baseDir, AdapterCache cache) {
             this.baseDir = baseDir;
@@ -222,6 +233,28 @@ public final class LoraServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The adapter for requests that name none (default none: such requests run on the base
+         * model), as LoRAX's {@code --adapter-id}. A request asks for the base model explicitly with
+         * {@link GenerationRequest.Builder#baseModel}. Access to it is checked like any adapter's.
+         */
+        public Builder defaultAdapter(@Nullable AdapterId id) {
+            this.defaultAdapter = id;
+            return this;
+        }
+
+        /**
+         * Takes requests that mix adapters ({@link GenerationRequest.Builder#mix}): each new mix is
+         * merged into a directory under {@code dir} and registered, owned by {@code owner} and usable
+         * directly only by it, since a request on a mix is checked against every adapter in it
+         * (default: mixes are refused).
+         */
+        public Builder mixes(Path dir, Address owner) {
+            this.mixDir = java.util.Objects.requireNonNull(dir, "dir");
+            this.mixOwner = java.util.Objects.requireNonNull(owner, "owner");
+            return this;
+        }
+
         /** The clock for timings and records (default system). */
         public Builder clock(Clock c) {
             this.clock = c;
@@ -239,10 +272,17 @@ public final class LoraServer implements AutoCloseable {
          * Loads the base model and starts the scheduler thread.
          *
          * @throws io.openledger.lora.ModelFormatException if the checkpoint is invalid
-         * @throws IllegalArgumentException if the base differs from the registry's base config or the
-         *     KV budget holds no page
+         * @throws IllegalArgumentException if the base differs from the registry's base config, the
+         *     KV budget holds no page, or the default adapter is neither registered nor resolvable
          */
         public LoraServer build() {
+            AdapterId d = defaultAdapter;
+            if (d != null
+                    && cache.registry().get(d).isEmpty()
+                    && resolver.resolve(d).isEmpty()) {
+                throw new IllegalArgumentException(
+                        "defaultAdapter " + d.value() + " is not registered and the resolver has none of that id");
+            }
             CpuBatchEngine e = new CpuBatchEngine(baseDir, format, threads, kvBytes, pageTokens);
             ModelConfig want = cache.registry().base();
             if (!e.config().equals(want)) {
@@ -289,9 +329,11 @@ public final class LoraServer implements AutoCloseable {
         if (closed) {
             throw new ServerBusyException("server is closed");
         }
+        List<GenerationRequest> effective = new ArrayList<>(requests.size());
         for (GenerationRequest request : requests) {
-            validate(request);
+            effective.add(validate(request));
         }
+        requests = effective;
         int n = requests.size();
         if (queued.addAndGet(n) > maxQueued) {
             queued.addAndGet(-n);
@@ -320,16 +362,30 @@ public final class LoraServer implements AutoCloseable {
         return handles;
     }
 
-    private void validate(GenerationRequest request) {
+    // the request as it will run: on its adapter, its mix's merged adapter, the default adapter or
+    // the base model, with access checked and every token and size within the engine's limits
+    private GenerationRequest validate(GenerationRequest request) {
         AdapterId a = request.adapter();
-        if (a != null) {
+        AdapterMix mix = request.mix();
+        if (mix != null) {
+            a = mixed(mix, request.caller());
+        } else if (a == null && !request.baseModel()) {
+            a = defaultAdapter;
+        }
+        if (a == null) {
+            if (request.adapterScale() != 1f) {
+                throw new IllegalArgumentException(
+                        "adapterScale " + request.adapterScale() + " was set on a base-model request; name an adapter");
+            }
+        } else if (mix == null) {
+            AdapterId id = a;
             AdapterRecord rec = cache.registry()
-                    .get(a)
-                    .or(() -> resolve(a))
-                    .orElseThrow(() -> new AdapterRejectedException(a, "not registered"));
+                    .get(id)
+                    .or(() -> resolve(id))
+                    .orElseThrow(() -> new AdapterRejectedException(id, "not registered"));
             if (!rec.access().allows(rec.owner(), request.caller())) {
                 stats.denied.incrementAndGet();
-                throw new AdapterAccessException(a, request.caller(), "may not use this private adapter");
+                throw new AdapterAccessException(id, request.caller(), "may not use this private adapter");
             }
         }
         int vocab = engine.config().vocabSize();
@@ -344,6 +400,57 @@ public final class LoraServer implements AutoCloseable {
             throw new IllegalArgumentException("prompt + maxTokens needs " + need + " KV pages; the cache has "
                     + engine.kv().pages());
         }
+        return a == null || a.equals(request.adapter()) ? request : request.withAdapter(a);
+    }
+
+    // the merged adapter of a mix, merged and registered on first use (on the submitting thread);
+    // the caller must be allowed every adapter in it
+    private AdapterId mixed(AdapterMix mix, Address caller) {
+        Path root = mixDir;
+        if (root == null) {
+            throw new IllegalArgumentException("this server takes no adapter mixes; set LoraServer.Builder.mixes");
+        }
+        List<Hash> hashes = new ArrayList<>();
+        boolean allPublic = true;
+        for (AdapterId c : mix.adapters()) {
+            AdapterRecord rec = cache.registry()
+                    .get(c)
+                    .or(() -> resolve(c))
+                    .orElseThrow(() -> new AdapterRejectedException(c, "not registered"));
+            if (!rec.access().allows(rec.owner(), caller)) {
+                stats.denied.incrementAndGet();
+                throw new AdapterAccessException(c, caller, "may not use this private adapter in a mix");
+            }
+            allPublic &= !rec.access().restricted();
+            hashes.add(rec.weightsSha256());
+        }
+        AdapterId id = mix.idFor(hashes);
+        if (cache.registry().get(id).isPresent()) {
+            return id;
+        }
+        try {
+            // a fresh directory each time: one left by a registry that was not kept is not reused
+            Path dir = root.resolve(id.value().replace('/', '-') + "-" + UUID.randomUUID());
+            cache.registry()
+                    .registerMerged(
+                            id,
+                            mix,
+                            dir,
+                            mixOwner,
+                            caller,
+                            Map.of(),
+                            allPublic ? AdapterAccess.PUBLIC : AdapterAccess.privateTo());
+            LOG.info(
+                    "merged adapter mix {} of {} ({})",
+                    id.value(),
+                    mix.adapters(),
+                    mix.recipe().strategy().id());
+        } catch (AdapterRejectedException e) {
+            if (cache.registry().get(id).isEmpty()) { // else a concurrent submission registered it first
+                throw e;
+            }
+        }
+        return id;
     }
 
     // registers an adapter the resolver finds, on the submitting thread; a concurrent submission

@@ -83,7 +83,10 @@ class AdapterScaleTest {
         assertThatThrownBy(() -> GenerationRequest.builder(1).adapterScale(Float.POSITIVE_INFINITY))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("finite");
-        assertThatThrownBy(() -> GenerationRequest.builder(1).adapterScale(2f).build())
+        assertThatThrownBy(() -> GenerationRequest.builder(1)
+                        .adapterScale(2f)
+                        .baseModel()
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("name an adapter");
         assertThat(GenerationRequest.builder(1)

@@ -1,6 +1,7 @@
 package io.openledger.cli;
 
 import io.openledger.lora.AdapterConfig;
+import io.openledger.lora.AdapterMerge;
 import io.openledger.lora.DType;
 import io.openledger.lora.LlamaModel;
 import io.openledger.lora.LoraAdapter;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code openledger lora …}: run Llama-family models with PEFT adapters, and generate test ones. */
@@ -32,6 +34,7 @@ import picocli.CommandLine.Spec;
             LoraCommand.Generate.class,
             LoraCommand.MakeTestModel.class,
             LoraCommand.MakeTestAdapter.class,
+            LoraCommand.Merge.class,
             LoraServeBench.Cmd.class
         })
 public final class LoraCommand implements Runnable {
@@ -273,6 +276,93 @@ public final class LoraCommand implements Runnable {
                             model.toString());
             TestModels.writeAdapter(out, base, cfg, seed, DType.F32);
             spec.commandLine().getOut().printf("wrote rank-%d adapter on %s to %s%n", rank, t, out);
+            return 0;
+        }
+    }
+
+    /** {@code lora merge}: combine PEFT adapters into one ({@link AdapterMerge}). */
+    @Command(
+            name = "merge",
+            mixinStandardHelpOptions = true,
+            description = "Merge PEFT adapters of one base model into a new PEFT adapter (PEFT's combination types).")
+    static final class Merge implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--model", required = true, description = "The base model directory (config.json).")
+        Path model;
+
+        @Option(names = "--out", required = true, description = "A new directory for the merged adapter.")
+        Path out;
+
+        @Option(
+                names = "--strategy",
+                defaultValue = "cat",
+                description = "cat (exact weighted sum, any ranks), linear, magnitude_prune, ties, dare_linear,"
+                        + " dare_ties (default cat).")
+        String strategy;
+
+        @Option(
+                names = "--density",
+                defaultValue = "1",
+                description = "Fraction of elements the pruning strategies keep, 0..1 (default 1).")
+        double density;
+
+        @Option(
+                names = "--majority-sign",
+                defaultValue = "TOTAL",
+                description = "How TIES elects signs: ${COMPLETION-CANDIDATES} (default TOTAL).")
+        AdapterMerge.MajoritySign majoritySign;
+
+        @Option(names = "--seed", defaultValue = "0", description = "DARE's random seed (default 0).")
+        long seed;
+
+        @Parameters(arity = "1..*", paramLabel = "DIR=WEIGHT", description = "An adapter directory and its weight.")
+        List<String> parts;
+
+        @Override
+        public Integer call() {
+            ModelConfig base = ModelConfig.read(model);
+            List<LoraAdapter> adapters = new java.util.ArrayList<>();
+            double[] weights = new double[parts.size()];
+            for (int i = 0; i < parts.size(); i++) {
+                String p = parts.get(i);
+                int eq = p.lastIndexOf('=');
+                if (eq <= 0) {
+                    throw new ParameterException(spec.commandLine(), "'" + p + "' is not DIR=WEIGHT");
+                }
+                try {
+                    weights[i] = Double.parseDouble(p.substring(eq + 1));
+                } catch (NumberFormatException e) {
+                    throw new ParameterException(spec.commandLine(), "'" + p + "': the weight is not a number");
+                }
+                adapters.add(LoraAdapter.load(Path.of(p.substring(0, eq)), base));
+            }
+            AdapterMerge recipe;
+            try {
+                recipe = AdapterMerge.of(AdapterMerge.Strategy.of(strategy), weights)
+                        .withDensity(density)
+                        .withMajoritySign(majoritySign)
+                        .withSeed(seed);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            AdapterMerge.Result r;
+            try {
+                r = recipe.write(out, base, adapters);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            PrintWriter w = spec.commandLine().getOut();
+            w.printf(
+                    "{\"strategy\":\"%s\",\"adapters\":%d,\"modules\":%d,\"max_rank\":%d,\"parameters\":%d,\"dir\":\"%s\"}%n",
+                    recipe.strategy().id(),
+                    adapters.size(),
+                    r.modules(),
+                    r.maxRank(),
+                    r.parameters(),
+                    r.dir().toString().replace("\\", "\\\\").replace("\"", "\\\""));
+            w.flush();
             return 0;
         }
     }

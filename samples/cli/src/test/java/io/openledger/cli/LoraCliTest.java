@@ -44,6 +44,96 @@ class LoraCliTest {
     }
 
     @Test
+    void mergesAdaptersIntoANewPeftAdapter(@TempDir Path dir) throws Exception {
+        Path m = dir.resolve("m");
+        run(
+                "make-test-model",
+                "--out",
+                m.toString(),
+                "--arch",
+                "llama",
+                "--layers",
+                "2",
+                "--hidden",
+                "64",
+                "--heads",
+                "4",
+                "--kv-heads",
+                "2",
+                "--intermediate",
+                "96",
+                "--vocab",
+                "300",
+                "--seed",
+                "5");
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        run(
+                "make-test-adapter",
+                "--model",
+                m.toString(),
+                "--out",
+                a.toString(),
+                "--rank",
+                "4",
+                "--alpha",
+                "8",
+                "--targets",
+                "q_proj,v_proj",
+                "--seed",
+                "6");
+        run(
+                "make-test-adapter",
+                "--model",
+                m.toString(),
+                "--out",
+                b.toString(),
+                "--rank",
+                "8",
+                "--alpha",
+                "8",
+                "--targets",
+                "q_proj,k_proj",
+                "--seed",
+                "7");
+        Path ab = dir.resolve("ab");
+        JsonNode r = new ObjectMapper()
+                .readTree(run("merge", "--model", m.toString(), "--out", ab.toString(), a + "=0.5", b + "=0.5"));
+        assertThat(r.get("strategy").asText()).isEqualTo("cat");
+        assertThat(r.get("modules").asInt()).isEqualTo(6); // q, k and v in both layers
+        assertThat(r.get("max_rank").asInt()).isEqualTo(12); // q: 4 + 8
+        JsonNode base = new ObjectMapper().readTree(run("logits", "--model", m.toString(), "--tokens", "1,2,3"));
+        assertThat(scaledLogits(m, ab, "1")).isNotEqualTo(base.get("logits"));
+
+        // one adapter at weight 1 serves as itself, up to float rounding
+        Path one = dir.resolve("one");
+        run("merge", "--model", m.toString(), "--out", one.toString(), "--strategy", "linear", a + "=1");
+        JsonNode want = scaledLogits(m, a, "1");
+        JsonNode got = scaledLogits(m, one, "1");
+        for (int i = 0; i < want.size(); i++) {
+            assertThat(got.get(i).asDouble())
+                    .isCloseTo(want.get(i).asDouble(), org.assertj.core.api.Assertions.within(1e-3));
+        }
+
+        CommandLine cl = new CommandLine(new LoraCommand());
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        assertThat(cl.execute(
+                        "merge",
+                        "--model",
+                        m.toString(),
+                        "--out",
+                        dir.resolve("t").toString(),
+                        "--strategy",
+                        "ties",
+                        a + "=1",
+                        b + "=1"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("use cat");
+        assertThat(dir.resolve("t")).doesNotExist();
+    }
+
+    @Test
     void makesModelsAndAdaptersAndPrintsLogits(@TempDir Path dir) throws Exception {
         Path m = dir.resolve("m");
         Path a = dir.resolve("a");

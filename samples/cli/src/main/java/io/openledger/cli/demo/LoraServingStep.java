@@ -8,6 +8,7 @@ import io.openledger.core.contract.DatanetVersionRef;
 import io.openledger.core.contract.InferenceRecord;
 import io.openledger.core.store.RocksDbKeyValueStore;
 import io.openledger.lora.AdapterConfig;
+import io.openledger.lora.AdapterMerge;
 import io.openledger.lora.DType;
 import io.openledger.lora.LlamaModel;
 import io.openledger.lora.LoraAdapter;
@@ -18,6 +19,7 @@ import io.openledger.lora.Tokenizer;
 import io.openledger.lora.serving.AdapterAccess;
 import io.openledger.lora.serving.AdapterAccessException;
 import io.openledger.lora.serving.AdapterCache;
+import io.openledger.lora.serving.AdapterMix;
 import io.openledger.lora.serving.AdapterRecord;
 import io.openledger.lora.serving.AdapterRegistry;
 import io.openledger.lora.serving.GenerationHandle;
@@ -95,8 +97,11 @@ public final class LoraServingStep implements DemoStep {
                     ctx.get(DatanetVersionRef.class).map(List::of).orElse(List.of());
             SplittableRandom rnd = new SplittableRandom(5);
             int burst = 96;
-            try (LoraServer server =
-                    LoraServer.builder(modelDir, cache).maxBatch(32).build()) {
+            Address mixer = Address.fromHex(String.format("0x%040x", 0xE000));
+            try (LoraServer server = LoraServer.builder(modelDir, cache)
+                    .maxBatch(32)
+                    .mixes(root.resolve("mixes"), mixer)
+                    .build()) {
                 List<GenerationHandle> hs = new ArrayList<>();
                 List<GenerationRequest> reqs = new ArrayList<>();
                 long t0 = System.nanoTime();
@@ -195,6 +200,31 @@ public final class LoraServingStep implements DemoStep {
                         "adapter-0 made private by its owner: a stranger's request %s; the owner's request was served"
                                 + " (%d tokens), and again at adapter scale 0.5 (%s tokens)",
                         stranger, full.tokens().size(), half.tokens().equals(full.tokens()) ? "the same" : "different");
+
+                // a request mixing two adapters: merged once (TIES), registered with its parts
+                AdapterMix mix = new AdapterMix(
+                        List.of(AdapterId.of("adapter-1"), AdapterId.of("adapter-4")),
+                        AdapterMerge.of(AdapterMerge.Strategy.TIES, 0.6, 0.4).withDensity(0.7));
+                GenerationResult mixed = server.generate(GenerationRequest.builder(tok.encode(prompts[2], true))
+                        .mix(mix)
+                        .maxTokens(12)
+                        .caller(Address.fromHex(String.format("0x%040x", 0xC000)))
+                        .trainedOn(trainedOn)
+                        .build());
+                AdapterRecord merged =
+                        reg.get(mixed.record().adapterId().orElseThrow()).orElseThrow();
+                ctx.say(
+                        "a request mixing adapter-1 and adapter-4 (ties, weights 0.6/0.4, density 0.7) ran on %s,"
+                                + " merged once (%d modules, rank %d) and registered with its parts: %s",
+                        merged.id(),
+                        merged.modules(),
+                        merged.maxRank(),
+                        String.join(
+                                ", ",
+                                merged.mergedFrom().stream()
+                                        .map(p -> p.id().value() + " x" + p.weight() + " owned by "
+                                                + p.owner().toChecksumHex())
+                                        .toList()));
             }
         }
         if (!Files.exists(root)) {
