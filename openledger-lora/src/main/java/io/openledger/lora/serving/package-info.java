@@ -27,6 +27,12 @@
  *     }
  * }
  * }
+ *
+ * <p>A request may instead mix registered adapters ({@link io.openledger.lora.serving.AdapterMix}):
+ * a server built with {@code mixes(dir, owner)} merges each new mix once ({@link
+ * io.openledger.lora.AdapterMerge}), registers it with its parts ({@link
+ * io.openledger.lora.serving.AdapterRecord#mergedFrom}) and batches it like any adapter. A server's
+ * {@code defaultAdapter} serves requests that name no adapter; {@code baseModel()} opts out.
  */
 @NullMarked
 package io.openledger.lora.serving;
