@@ -21,8 +21,9 @@ import java.util.TreeMap;
  * How to combine several LoRA adapters of one base model into one PEFT adapter: the combination
  * types of PEFT's {@code add_weighted_adapter} (and of LoRAX's per-request {@code merged_adapters}),
  * with a weight per adapter. {@link #write} applies it and writes an ordinary PEFT directory, which
- * registers, caches and batches like any other adapter, so a mix costs a decode step no more than
- * one adapter does.
+ * registers, caches and batches like any other adapter: a mix is served as one adapter of its
+ * merged rank (the sum of the ranks for CAT, the adapters' common rank otherwise), with no
+ * per-request work beyond that adapter's.
  *
  * <p>Semantics, after {@code huggingface/peft} ({@code tuners/lora/model.py} {@code
  * add_weighted_adapter} and {@code utils/merge_utils.py}); per adapted module, adapters that do not
