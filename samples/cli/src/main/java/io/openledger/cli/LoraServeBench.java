@@ -8,6 +8,7 @@ import io.openledger.core.ModelId;
 import io.openledger.core.contract.InferenceRecord;
 import io.openledger.core.store.InMemoryKeyValueStore;
 import io.openledger.lora.AdapterConfig;
+import io.openledger.lora.AdapterMerge;
 import io.openledger.lora.DType;
 import io.openledger.lora.LoraAdapter;
 import io.openledger.lora.ModelConfig;
@@ -17,6 +18,7 @@ import io.openledger.lora.internal.KernelSelector;
 import io.openledger.lora.internal.Kernels;
 import io.openledger.lora.internal.Matrix;
 import io.openledger.lora.serving.AdapterCache;
+import io.openledger.lora.serving.AdapterMix;
 import io.openledger.lora.serving.AdapterRecord;
 import io.openledger.lora.serving.AdapterRegistry;
 import io.openledger.lora.serving.GenerationHandle;
@@ -151,12 +153,16 @@ public final class LoraServeBench {
         int g = o.genTokens();
         int b = o.batch();
         SplittableRandom rnd = new SplittableRandom(7);
+        // merged adapters of this run's mixes (the registry is in memory, so earlier runs' are stale)
+        Path mixes = o.workDir().resolve("mixes");
+        deleteTree(mixes);
         try (LoraServer server = LoraServer.builder(base, cache)
                 .weights(o.weights())
                 .threads(o.threads())
                 .maxBatch(b)
                 .maxQueued(Math.max(4096, 2 * o.adapters()))
                 .kvCacheBytes(256L << 20)
+                .mixes(mixes, Address.ZERO)
                 .build()) {
             log.accept("measuring cold loads of rank-16 adapters");
             // cold loads of rank-16 adapters (not resident; files in the page cache). A few loads of
@@ -340,6 +346,26 @@ public final class LoraServeBench {
             out.put("ttft_ms_p50", round(fin.ttftMillisP50()));
             out.put("ttft_ms_p99", round(fin.ttftMillisP99()));
             out.put("queue_ms_p99", round(fin.queueMillisP99()));
+
+            log.accept("mixing two rank-16 adapters in a request");
+            // a request mixing two rank-16 adapters (TIES): the first merges, validates and registers
+            // the mix on the submitting thread; the next one with the same mix finds it registered
+            AdapterMix mix = new AdapterMix(
+                    List.of(id(1), id(Math.min(4, o.adapters() - 1))),
+                    AdapterMerge.of(AdapterMerge.Strategy.TIES, 0.5, 0.5).withDensity(0.7));
+            double[] mixMs = new double[2];
+            for (int i = 0; i < 2; i++) {
+                long t0 = System.nanoTime();
+                server.generate(GenerationRequest.builder(prompt(rnd, o.vocab()))
+                        .mix(mix)
+                        .maxTokens(1)
+                        .build());
+                mixMs[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            out.put("mix_first_request_ms", round(mixMs[0]));
+            out.put("mix_again_request_ms", round(mixMs[1]));
+        } finally {
+            deleteTree(mixes);
         }
         return out;
     }

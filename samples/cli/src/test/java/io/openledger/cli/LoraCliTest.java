@@ -270,7 +270,9 @@ class LoraCliTest {
             "decode_step_ms",
             "decode_step_ms_one_adapter",
             "distinct_adapter_bytes_per_step",
-            "prompt_pass_ms"
+            "prompt_pass_ms",
+            "mix_first_request_ms",
+            "mix_again_request_ms"
         }) {
             assertThat(j.get(k).isNumber()).as(k).isTrue();
             assertThat(j.get(k).asDouble()).as(k).isPositive().isFinite();
@@ -287,5 +289,8 @@ class LoraCliTest {
         assertThat(j.get("adapters_served").asInt()).isEqualTo(12);
         assertThat(j.get("peak_within_budget").asBoolean()).isTrue();
         assertThat(j.get("resident_bytes_peak").asLong()).isLessThanOrEqualTo(1L << 20);
+        assertThat(dir.resolve("mixes"))
+                .as("the run's merged mixes are removed")
+                .doesNotExist();
     }
 }
