@@ -348,26 +348,63 @@ public record AdapterMerge(
     }
 
     // keeps the ⌊density·n⌋ largest magnitudes (PEFT magnitude_based_pruning); on equal magnitudes
-    // the lower index is kept, so the result does not depend on a sort's stability
+    // the lower index is kept, so the result does not depend on a sort's or a selection's order.
+    // Linear time: the cut-off magnitude by a two-pass radix selection, then one pass
     static void keepLargest(double[] d, double density) {
         int n = d.length;
         int k = (int) (density * n);
-        long[] keys = new long[n];
-        for (int i = 0; i < n; i++) {
-            // |x| as float bits orders like |x|; descending magnitude, then ascending index
-            int bits = Float.floatToIntBits((float) Math.abs(d[i]));
-            keys[i] = ((long) (Integer.MAX_VALUE - bits) << 32) | i;
+        if (k >= n) {
+            return;
         }
-        Arrays.sort(keys);
-        boolean[] keep = new boolean[n];
-        for (int i = 0; i < k; i++) {
-            keep[(int) keys[i]] = true;
-        }
+        // |x| as float bits: non-negative ints that order as the magnitudes do
+        int[] bits = new int[n];
         for (int i = 0; i < n; i++) {
-            if (!keep[i]) {
+            bits[i] = Float.floatToIntBits((float) Math.abs(d[i]));
+        }
+        int cut = k == 0 ? Integer.MAX_VALUE : kthSmallest(bits, n - k);
+        int above = 0;
+        for (int b : bits) {
+            if (b > cut) {
+                above++;
+            }
+        }
+        int atCut = k - above; // elements equal to the cut-off that are kept, lowest index first
+        for (int i = 0; i < n; i++) {
+            if (bits[i] > cut) {
+                continue;
+            }
+            if (bits[i] == cut && atCut > 0) {
+                atCut--;
+            } else {
                 d[i] = 0;
             }
         }
+    }
+
+    // the value of rank r (0-based, ascending) among non-negative ints: by the high 16 bits, then by
+    // the low 16 bits within that bucket
+    static int kthSmallest(int[] v, int r) {
+        int[] hist = new int[1 << 16];
+        for (int x : v) {
+            hist[x >>> 16]++;
+        }
+        int hi = 0;
+        while (r >= hist[hi]) {
+            r -= hist[hi];
+            hi++;
+        }
+        Arrays.fill(hist, 0);
+        for (int x : v) {
+            if (x >>> 16 == hi) {
+                hist[x & 0xFFFF]++;
+            }
+        }
+        int lo = 0;
+        while (r >= hist[lo]) {
+            r -= hist[lo];
+            lo++;
+        }
+        return hi << 16 | lo;
     }
 
     // DARE: each element survives with probability density and is divided by it (PEFT random_pruning

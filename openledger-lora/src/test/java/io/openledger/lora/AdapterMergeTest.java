@@ -170,6 +170,39 @@ class AdapterMergeTest {
         double[] d = {1, -1, 1, 0.5};
         AdapterMerge.keepLargest(d, 0.5);
         assertThat(d).containsExactly(1, -1, 0, 0);
+        double[] none = {3, -2};
+        AdapterMerge.keepLargest(none, 0.4); // 0.8 of an element: none kept
+        assertThat(none).containsExactly(0, 0);
+    }
+
+    @Test
+    void keepingTheLargestMatchesASortForAnyDensity() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        for (int trial = 0; trial < 200; trial++) {
+            int n = 1 + rnd.nextInt(300);
+            double[] d = new double[n];
+            for (int i = 0; i < n; i++) {
+                // few distinct magnitudes, both signs, zeros: many ties at the cut-off
+                d[i] = (rnd.nextInt(7) - 3) * (rnd.nextBoolean() ? 0.25 : 1e-3);
+            }
+            double density = rnd.nextDouble();
+            double[] got = d.clone();
+            AdapterMerge.keepLargest(got, density);
+            // reference: indices by descending magnitude, then ascending index; the first k survive
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(
+                    order,
+                    java.util.Comparator.<Integer>comparingDouble(i -> -Math.abs((float) d[i]))
+                            .thenComparingInt(i -> i));
+            double[] want = new double[n];
+            for (int i = 0; i < (int) (density * n); i++) {
+                want[order[i]] = d[order[i]];
+            }
+            assertThat(got).as("n %d density %f", n, density).containsExactly(want);
+        }
     }
 
     @Test
