@@ -27,6 +27,47 @@ class LoraCliTest {
         return out.toString();
     }
 
+    // a random 2-layer test model of arch with the given intermediate size, vocabulary 300, seed 5
+    private static void testModel(Path m, String arch, int intermediate) {
+        run(
+                "make-test-model",
+                "--out",
+                m.toString(),
+                "--arch",
+                arch,
+                "--layers",
+                "2",
+                "--hidden",
+                "64",
+                "--heads",
+                "4",
+                "--kv-heads",
+                "2",
+                "--intermediate",
+                Integer.toString(intermediate),
+                "--vocab",
+                "300",
+                "--seed",
+                "5");
+    }
+
+    private static void testAdapter(Path m, Path out, int rank, int alpha, String targets, long seed) {
+        run(
+                "make-test-adapter",
+                "--model",
+                m.toString(),
+                "--out",
+                out.toString(),
+                "--rank",
+                Integer.toString(rank),
+                "--alpha",
+                Integer.toString(alpha),
+                "--targets",
+                targets,
+                "--seed",
+                Long.toString(seed));
+    }
+
     // the logits of tokens 1,2,3 on model m with adapter a at the given --adapter-scale
     private static JsonNode scaledLogits(Path m, Path a, String scale) throws Exception {
         return new ObjectMapper()
@@ -46,56 +87,11 @@ class LoraCliTest {
     @Test
     void mergesAdaptersIntoANewPeftAdapter(@TempDir Path dir) throws Exception {
         Path m = dir.resolve("m");
-        run(
-                "make-test-model",
-                "--out",
-                m.toString(),
-                "--arch",
-                "llama",
-                "--layers",
-                "2",
-                "--hidden",
-                "64",
-                "--heads",
-                "4",
-                "--kv-heads",
-                "2",
-                "--intermediate",
-                "96",
-                "--vocab",
-                "300",
-                "--seed",
-                "5");
+        testModel(m, "llama", 96);
         Path a = dir.resolve("a");
         Path b = dir.resolve("b");
-        run(
-                "make-test-adapter",
-                "--model",
-                m.toString(),
-                "--out",
-                a.toString(),
-                "--rank",
-                "4",
-                "--alpha",
-                "8",
-                "--targets",
-                "q_proj,v_proj",
-                "--seed",
-                "6");
-        run(
-                "make-test-adapter",
-                "--model",
-                m.toString(),
-                "--out",
-                b.toString(),
-                "--rank",
-                "8",
-                "--alpha",
-                "8",
-                "--targets",
-                "q_proj,k_proj",
-                "--seed",
-                "7");
+        testAdapter(m, a, 4, 8, "q_proj,v_proj", 6);
+        testAdapter(m, b, 8, 8, "q_proj,k_proj", 7);
         Path ab = dir.resolve("ab");
         JsonNode r = new ObjectMapper()
                 .readTree(run("merge", "--model", m.toString(), "--out", ab.toString(), a + "=0.5", b + "=0.5"));
@@ -137,40 +133,8 @@ class LoraCliTest {
     void makesModelsAndAdaptersAndPrintsLogits(@TempDir Path dir) throws Exception {
         Path m = dir.resolve("m");
         Path a = dir.resolve("a");
-        run(
-                "make-test-model",
-                "--out",
-                m.toString(),
-                "--arch",
-                "qwen2",
-                "--layers",
-                "2",
-                "--hidden",
-                "64",
-                "--heads",
-                "4",
-                "--kv-heads",
-                "2",
-                "--intermediate",
-                "128",
-                "--vocab",
-                "300",
-                "--seed",
-                "5");
-        run(
-                "make-test-adapter",
-                "--model",
-                m.toString(),
-                "--out",
-                a.toString(),
-                "--rank",
-                "4",
-                "--alpha",
-                "8",
-                "--targets",
-                "q_proj,v_proj",
-                "--seed",
-                "6");
+        testModel(m, "qwen2", 128);
+        testAdapter(m, a, 4, 8, "q_proj,v_proj", 6);
         JsonNode base = new ObjectMapper().readTree(run("logits", "--model", m.toString(), "--tokens", "1,2,3"));
         JsonNode tuned = new ObjectMapper()
                 .readTree(run("logits", "--model", m.toString(), "--adapter", a.toString(), "--tokens", "1,2,3"));
