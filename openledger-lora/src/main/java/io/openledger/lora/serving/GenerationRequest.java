@@ -11,8 +11,9 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One generation request: prompt tokens, the adapter to run on (none = base model), sampling, stop
- * conditions, a timeout and the caller for the inference record. Immutable; build with {@link
+ * One generation request: prompt tokens, what to run on (an adapter, a mix of adapters, the base
+ * model, or by default the server's default adapter if it has one, else the base model), sampling,
+ * stop conditions, a timeout and the caller for the inference record. Immutable; build with {@link
  * #builder}.
  */
 public final class GenerationRequest {
@@ -78,7 +79,7 @@ public final class GenerationRequest {
         return prompt[i];
     }
 
-    /** The adapter, or null for the base model. */
+    /** The adapter named, or null (a mix, the base model, or the server's default adapter). */
     public @Nullable AdapterId adapter() {
         return adapter;
     }

@@ -362,9 +362,22 @@ public final class LoraServer implements AutoCloseable {
         return handles;
     }
 
-    // the request as it will run: on its adapter, its mix's merged adapter, the default adapter or
-    // the base model, with access checked and every token and size within the engine's limits
+    // the request as it will run: every token and size within the engine's limits, then on its
+    // adapter, its mix's merged adapter, the default adapter or the base model, with access checked
     private GenerationRequest validate(GenerationRequest request) {
+        int vocab = engine.config().vocabSize();
+        for (int i = 0; i < request.promptLength(); i++) {
+            if (request.promptToken(i) >= vocab) {
+                throw new IllegalArgumentException(
+                        "prompt token " + request.promptToken(i) + " outside vocabulary 0.." + (vocab - 1));
+            }
+        }
+        int need = engine.kv().pagesFor(request.promptLength() + request.maxTokens());
+        if (need > engine.kv().pages()) {
+            throw new IllegalArgumentException("prompt + maxTokens needs " + need + " KV pages; the cache has "
+                    + engine.kv().pages());
+        }
+        // then the adapter, last: a new mix is merged and registered here
         AdapterId a = request.adapter();
         AdapterMix mix = request.mix();
         if (mix != null) {
@@ -387,18 +400,6 @@ public final class LoraServer implements AutoCloseable {
                 stats.denied.incrementAndGet();
                 throw new AdapterAccessException(id, request.caller(), "may not use this private adapter");
             }
-        }
-        int vocab = engine.config().vocabSize();
-        for (int i = 0; i < request.promptLength(); i++) {
-            if (request.promptToken(i) >= vocab) {
-                throw new IllegalArgumentException(
-                        "prompt token " + request.promptToken(i) + " outside vocabulary 0.." + (vocab - 1));
-            }
-        }
-        int need = engine.kv().pagesFor(request.promptLength() + request.maxTokens());
-        if (need > engine.kv().pages()) {
-            throw new IllegalArgumentException("prompt + maxTokens needs " + need + " KV pages; the cache has "
-                    + engine.kv().pages());
         }
         return a == null || a.equals(request.adapter()) ? request : request.withAdapter(a);
     }
