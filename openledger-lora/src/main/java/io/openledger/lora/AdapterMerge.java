@@ -43,6 +43,11 @@ import java.util.TreeMap;
  *       {@code 1 − density} and rescale the rest by {@code 1/density} before the sum or the TIES
  *       election. With several adapters these combine A and B separately, so the merged delta is
  *       not the weighted sum of the deltas (PEFT's behaviour; use CAT for that).
+ *   <li>{@link Strategy#SVD}: the weighted sum of the deltas (CAT's) cut to its best approximation
+ *       of rank {@link #rank} per module (Eckart–Young), {@code B = U_k Σ_k}, {@code A = V_kᵀ} as
+ *       PEFT writes it. It is computed from the concatenated factors (a QR of each, then the SVD of
+ *       their small product), never from the dense delta, so it is exact up to rounding and fast.
+ *       A rank at or above the sum of the ranks keeps the whole delta.
  * </ul>
  *
  * <p>The merged adapter has scaling 1 in every module ({@code lora_alpha} equal to the rank, as
@@ -57,9 +62,11 @@ import java.util.TreeMap;
  *     ignored by CAT and LINEAR)
  * @param majoritySign how TIES elects an element's sign
  * @param seed the DARE strategies' random seed
+ * @param rank the rank SVD keeps per module, or 0 for the largest rank among the adapters there
+ *     (PEFT's {@code svd_rank}; ignored by the other strategies)
  */
 public record AdapterMerge(
-        Strategy strategy, List<Double> weights, double density, MajoritySign majoritySign, long seed) {
+        Strategy strategy, List<Double> weights, double density, MajoritySign majoritySign, long seed, int rank) {
 
     /** The combination types, with PEFT's names ({@link #id}). */
     public enum Strategy {
@@ -74,7 +81,9 @@ public record AdapterMerge(
         /** LINEAR after random drop and rescale. */
         DARE_LINEAR,
         /** TIES after random drop and rescale instead of the magnitude trim. */
-        DARE_TIES;
+        DARE_TIES,
+        /** The weighted sum of the deltas, cut to its best {@link AdapterMerge#rank} approximation. */
+        SVD;
 
         /** PEFT's name: {@code cat}, {@code linear}, {@code magnitude_prune}, {@code ties}, {@code dare_linear}, {@code dare_ties}. */
         public String id() {
@@ -105,6 +114,11 @@ public record AdapterMerge(
         /** Whether it draws from {@link AdapterMerge#seed}. */
         public boolean isRandom() {
             return this == DARE_LINEAR || this == DARE_TIES;
+        }
+
+        /** Whether it cuts the merged delta to {@link AdapterMerge#rank}. */
+        public boolean usesRank() {
+            return this == SVD;
         }
 
         /** Whether it elects signs by {@link AdapterMerge#majoritySign}. */
@@ -142,26 +156,34 @@ public record AdapterMerge(
         if (!(density >= 0 && density <= 1)) {
             throw new IllegalArgumentException("density must be in [0, 1], got " + density);
         }
+        if (rank < 0) {
+            throw new IllegalArgumentException("rank must be >= 0 (0: the largest rank merged), got " + rank);
+        }
     }
 
-    /** {@code strategy} with {@code weights}, density 1, {@link MajoritySign#TOTAL} and seed 0. */
+    /** {@code strategy} with {@code weights}, density 1, {@link MajoritySign#TOTAL}, seed 0 and rank 0. */
     public static AdapterMerge of(Strategy strategy, double... weights) {
-        return new AdapterMerge(strategy, Arrays.stream(weights).boxed().toList(), 1.0, MajoritySign.TOTAL, 0L);
+        return new AdapterMerge(strategy, Arrays.stream(weights).boxed().toList(), 1.0, MajoritySign.TOTAL, 0L, 0);
     }
 
     /** This recipe keeping {@code d} of each tensor's elements. */
     public AdapterMerge withDensity(double d) {
-        return new AdapterMerge(strategy, weights, d, majoritySign, seed);
+        return new AdapterMerge(strategy, weights, d, majoritySign, seed, rank);
     }
 
     /** This recipe electing signs by {@code m}. */
     public AdapterMerge withMajoritySign(MajoritySign m) {
-        return new AdapterMerge(strategy, weights, density, m, seed);
+        return new AdapterMerge(strategy, weights, density, m, seed, rank);
     }
 
     /** This recipe with DARE seed {@code s}. */
     public AdapterMerge withSeed(long s) {
-        return new AdapterMerge(strategy, weights, density, majoritySign, s);
+        return new AdapterMerge(strategy, weights, density, majoritySign, s, rank);
+    }
+
+    /** This recipe keeping {@code r} ranks per module under SVD (0: the largest rank merged there). */
+    public AdapterMerge withRank(int r) {
+        return new AdapterMerge(strategy, weights, density, majoritySign, seed, r);
     }
 
     /**
@@ -215,7 +237,13 @@ public record AdapterMerge(
                 if (ds.isEmpty()) {
                     continue;
                 }
-                float[][] ab = strategy == Strategy.CAT ? concatenate(ds, ws) : combine(module, ds, ws, names, rnd);
+                float[][] ab =
+                        switch (strategy) {
+                            case CAT -> concatenate(ds, ws);
+                            case SVD ->
+                                truncate(concatenate(ds, ws), p.inFeatures(base), rank > 0 ? rank : maxRank(ds));
+                            default -> combine(module, ds, ws, names, rnd);
+                        };
                 int rank = ab[0].length / p.inFeatures(base);
                 String pre = "base_model.model." + module;
                 out.add(pre + ".lora_A.weight", DType.F32, ab[0], rank, p.inFeatures(base));
@@ -294,6 +322,206 @@ public record AdapterMerge(
             taskTensors(strategy, as, v, density, majoritySign, rnd),
             taskTensors(strategy, bs, v, density, majoritySign, rnd)
         };
+    }
+
+    private static int maxRank(List<LoraAdapter.Delta> ds) {
+        return ds.stream().mapToInt(LoraAdapter.Delta::rank).max().orElseThrow();
+    }
+
+    /**
+     * The best rank-{@code k} factors of {@code B A} (PEFT layouts: {@code ab[0]} is A {@code [R, in]},
+     * {@code ab[1]} is B {@code [out, R]}): with {@code B = Q_b R_b} and {@code Aᵀ = Q_a R_a} (thin
+     * QRs), {@code B A = Q_b (R_b R_aᵀ) Q_aᵀ}, and the SVD {@code U Σ Vᵀ} of the R × R middle gives
+     * {@code B' = Q_b U_k Σ_k} and {@code A' = V_kᵀ Q_aᵀ}. Singular vectors are signed so that each
+     * column of {@code U}'s largest entry is positive, so the result does not depend on the SVD's
+     * arbitrary signs.
+     */
+    static float[][] truncate(float[][] ab, int in, int k) {
+        int r = ab[0].length / in;
+        int out = ab[1].length / r;
+        int keep = Math.min(k, r);
+        double[][] b = new double[r][out]; // columns of B
+        for (int o = 0; o < out; o++) {
+            for (int j = 0; j < r; j++) {
+                b[j][o] = ab[1][o * r + j];
+            }
+        }
+        double[][] a = new double[r][in]; // rows of A = columns of Aᵀ
+        for (int j = 0; j < r; j++) {
+            for (int i = 0; i < in; i++) {
+                a[j][i] = ab[0][j * in + i];
+            }
+        }
+        double[][] rb = qr(b);
+        double[][] ra = qr(a);
+        double[][] m = new double[r][r]; // R_b R_aᵀ
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < r; j++) {
+                double s = 0;
+                for (int t = 0; t < r; t++) {
+                    s += rb[i][t] * ra[j][t];
+                }
+                m[i][j] = s;
+            }
+        }
+        Svd svd = Svd.of(m);
+        float[] a2 = new float[keep * in];
+        float[] b2 = new float[out * keep];
+        for (int c = 0; c < keep; c++) {
+            double sigma = svd.sigma()[c];
+            for (int o = 0; o < out; o++) {
+                double x = 0;
+                for (int t = 0; t < r; t++) {
+                    x += b[t][o] * svd.u()[t][c];
+                }
+                b2[o * keep + c] = (float) (x * sigma);
+            }
+            for (int i = 0; i < in; i++) {
+                double x = 0;
+                for (int t = 0; t < r; t++) {
+                    x += a[t][i] * svd.v()[t][c];
+                }
+                a2[c * in + i] = (float) x;
+            }
+        }
+        return new float[][] {a2, b2};
+    }
+
+    /**
+     * Thin QR of the matrix whose columns are {@code cols} (each of one length), in place: the columns
+     * become Q's (modified Gram–Schmidt, each projection done twice, which keeps Q orthonormal to
+     * rounding), and R is returned, upper triangular. A column that depends on the earlier ones
+     * becomes zero, with a zero on R's diagonal.
+     */
+    static double[][] qr(double[][] cols) {
+        int r = cols.length;
+        double[][] rr = new double[r][r];
+        for (int j = 0; j < r; j++) {
+            double[] q = cols[j];
+            double before = norm(q);
+            for (int pass = 0; pass < 2; pass++) {
+                for (int i = 0; i < j; i++) {
+                    double d = dot(cols[i], q);
+                    rr[i][j] += d;
+                    axpy(-d, cols[i], q);
+                }
+            }
+            double n = norm(q);
+            if (n <= 1e-12 * before || n == 0) {
+                Arrays.fill(q, 0);
+                continue;
+            }
+            rr[j][j] = n;
+            for (int t = 0; t < q.length; t++) {
+                q[t] /= n;
+            }
+        }
+        return rr;
+    }
+
+    /**
+     * The SVD of a small square matrix by one-sided Jacobi rotations (Hestenes): {@code m = U diag(σ)
+     * Vᵀ}, σ descending, as columns {@code u[·][c]}, {@code v[·][c]}.
+     */
+    record Svd(double[][] u, double[] sigma, double[][] v) {
+        static Svd of(double[][] m) {
+            int n = m.length;
+            double[][] w = new double[n][]; // columns of m, rotated until orthogonal
+            for (int c = 0; c < n; c++) {
+                w[c] = new double[n];
+                for (int i = 0; i < n; i++) {
+                    w[c][i] = m[i][c];
+                }
+            }
+            double[][] v = new double[n][n]; // columns of V
+            for (int c = 0; c < n; c++) {
+                v[c][c] = 1;
+            }
+            for (int sweep = 0; sweep < 60; sweep++) {
+                boolean rotated = false;
+                for (int p = 0; p < n - 1; p++) {
+                    for (int q = p + 1; q < n; q++) {
+                        double alpha = dot(w[p], w[p]);
+                        double beta = dot(w[q], w[q]);
+                        double gamma = dot(w[p], w[q]);
+                        if (Math.abs(gamma) <= 1e-15 * Math.sqrt(alpha * beta) || gamma == 0) {
+                            continue;
+                        }
+                        rotated = true;
+                        double zeta = (beta - alpha) / (2 * gamma);
+                        double t = Math.signum(zeta) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
+                        if (zeta == 0) {
+                            t = 1;
+                        }
+                        double c = 1 / Math.sqrt(1 + t * t);
+                        double s = c * t;
+                        rotate(w[p], w[q], c, s);
+                        rotate(v[p], v[q], c, s);
+                    }
+                }
+                if (!rotated) {
+                    break;
+                }
+            }
+            Integer[] order = new Integer[n];
+            double[] norms = new double[n];
+            for (int c = 0; c < n; c++) {
+                order[c] = c;
+                norms[c] = norm(w[c]);
+            }
+            Arrays.sort(
+                    order,
+                    java.util.Comparator.comparingDouble((Integer c) -> -norms[c])
+                            .thenComparingInt(c -> c));
+            double[][] u = new double[n][n];
+            double[][] vv = new double[n][n];
+            double[] sigma = new double[n];
+            for (int k = 0; k < n; k++) {
+                int c = order[k];
+                sigma[k] = norms[c];
+                // sign: the column of U with its largest entry positive
+                int big = 0;
+                for (int i = 1; i < n; i++) {
+                    if (Math.abs(w[c][i]) > Math.abs(w[c][big])) {
+                        big = i;
+                    }
+                }
+                double sign = w[c][big] < 0 ? -1 : 1;
+                for (int i = 0; i < n; i++) {
+                    u[i][k] = sigma[k] > 0 ? sign * w[c][i] / sigma[k] : 0;
+                    vv[i][k] = sign * v[c][i];
+                }
+            }
+            return new Svd(u, sigma, vv);
+        }
+
+        // columns x, y of the pair (p, q) turned by the rotation (c, s): x' = c x − s y, y' = s x + c y
+        private static void rotate(double[] x, double[] y, double c, double s) {
+            for (int i = 0; i < x.length; i++) {
+                double a = x[i];
+                double b = y[i];
+                x[i] = c * a - s * b;
+                y[i] = s * a + c * b;
+            }
+        }
+    }
+
+    private static double dot(double[] x, double[] y) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += x[i] * y[i];
+        }
+        return s;
+    }
+
+    private static double norm(double[] x) {
+        return Math.sqrt(dot(x, x));
+    }
+
+    private static void axpy(double a, double[] x, double[] y) {
+        for (int i = 0; i < x.length; i++) {
+            y[i] += a * x[i];
+        }
     }
 
     /**
@@ -480,6 +708,9 @@ public record AdapterMerge(
         }
         if (strategy.isRandom()) {
             o.put("seed", seed);
+        }
+        if (strategy.usesRank()) {
+            o.put("rank", rank);
         }
         return o.toString();
     }

@@ -90,6 +90,160 @@ class AdapterMergeTest {
     }
 
     @Test
+    void svdKeepsTheBestLowRankPartOfTheWeightedSum() {
+        LoraAdapter a = adapter("a", 4, 8, List.of("q_proj", "gate_proj"), 1);
+        LoraAdapter b = adapter("b", 8, 4, List.of("q_proj"), 2);
+        double[] want = new double[64 * 64];
+        addDense(want, a.delta(0, Projection.Q_PROJ), 0.7);
+        addDense(want, b.delta(0, Projection.Q_PROJ), -0.4);
+
+        // at the sum of the ranks nothing is cut: the weighted sum, as CAT gives it
+        AdapterMerge svd = AdapterMerge.of(Strategy.SVD, 0.7, -0.4);
+        LoraAdapter full = LoraAdapter.load(
+                svd.withRank(12).write(dir.resolve("full"), BASE, List.of(a, b)).dir(), BASE);
+        double[] got = new double[64 * 64];
+        addDense(got, full.delta(0, Projection.Q_PROJ), 1);
+        for (int i = 0; i < want.length; i++) {
+            assertThat(got[i]).isCloseTo(want[i], within(1e-6));
+        }
+
+        // rank 3: orthonormal A rows, B columns the singular values in descending order, equal to
+        // the dense delta's own (found here by power iteration), and the residual Eckart–Young's
+        LoraAdapter cut = LoraAdapter.load(
+                svd.withRank(3).write(dir.resolve("cut"), BASE, List.of(a, b)).dir(), BASE);
+        LoraAdapter.Delta d = cut.delta(0, Projection.Q_PROJ);
+        assertThat(d.rank()).isEqualTo(3);
+        assertThat(cut.delta(1, Projection.GATE_PROJ).rank()).isEqualTo(3);
+        float[] am = d.a();
+        float[] bm = d.b();
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                double dot = 0;
+                for (int t = 0; t < 64; t++) {
+                    dot += (double) am[i * 64 + t] * am[j * 64 + t];
+                }
+                assertThat(dot).isCloseTo(i == j ? 1 : 0, within(1e-5));
+            }
+        }
+        double[] sigma = new double[3];
+        for (int c = 0; c < 3; c++) {
+            double n = 0;
+            for (int o = 0; o < 64; o++) {
+                n += (double) bm[o * 3 + c] * bm[o * 3 + c];
+            }
+            sigma[c] = Math.sqrt(n);
+        }
+        double[] reference = topSingularValues(want, 64, 64, 4);
+        for (int c = 0; c < 3; c++) {
+            assertThat(sigma[c]).isCloseTo(reference[c], within(1e-4 * reference[0]));
+        }
+        assertThat(reference[2]).as("distinct singular values").isGreaterThan(reference[3] * 1.01);
+        double[] approx = new double[64 * 64];
+        addDense(approx, d, 1);
+        double residual = 0;
+        double total = 0;
+        for (int i = 0; i < want.length; i++) {
+            residual += (want[i] - approx[i]) * (want[i] - approx[i]);
+            total += want[i] * want[i];
+        }
+        double kept = sigma[0] * sigma[0] + sigma[1] * sigma[1] + sigma[2] * sigma[2];
+        assertThat(residual).isCloseTo(total - kept, within(1e-6 * total));
+
+        // rank 0: the largest rank merged in each module (8 in q, 4 in gate)
+        LoraAdapter auto = LoraAdapter.load(
+                svd.write(dir.resolve("auto"), BASE, List.of(a, b)).dir(), BASE);
+        assertThat(auto.delta(0, Projection.Q_PROJ).rank()).isEqualTo(8);
+        assertThat(auto.delta(0, Projection.GATE_PROJ).rank()).isEqualTo(4);
+        assertThatThrownBy(() -> svd.withRank(-1)).hasMessageContaining("rank must be >= 0");
+    }
+
+    // the k largest singular values of the dense rows × cols matrix w, by power iteration on wᵀw with
+    // deflation (an independent check of the factor-based SVD)
+    private static double[] topSingularValues(double[] w, int rows, int cols, int k) {
+        double[][] g = new double[cols][cols];
+        for (int i = 0; i < cols; i++) {
+            for (int j = 0; j < cols; j++) {
+                double s = 0;
+                for (int r = 0; r < rows; r++) {
+                    s += w[r * cols + i] * w[r * cols + j];
+                }
+                g[i][j] = s;
+            }
+        }
+        double[] out = new double[k];
+        SplittableRandom rnd = new SplittableRandom(1);
+        for (int c = 0; c < k; c++) {
+            double[] x = new double[cols];
+            for (int i = 0; i < cols; i++) {
+                x[i] = rnd.nextDouble() - 0.5;
+            }
+            double lambda = 0;
+            for (int it = 0; it < 3000; it++) {
+                double[] y = new double[cols];
+                for (int i = 0; i < cols; i++) {
+                    for (int j = 0; j < cols; j++) {
+                        y[i] += g[i][j] * x[j];
+                    }
+                }
+                double n = 0;
+                for (double v : y) {
+                    n += v * v;
+                }
+                n = Math.sqrt(n);
+                lambda = n;
+                for (int i = 0; i < cols; i++) {
+                    x[i] = y[i] / n;
+                }
+            }
+            out[c] = Math.sqrt(lambda);
+            for (int i = 0; i < cols; i++) {
+                for (int j = 0; j < cols; j++) {
+                    g[i][j] -= lambda * x[i] * x[j];
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theSmallSvdReconstructsItsMatrix() {
+        AdapterMerge.Svd diag = AdapterMerge.Svd.of(new double[][] {{3, 0}, {0, -2}});
+        assertThat(diag.sigma()).containsExactly(3, 2);
+        SplittableRandom rnd = new SplittableRandom(8);
+        double[][] m = new double[6][6];
+        for (double[] row : m) {
+            for (int j = 0; j < 6; j++) {
+                row[j] = rnd.nextDouble() - 0.5;
+            }
+        }
+        m[5] = m[4].clone(); // rank 5
+        AdapterMerge.Svd svd = AdapterMerge.Svd.of(m);
+        for (int i = 0; i < 6; i++) {
+            for (int j = 0; j < 6; j++) {
+                double back = 0;
+                double uu = 0;
+                double vv = 0;
+                for (int c = 0; c < 6; c++) {
+                    back += svd.u()[i][c] * svd.sigma()[c] * svd.v()[j][c];
+                    vv += svd.v()[c][i] * svd.v()[c][j];
+                }
+                for (int c = 0; c < 6; c++) {
+                    uu += i < 5 && j < 5 ? svd.u()[c][i] * svd.u()[c][j] : 0;
+                }
+                assertThat(back).isCloseTo(m[i][j], within(1e-12));
+                assertThat(vv).isCloseTo(i == j ? 1 : 0, within(1e-12));
+                if (i < 5 && j < 5) {
+                    assertThat(uu).isCloseTo(i == j ? 1 : 0, within(1e-12));
+                }
+            }
+            if (i > 0) {
+                assertThat(svd.sigma()[i]).isLessThanOrEqualTo(svd.sigma()[i - 1]);
+            }
+        }
+        assertThat(svd.sigma()[5]).isCloseTo(0, within(1e-12));
+    }
+
+    @Test
     void linearCombinesAAndBWithRootWeightsAsPeftDoes() {
         LoraAdapter a = adapter("a", 4, 8, List.of("q_proj", "v_proj"), 1);
         LoraAdapter b = adapter("b", 4, 16, List.of("q_proj", "v_proj"), 2);

@@ -73,6 +73,9 @@ public record AdapterMix(List<AdapterId> adapters, AdapterMerge recipe) {
         if (st.isRandom()) {
             s.append("|seed=").append(recipe.seed());
         }
+        if (st.usesRank()) {
+            s.append("|rank=").append(recipe.rank());
+        }
         for (int i = 0; i < adapters.size(); i++) {
             s.append('\n')
                     .append(adapters.get(i).value())

@@ -220,6 +220,9 @@ public final class AdapterRegistry {
         if (recipe.strategy().isRandom()) {
             m.put("seed", recipe.seed());
         }
+        if (recipe.strategy().usesRank()) {
+            m.put("rank", recipe.rank());
+        }
         m.set("adapters", parts);
         Map<String, String> meta = new TreeMap<>(metadata);
         meta.put(AdapterRecord.MERGE_METADATA, m.toString());

@@ -153,6 +153,33 @@ class AdapterMixTest {
     }
 
     @Test
+    void aMixIdNamesWhatItsStrategyUsesAndNothingElse() {
+        List<AdapterId> ids = List.of(Fixture.id(0), Fixture.id(1));
+        List<io.openledger.core.Hash> h = List.of(
+                io.openledger.core.Hash.fromHex("0x" + "11".repeat(32)),
+                io.openledger.core.Hash.fromHex("0x" + "22".repeat(32)));
+        AdapterMerge svd = AdapterMerge.of(Strategy.SVD, 0.5, 0.5).withRank(4);
+        AdapterId id = new AdapterMix(ids, svd).idFor(h);
+        assertThat(new AdapterMix(ids, svd).idFor(h)).isEqualTo(id);
+        assertThat(new AdapterMix(ids, svd.withRank(8)).idFor(h)).isNotEqualTo(id);
+        assertThat(new AdapterMix(ids, svd.withDensity(0.5).withSeed(3)).idFor(h))
+                .as("svd ignores density and seed")
+                .isEqualTo(id);
+        assertThat(new AdapterMix(ids, AdapterMerge.of(Strategy.SVD, 0.5, 0.6).withRank(4)).idFor(h))
+                .isNotEqualTo(id);
+        assertThat(new AdapterMix(ids, svd).idFor(List.of(h.get(1), h.get(0)))).isNotEqualTo(id);
+        AdapterMerge dare = AdapterMerge.of(Strategy.DARE_TIES, 0.5, 0.5).withDensity(0.5);
+        AdapterId d = new AdapterMix(ids, dare).idFor(h);
+        assertThat(new AdapterMix(ids, dare.withSeed(1)).idFor(h)).isNotEqualTo(d);
+        assertThat(new AdapterMix(ids, dare.withDensity(0.6)).idFor(h)).isNotEqualTo(d);
+        assertThat(new AdapterMix(ids, dare.withMajoritySign(AdapterMerge.MajoritySign.FREQUENCY)).idFor(h))
+                .isNotEqualTo(d);
+        assertThat(new AdapterMix(ids, dare.withRank(5)).idFor(h))
+                .as("dare ignores the rank")
+                .isEqualTo(d);
+    }
+
+    @Test
     void theRegistryMergesOnlyTheFilesItRegistered() throws Exception {
         Path copy = tmp.resolve("copy");
         Files.createDirectories(copy);

@@ -299,7 +299,7 @@ public final class LoraCommand implements Runnable {
                 names = "--strategy",
                 defaultValue = "cat",
                 description = "cat (exact weighted sum, any ranks), linear, magnitude_prune, ties, dare_linear,"
-                        + " dare_ties (default cat).")
+                        + " dare_ties, svd (the weighted sum cut to --rank) (default cat).")
         String strategy;
 
         @Option(
@@ -316,6 +316,12 @@ public final class LoraCommand implements Runnable {
 
         @Option(names = "--seed", defaultValue = "0", description = "DARE's random seed (default 0).")
         long seed;
+
+        @Option(
+                names = "--rank",
+                defaultValue = "0",
+                description = "Ranks svd keeps per module (default 0: the largest rank merged there).")
+        int rank;
 
         @Parameters(arity = "1..*", paramLabel = "DIR=WEIGHT", description = "An adapter directory and its weight.")
         List<String> parts;
@@ -343,7 +349,8 @@ public final class LoraCommand implements Runnable {
                 recipe = AdapterMerge.of(AdapterMerge.Strategy.of(strategy), weights)
                         .withDensity(density)
                         .withMajoritySign(majoritySign)
-                        .withSeed(seed);
+                        .withSeed(seed)
+                        .withRank(rank);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }

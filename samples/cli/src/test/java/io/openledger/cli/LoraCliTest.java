@@ -101,6 +101,22 @@ class LoraCliTest {
         JsonNode base = new ObjectMapper().readTree(run("logits", "--model", m.toString(), "--tokens", "1,2,3"));
         assertThat(scaledLogits(m, ab, "1")).isNotEqualTo(base.get("logits"));
 
+        JsonNode svd = new ObjectMapper()
+                .readTree(run(
+                        "merge",
+                        "--model",
+                        m.toString(),
+                        "--out",
+                        dir.resolve("svd").toString(),
+                        "--strategy",
+                        "svd",
+                        "--rank",
+                        "2",
+                        a + "=0.5",
+                        b + "=0.5"));
+        assertThat(svd.get("max_rank").asInt()).isEqualTo(2);
+        assertThat(svd.get("modules").asInt()).isEqualTo(6);
+
         // one adapter at weight 1 serves as itself, up to float rounding
         Path one = dir.resolve("one");
         run("merge", "--model", m.toString(), "--out", one.toString(), "--strategy", "linear", a + "=1");
