@@ -139,9 +139,19 @@ public final class ForwardOps {
         int a0 = d.aOffset();
         int[] packed = d.packed();
         if (packed != null) {
-            for (int i = from; i < to; i++) {
-                kernels.loraShrinkBf16(packed, a0, r, inDim, in, rows[i] * inDim, d.scaling(), ax, i * r);
+            if (to - from == 1) { // a decode row: no offset arrays
+                kernels.loraShrinkBf16(packed, a0, r, inDim, in, rows[from] * inDim, d.scaling(), ax, from * r);
+                return;
             }
+            // the rows together, so a vector kernel reads each weight once for several of them
+            int n = to - from;
+            int[] xOffs = new int[n];
+            int[] outOffs = new int[n];
+            for (int i = 0; i < n; i++) {
+                xOffs[i] = rows[from + i] * inDim;
+                outOffs[i] = (from + i) * r;
+            }
+            kernels.loraShrinkBf16Rows(packed, a0, r, inDim, in, xOffs, d.scaling(), ax, outOffs, n);
             return;
         }
         float[] af = java.util.Objects.requireNonNull(d.store());
@@ -185,9 +195,18 @@ public final class ForwardOps {
         int r = d.rank();
         int[] packed = d.packed();
         if (packed != null) {
-            for (int i = rowFrom; i < rowTo; i++) {
-                kernels.loraExpandBf16(ax, i * r, r, packed, d.bTOffset(), out, rows[i] * outDim, from, to);
+            if (rowTo - rowFrom == 1) {
+                kernels.loraExpandBf16(ax, rowFrom * r, r, packed, d.bTOffset(), out, rows[rowFrom] * outDim, from, to);
+                return;
             }
+            int n = rowTo - rowFrom;
+            int[] axOffs = new int[n];
+            int[] yOffs = new int[n];
+            for (int i = 0; i < n; i++) {
+                axOffs[i] = (rowFrom + i) * r;
+                yOffs[i] = rows[rowFrom + i] * outDim;
+            }
+            kernels.loraExpandBf16Rows(ax, axOffs, r, packed, d.bTOffset(), out, yOffs, n, from, to);
             return;
         }
         float[] bT = java.util.Objects.requireNonNull(d.store());

@@ -190,6 +190,40 @@ public interface Kernels {
     }
 
     /**
+     * {@link #loraShrinkBf16} for {@code n} inputs against one A: input i at {@code x[xOffs[i]..]}
+     * into {@code out[outOffs[i]..]}, each with exactly the bits of its own single call. An
+     * implementation may share each weight's loads and conversion among the inputs (SGMV's point:
+     * an adapter's rows in a prompt read its matrices once).
+     */
+    default void loraShrinkBf16Rows(
+            int[] a,
+            int aOff,
+            int rank,
+            int in,
+            float[] x,
+            int[] xOffs,
+            float scale,
+            float[] out,
+            int[] outOffs,
+            int n) {
+        for (int i = 0; i < n; i++) {
+            loraShrinkBf16(a, aOff, rank, in, x, xOffs[i], scale, out, outOffs[i]);
+        }
+    }
+
+    /**
+     * {@link #loraExpandBf16} for {@code n} rows against one B over features [from, to): row i's
+     * rank vector at {@code ax[axOffs[i]..]} into {@code y[yOffs[i]..]}, each with exactly the bits
+     * of its own single call (the same fused multiply-adds per element, in the order of j).
+     */
+    default void loraExpandBf16Rows(
+            float[] ax, int[] axOffs, int rank, int[] b, int bOff, float[] y, int[] yOffs, int n, int from, int to) {
+        for (int i = 0; i < n; i++) {
+            loraExpandBf16(ax, axOffs[i], rank, b, bOff, y, yOffs[i], from, to);
+        }
+    }
+
+    /**
      * The index of the largest of {@code v[0..n)} (n &gt; 0): the first of equal maxima (numerically
      * equal: 0.0 and -0.0 tie), and a NaN never wins, so index 0 if {@code v[0]} is NaN. The
      * semantics of {@code Sampler.argmax}, which greedy decoding uses on every row of every step.

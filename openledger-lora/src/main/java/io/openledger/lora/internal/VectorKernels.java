@@ -640,6 +640,8 @@ public final class VectorKernels implements Kernels {
     // rank-8 adapters ran: boxed vectors, 24% of a distinct-adapter decode's samples instead of 1%
     private static final VectorMask<Integer> HALF_I = I.indexInRange(0, L / 2);
     private static final VectorMask<Float> HALF_F = F.indexInRange(0, L / 2);
+    private static final VectorMask<Integer> ALL_I = I.maskAll(true);
+    private static final VectorMask<Float> ALL_F = F.maskAll(true);
 
     @Override
     public void loraShrinkBf16(
@@ -735,6 +737,184 @@ public final class VectorKernels implements Kernels {
             c3 = bf16High(v).fma(FloatVector.broadcast(F, x[xOff + 2 * kk + 1]), c3);
         }
         c0.add(c1).add(c2.add(c3)).mul(scale).intoArray(out, outOff, HALF_F);
+    }
+
+    // ---- the same LoRA kernels for several rows of one adapter (SGMV): two rows (shrink) or four
+    // (expand) share each weight vector's load and widening, and every row keeps its single-row
+    // order, so its bits ----
+
+    @Override
+    public void loraShrinkBf16Rows(
+            int[] a,
+            int aOff,
+            int rank,
+            int in,
+            float[] x,
+            int[] xOffs,
+            float scale,
+            float[] out,
+            int[] outOffs,
+            int n) {
+        int i = 0;
+        if ((in & 1) == 0) {
+            int stride = LoraPack.rowInts(in);
+            for (; i + 2 <= n; i += 2) {
+                for (int p0 = 0; p0 < rank; p0 += LoraPack.PANEL) {
+                    int w = Math.min(LoraPack.PANEL, rank - p0);
+                    int at = aOff + p0 * stride;
+                    int lane = 0;
+                    for (; lane + L <= w; lane += L) {
+                        shrinkLanes2(a, at + lane, w, in / 2, x, xOffs, i, scale, out, outOffs, p0 + lane, false);
+                    }
+                    if (lane + L / 2 <= w) {
+                        shrinkLanes2(a, at + lane, w, in / 2, x, xOffs, i, scale, out, outOffs, p0 + lane, true);
+                        lane += L / 2;
+                    }
+                    for (; lane < w; lane++) {
+                        for (int k = i; k < i + 2; k++) {
+                            out[outOffs[k] + p0 + lane] = LoraPack.shrinkLane(a, at + lane, w, in, x, xOffs[k], scale);
+                        }
+                    }
+                }
+            }
+        }
+        for (; i < n; i++) {
+            loraShrinkBf16(a, aOff, rank, in, x, xOffs[i], scale, out, outOffs[i]);
+        }
+    }
+
+    private static IntVector panelInts(int[] a, int o, boolean half) {
+        // one load with a mask of either constant: a choice between two loads would merge two
+        // vector objects, which C2 then keeps on the heap (boxed) instead of in registers
+        return IntVector.fromArray(I, a, o, half ? HALF_I : ALL_I);
+    }
+
+    private static void storeLanes(FloatVector v, float[] out, int off, boolean half) {
+        v.intoArray(out, off, half ? HALF_F : ALL_F);
+    }
+
+    // shrinkLanes (or shrinkHalfLanes, half) for the two inputs xOffs[i], xOffs[i + 1]: each row's
+    // four chains take the same fused multiply-adds in the same order as there. Two rows, not four:
+    // with four, C1 ran out of registers on the method, and tiered compilation then never reached C2
+    private static void shrinkLanes2(
+            int[] a,
+            int at,
+            int w,
+            int pairs,
+            float[] x,
+            int[] xOffs,
+            int i,
+            float scale,
+            float[] out,
+            int[] outOffs,
+            int lane,
+            boolean half) {
+        int q = pairs / 4;
+        int s = q * w;
+        int xq = 2 * q;
+        int x0 = xOffs[i];
+        int x1 = xOffs[i + 1];
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0; // row i, chains 0..3
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0; // row i + 1
+        for (int kk = 0; kk < q; kk++) {
+            int o = at + kk * w;
+            int xo = 2 * kk;
+            IntVector v = panelInts(a, o, half);
+            FloatVector lo = bf16Low(v);
+            FloatVector hi = bf16High(v);
+            a0 = hi.fma(FloatVector.broadcast(F, x[x0 + xo + 1]), lo.fma(FloatVector.broadcast(F, x[x0 + xo]), a0));
+            b0 = hi.fma(FloatVector.broadcast(F, x[x1 + xo + 1]), lo.fma(FloatVector.broadcast(F, x[x1 + xo]), b0));
+            xo += xq;
+            v = panelInts(a, o + s, half);
+            lo = bf16Low(v);
+            hi = bf16High(v);
+            a1 = hi.fma(FloatVector.broadcast(F, x[x0 + xo + 1]), lo.fma(FloatVector.broadcast(F, x[x0 + xo]), a1));
+            b1 = hi.fma(FloatVector.broadcast(F, x[x1 + xo + 1]), lo.fma(FloatVector.broadcast(F, x[x1 + xo]), b1));
+            xo += xq;
+            v = panelInts(a, o + 2 * s, half);
+            lo = bf16Low(v);
+            hi = bf16High(v);
+            a2 = hi.fma(FloatVector.broadcast(F, x[x0 + xo + 1]), lo.fma(FloatVector.broadcast(F, x[x0 + xo]), a2));
+            b2 = hi.fma(FloatVector.broadcast(F, x[x1 + xo + 1]), lo.fma(FloatVector.broadcast(F, x[x1 + xo]), b2));
+            xo += xq;
+            v = panelInts(a, o + 3 * s, half);
+            lo = bf16Low(v);
+            hi = bf16High(v);
+            a3 = hi.fma(FloatVector.broadcast(F, x[x0 + xo + 1]), lo.fma(FloatVector.broadcast(F, x[x0 + xo]), a3));
+            b3 = hi.fma(FloatVector.broadcast(F, x[x1 + xo + 1]), lo.fma(FloatVector.broadcast(F, x[x1 + xo]), b3));
+        }
+        for (int kk = 4 * q; kk < pairs; kk++) {
+            IntVector v = panelInts(a, at + kk * w, half);
+            FloatVector lo = bf16Low(v);
+            FloatVector hi = bf16High(v);
+            int xo = 2 * kk;
+            a3 = hi.fma(FloatVector.broadcast(F, x[x0 + xo + 1]), lo.fma(FloatVector.broadcast(F, x[x0 + xo]), a3));
+            b3 = hi.fma(FloatVector.broadcast(F, x[x1 + xo + 1]), lo.fma(FloatVector.broadcast(F, x[x1 + xo]), b3));
+        }
+        storeLanes(a0.add(a1).add(a2.add(a3)).mul(scale), out, outOffs[i] + lane, half);
+        storeLanes(b0.add(b1).add(b2.add(b3)).mul(scale), out, outOffs[i + 1] + lane, half);
+    }
+
+    @Override
+    public void loraExpandBf16Rows(
+            float[] ax, int[] axOffs, int rank, int[] b, int bOff, float[] y, int[] yOffs, int n, int from, int to) {
+        int block = LoraPack.BLOCK;
+        int half = block / 2;
+        int first = Math.min(to, (from + block - 1) / block * block);
+        int last = first + (to - first) / block * block;
+        int bw = half * rank;
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            int y0 = yOffs[i], y1 = yOffs[i + 1], y2 = yOffs[i + 2], y3 = yOffs[i + 3];
+            int r0 = axOffs[i], r1 = axOffs[i + 1], r2 = axOffs[i + 2], r3 = axOffs[i + 3];
+            for (int e0 = first; e0 < last; e0 += block) {
+                int w = bOff + e0 / block * bw;
+                for (int k = 0; k < half; k += L) {
+                    int e = e0 + k;
+                    FloatVector l0 = FloatVector.fromArray(F, y, y0 + e),
+                            h0 = FloatVector.fromArray(F, y, y0 + e + half);
+                    FloatVector l1 = FloatVector.fromArray(F, y, y1 + e),
+                            h1 = FloatVector.fromArray(F, y, y1 + e + half);
+                    FloatVector l2 = FloatVector.fromArray(F, y, y2 + e),
+                            h2 = FloatVector.fromArray(F, y, y2 + e + half);
+                    FloatVector l3 = FloatVector.fromArray(F, y, y3 + e),
+                            h3 = FloatVector.fromArray(F, y, y3 + e + half);
+                    for (int j = 0; j < rank; j++) {
+                        IntVector iv = IntVector.fromArray(I, b, w + k + j * half);
+                        FloatVector lo = bf16Low(iv);
+                        FloatVector hi = bf16High(iv);
+                        FloatVector s0 = FloatVector.broadcast(F, ax[r0 + j]);
+                        l0 = lo.fma(s0, l0);
+                        h0 = hi.fma(s0, h0);
+                        FloatVector s1 = FloatVector.broadcast(F, ax[r1 + j]);
+                        l1 = lo.fma(s1, l1);
+                        h1 = hi.fma(s1, h1);
+                        FloatVector s2 = FloatVector.broadcast(F, ax[r2 + j]);
+                        l2 = lo.fma(s2, l2);
+                        h2 = hi.fma(s2, h2);
+                        FloatVector s3 = FloatVector.broadcast(F, ax[r3 + j]);
+                        l3 = lo.fma(s3, l3);
+                        h3 = hi.fma(s3, h3);
+                    }
+                    l0.intoArray(y, y0 + e);
+                    h0.intoArray(y, y0 + e + half);
+                    l1.intoArray(y, y1 + e);
+                    h1.intoArray(y, y1 + e + half);
+                    l2.intoArray(y, y2 + e);
+                    h2.intoArray(y, y2 + e + half);
+                    l3.intoArray(y, y3 + e);
+                    h3.intoArray(y, y3 + e + half);
+                }
+            }
+            // the features outside whole blocks: the scalar path, same arithmetic
+            for (int k = i; k < i + 4; k++) {
+                Kernels.super.loraExpandBf16(ax, axOffs[k], rank, b, bOff, y, yOffs[k], from, first);
+                Kernels.super.loraExpandBf16(ax, axOffs[k], rank, b, bOff, y, yOffs[k], last, to);
+            }
+        }
+        for (; i < n; i++) {
+            loraExpandBf16(ax, axOffs[i], rank, b, bOff, y, yOffs[i], from, to);
+        }
     }
 
     @Override

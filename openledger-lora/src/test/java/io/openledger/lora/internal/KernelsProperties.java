@@ -298,6 +298,68 @@ class KernelsProperties {
         }
     }
 
+    @Property(tries = 200)
+    void bf16ShrinkOfSeveralRowsIsBitForBitTheirSingleRows(
+            @ForAll @IntRange(min = 1, max = 40) int rank,
+            @ForAll @IntRange(min = 1, max = 200) int in,
+            @ForAll @IntRange(min = 1, max = 11) int n,
+            @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        short[] a = randomBits(r, rank * in);
+        int[] packed = new int[3 + LoraPack.aInts(rank, in)];
+        LoraPack.packA(a, 0, rank, in, packed, 3);
+        float[] x = random(r, n * in + 7);
+        float scale = 0.5f + (float) r.nextDouble();
+        int[] xOffs = new int[n];
+        int[] outOffs = new int[n];
+        for (int i = 0; i < n; i++) {
+            xOffs[i] = r.nextInt(x.length - in + 1); // anywhere, in any order, overlapping
+            outOffs[i] = 2 + (n - 1 - i) * rank; // disjoint, in reverse
+        }
+        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
+            float[] rows = new float[2 + n * rank];
+            k.loraShrinkBf16Rows(packed, 3, rank, in, x, xOffs, scale, rows, outOffs, n);
+            float[] single = new float[2 + n * rank];
+            for (int i = 0; i < n; i++) {
+                k.loraShrinkBf16(packed, 3, rank, in, x, xOffs[i], scale, single, outOffs[i]);
+            }
+            assertThat(rows).as(k.id()).containsExactly(single);
+        }
+    }
+
+    @Property(tries = 200)
+    void bf16ExpandOfSeveralRowsIsBitForBitTheirSingleRows(
+            @ForAll @IntRange(min = 1, max = 200) int out,
+            @ForAll @IntRange(min = 1, max = 40) int rank,
+            @ForAll @IntRange(min = 1, max = 11) int n,
+            @ForAll @IntRange(min = 0, max = 200) int from,
+            @ForAll @IntRange(min = 0, max = 200) int to,
+            @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        short[] b = randomBits(r, out * rank);
+        int[] packed = new int[5 + LoraPack.bInts(rank, out)];
+        LoraPack.packB(b, 0, rank, out, packed, 5);
+        float[] ax = random(r, n * rank + 1);
+        int lo = Math.min(Math.min(from, to), out);
+        int hi = Math.min(Math.max(from, to), out);
+        int[] axOffs = new int[n];
+        int[] yOffs = new int[n];
+        for (int i = 0; i < n; i++) {
+            axOffs[i] = 1 + r.nextInt(n) * rank; // rows may share a rank vector
+            yOffs[i] = 3 + (n - 1 - i) * out; // disjoint rows of y, in reverse
+        }
+        float[] y0 = random(r, 3 + n * out);
+        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
+            float[] rows = y0.clone();
+            k.loraExpandBf16Rows(ax, axOffs, rank, packed, 5, rows, yOffs, n, lo, hi);
+            float[] single = y0.clone();
+            for (int i = 0; i < n; i++) {
+                k.loraExpandBf16(ax, axOffs[i], rank, packed, 5, single, yOffs[i], lo, hi);
+            }
+            assertThat(rows).as(k.id()).containsExactly(single);
+        }
+    }
+
     @Property(tries = 150)
     void bf16ExpandIsTheSameBitsInBothKernelsHoweverTheRangeIsSplit(
             @ForAll @IntRange(min = 1, max = 300) int n,

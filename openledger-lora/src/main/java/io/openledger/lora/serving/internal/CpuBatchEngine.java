@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * (weight panels outer, batch rows inner, so each weight byte is read once per pass however many
  * requests share it), and in the same parallel pass each adapter row adds its own LoRA delta,
  * BGMV-style: the shrink {@code s·A x} and the expand {@code B (s·A x)} with that row's adapter, one
- * item per projection and row, into a buffer that is then added to the row's base output. Attention
+ * item per projection and block of up to four of an adapter's rows (SGMV-style for a prompt's rows,
+ * which then share each weight's read), into a buffer that is then added to the row's base output. Attention
  * reads each sequence's paged KV cache. Every row's arithmetic is the same, in the same order, as
  * {@code LlamaModel.Session} (the single-request engine), so a request's tokens do not depend on what
  * it is batched with. Not thread-safe: driven by one scheduler thread.
@@ -365,6 +366,9 @@ public final class CpuBatchEngine implements BatchEngine {
         }
     }
 
+    // rows of one adapter that one LoRA item takes together (the vector kernels' row block)
+    private static final int ROW_BLOCK = 4;
+
     private static final Projection[] QKV = {Projection.Q_PROJ, Projection.K_PROJ, Projection.V_PROJ};
     private static final Projection[] O = {Projection.O_PROJ};
     private static final Projection[] GATE_UP = {Projection.GATE_PROJ, Projection.UP_PROJ};
@@ -376,7 +380,8 @@ public final class CpuBatchEngine implements BatchEngine {
     /**
      * The projections {@code ps}, which share the input {@code in}, for all {@code t} rows: each base
      * matrix once over the whole batch, and each adapter row's unmerged LoRA delta {@code s·B(A x)}
-     * with that row's adapter (BGMV-style, one item per projection and row), in one parallel pass.
+     * with that row's adapter (one item per projection and block of an adapter's rows), in one
+     * parallel pass.
      * The workers start on the LoRA items and the calling thread on the base rows ({@link
      * ForwardOps#matmulFused(Matrix[], float[], int, Projection[], float[][], int, long,
      * Parallel.RangeBody)}): with many adapters the LoRA matrices are read straight from memory, and
@@ -405,9 +410,11 @@ public final class CpuBatchEngine implements BatchEngine {
             ops.matmulFused(layer.w(), in, t, ps, outs);
             return Deltas.NONE;
         }
+        // items: per projection, each group's rows in blocks of ROW_BLOCK (a decode row alone; a
+        // prompt's rows together, so the kernels read the adapter's weights once per block)
         int[] first = new int[groups + 1];
         for (int gi = 0; gi < groups; gi++) {
-            first[gi + 1] = first[gi] + g.rows()[gi].length;
+            first[gi + 1] = first[gi] + (g.rows()[gi].length + ROW_BLOCK - 1) / ROW_BLOCK;
         }
         int perProjection = first[groups];
         int[] groupOf = new int[perProjection];
@@ -437,11 +444,14 @@ public final class CpuBatchEngine implements BatchEngine {
                 int gi = groupOf[item % perProjection];
                 LoraAdapter.Delta dm = d[m][gi];
                 if (dm != null) {
-                    int i = item % perProjection - first[gi];
                     int[] rows = g.rows()[gi];
-                    Arrays.fill(delta[m], rows[i] * outDim[m], (rows[i] + 1) * outDim[m], 0f);
-                    ops.loraShrink(dm, in, inDim, rows, i, i + 1, ax[m][gi]);
-                    ops.loraExpand(dm, ax[m][gi], rows, i, i + 1, delta[m], outDim[m], 0, outDim[m]);
+                    int i0 = (item % perProjection - first[gi]) * ROW_BLOCK;
+                    int i1 = Math.min(rows.length, i0 + ROW_BLOCK);
+                    for (int i = i0; i < i1; i++) {
+                        Arrays.fill(delta[m], rows[i] * outDim[m], (rows[i] + 1) * outDim[m], 0f);
+                    }
+                    ops.loraShrink(dm, in, inDim, rows, i0, i1, ax[m][gi]);
+                    ops.loraExpand(dm, ax[m][gi], rows, i0, i1, delta[m], outDim[m], 0, outDim[m]);
                 }
             }
         });
