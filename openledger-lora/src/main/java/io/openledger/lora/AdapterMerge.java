@@ -244,11 +244,11 @@ public record AdapterMerge(
                                 truncate(concatenate(ds, ws), p.inFeatures(base), rank > 0 ? rank : maxRank(ds));
                             default -> combine(module, ds, ws, names, rnd);
                         };
-                int rank = ab[0].length / p.inFeatures(base);
+                int merged = ab[0].length / p.inFeatures(base); // this module's rank
                 String pre = "base_model.model." + module;
-                out.add(pre + ".lora_A.weight", DType.F32, ab[0], rank, p.inFeatures(base));
-                out.add(pre + ".lora_B.weight", DType.F32, ab[1], p.outFeatures(base), rank);
-                ranks.put(module, rank);
+                out.add(pre + ".lora_A.weight", DType.F32, ab[0], merged, p.inFeatures(base));
+                out.add(pre + ".lora_B.weight", DType.F32, ab[1], p.outFeatures(base), merged);
+                ranks.put(module, merged);
                 parameters += ab[0].length + ab[1].length;
             }
         }
