@@ -1,11 +1,10 @@
 package io.openledger.lora.serving;
 
 import io.openledger.core.AdapterId;
+import io.openledger.core.Bytes;
 import io.openledger.core.Hash;
+import io.openledger.core.crypto.Hashing;
 import io.openledger.lora.AdapterMerge;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -84,11 +83,8 @@ public record AdapterMix(List<AdapterId> adapters, AdapterMerge recipe) {
                     .append('@')
                     .append(weightsSha256.get(i).toHex());
         }
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8));
-            return AdapterId.of(ID_PREFIX + java.util.HexFormat.of().formatHex(d, 0, 16));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
-        }
+        // the digest's first 16 bytes as hex, past its 0x
+        return AdapterId.of(
+                ID_PREFIX + Hashing.sha256(Bytes.utf8(s.toString())).toHex().substring(2, 34));
     }
 }

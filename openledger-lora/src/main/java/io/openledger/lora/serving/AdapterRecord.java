@@ -65,6 +65,8 @@ public record AdapterRecord(
      */
     public static final String MERGE_METADATA = "openledger.merge";
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     /**
      * One adapter a merged adapter was made from.
      *
@@ -88,7 +90,7 @@ public record AdapterRecord(
         }
         try {
             List<MergePart> parts = new ArrayList<>();
-            for (JsonNode p : new ObjectMapper().readTree(json).path("adapters")) {
+            for (JsonNode p : JSON.readTree(json).path("adapters")) {
                 parts.add(new MergePart(
                         AdapterId.of(p.get("id").asText()),
                         p.get("weight").asDouble(),
