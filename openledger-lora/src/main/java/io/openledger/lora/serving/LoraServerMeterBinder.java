@@ -37,7 +37,10 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>The server computes its percentiles over a snapshot, so the binder reads one snapshot at most
- * once a second however many meters a scrape reads. Thread-safe.
+ * once a second however many meters a scrape reads. Micrometer's function meters hold their state
+ * object weakly: here that is the server, which its host keeps while it serves, and each meter holds
+ * the binder strongly, so {@code new LoraServerMeterBinder(server).bindTo(registry)} needs no kept
+ * reference to the binder. Thread-safe.
  */
 public final class LoraServerMeterBinder implements MeterBinder {
     private static final String P = "openledger.lora.";
@@ -192,7 +195,7 @@ public final class LoraServerMeterBinder implements MeterBinder {
             @Nullable String key,
             @Nullable String value,
             ToDoubleFunction<ServingMetrics> f) {
-        FunctionCounter.builder(P + name, this, b -> f.applyAsDouble(b.snapshot()))
+        FunctionCounter.builder(P + name, server, s -> f.applyAsDouble(snapshot()))
                 .description(help)
                 .tags(tags(key, value))
                 .register(r);
@@ -206,7 +209,7 @@ public final class LoraServerMeterBinder implements MeterBinder {
             @Nullable String value,
             @Nullable String unit,
             ToDoubleFunction<ServingMetrics> f) {
-        Gauge.Builder<LoraServerMeterBinder> b = Gauge.builder(P + name, this, x -> f.applyAsDouble(x.snapshot()))
+        Gauge.Builder<LoraServer> b = Gauge.builder(P + name, server, s -> f.applyAsDouble(snapshot()))
                 .description(help)
                 .tags(tags(key, value));
         if (unit != null) {
@@ -217,7 +220,7 @@ public final class LoraServerMeterBinder implements MeterBinder {
 
     private void timeGauge(
             MeterRegistry r, String name, String help, String quantile, ToDoubleFunction<ServingMetrics> millis) {
-        TimeGauge.builder(P + name, this, TimeUnit.MILLISECONDS, x -> millis.applyAsDouble(x.snapshot()))
+        TimeGauge.builder(P + name, server, TimeUnit.MILLISECONDS, s -> millis.applyAsDouble(snapshot()))
                 .description(help)
                 .tags(tags("quantile", quantile))
                 .register(r);
