@@ -463,4 +463,328 @@ class AdapterMergeTest {
                 .isEqualTo(Map.of(
                         "model\\.layers\\.0\\.self_attn\\.q_proj", 12, "model\\.layers\\.1\\.self_attn\\.q_proj", 12));
     }
+
+    // ---- the dense strategies (*_svd) and the clamp ----
+
+    // M = Σ σ_i u_i v_iᵀ, row-major out × in, with orthonormal u_i, v_i drawn from seed
+    private static double[] withSpectrum(int out, int in, double[] sigma, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double[][] u = new double[sigma.length][out];
+        double[][] v = new double[sigma.length][in];
+        for (int c = 0; c < sigma.length; c++) {
+            for (int o = 0; o < out; o++) {
+                u[c][o] = rnd.nextGaussian();
+            }
+            for (int i = 0; i < in; i++) {
+                v[c][i] = rnd.nextGaussian();
+            }
+        }
+        orthonormalize(u);
+        orthonormalize(v);
+        double[] m = new double[out * in];
+        for (int c = 0; c < sigma.length; c++) {
+            for (int o = 0; o < out; o++) {
+                for (int i = 0; i < in; i++) {
+                    m[o * in + i] += sigma[c] * u[c][o] * v[c][i];
+                }
+            }
+        }
+        return m;
+    }
+
+    // classical Gram–Schmidt, twice (the test's own, independent of AdapterMerge.qr)
+    private static void orthonormalize(double[][] cols) {
+        for (int pass = 0; pass < 2; pass++) {
+            for (int j = 0; j < cols.length; j++) {
+                for (int i = 0; i < j; i++) {
+                    double d = 0;
+                    for (int t = 0; t < cols[j].length; t++) {
+                        d += cols[i][t] * cols[j][t];
+                    }
+                    for (int t = 0; t < cols[j].length; t++) {
+                        cols[j][t] -= d * cols[i][t];
+                    }
+                }
+                double n = 0;
+                for (double x : cols[j]) {
+                    n += x * x;
+                }
+                n = Math.sqrt(n);
+                for (int t = 0; t < cols[j].length; t++) {
+                    cols[j][t] /= n;
+                }
+            }
+        }
+    }
+
+    // ‖M − B A‖²_F for PEFT-layout factors [A, B]
+    private static double residual(double[] m, int out, int in, float[][] ab) {
+        int r = ab[0].length / in;
+        double s = 0;
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < in; i++) {
+                double x = m[o * in + i];
+                for (int j = 0; j < r; j++) {
+                    x -= (double) ab[1][o * r + j] * ab[0][j * in + i];
+                }
+                s += x * x;
+            }
+        }
+        return s;
+    }
+
+    private static double tail(double[] sigma, int k) {
+        double s = 0;
+        for (int i = k; i < sigma.length; i++) {
+            s += sigma[i] * sigma[i];
+        }
+        return s;
+    }
+
+    @Test
+    void theSketchFindsTheBestLowRankApproximation() {
+        int out = 150;
+        int in = 100;
+        // a decaying spectrum: the sketch finds the top singular triplets to rounding
+        double[] fast = new double[60];
+        for (int i = 0; i < fast.length; i++) {
+            fast[i] = Math.pow(0.7, i);
+        }
+        double[] m = withSpectrum(out, in, fast, 1);
+        float[][] ab = AdapterMerge.sketch(m, out, in, 6, 42);
+        assertThat(ab[0]).hasSize(6 * in);
+        assertThat(residual(m, out, in, ab)).isCloseTo(tail(fast, 6), within(1e-6 * tail(fast, 6)));
+        for (int c = 0; c < 6; c++) {
+            double n = 0;
+            for (int o = 0; o < out; o++) {
+                n += (double) ab[1][o * 6 + c] * ab[1][o * 6 + c];
+            }
+            assertThat(Math.sqrt(n)).isCloseTo(fast[c], within(1e-6 * fast[c]));
+        }
+        // a flat one (σ_i = 1/(1 + i/20), 100 of them): no gap to find, and the error stays within
+        // 1% of Eckart–Young's
+        double[] flat = new double[100];
+        for (int i = 0; i < flat.length; i++) {
+            flat[i] = 1 / (1 + i / 20.0);
+        }
+        double[] f = withSpectrum(out, in, flat, 2);
+        double best = tail(flat, 8);
+        double got = residual(f, out, in, AdapterMerge.sketch(f, out, in, 8, 42));
+        assertThat(got).isBetween(best * (1 - 1e-9), best * 1.01);
+        // a sketch as wide as the matrix is the exact SVD
+        assertThat(residual(f, out, in, AdapterMerge.sketch(f, out, in, 95, 42)))
+                .isCloseTo(tail(flat, 95), within(1e-9 * tail(flat, 0)));
+        // wide matrices too
+        double[] wide = withSpectrum(40, 90, fast, 3);
+        assertThat(residual(wide, 40, 90, AdapterMerge.sketch(wide, 40, 90, 5, 7)))
+                .isCloseTo(tail(fast, 5), within(1e-6 * tail(fast, 5)));
+    }
+
+    // the test's own PEFT magnitude pruning: the ⌊density·n⌋ largest magnitudes by a sort
+    private static double[] pruned(double[] d, double density) {
+        Integer[] order = new Integer[d.length];
+        for (int i = 0; i < d.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(
+                order,
+                java.util.Comparator.<Integer>comparingDouble(i -> -Math.abs((float) d[i]))
+                        .thenComparingInt(i -> i));
+        double[] p = new double[d.length];
+        for (int i = 0; i < (int) (density * d.length); i++) {
+            p[order[i]] = d[order[i]];
+        }
+        return p;
+    }
+
+    private static double[] denseOf(LoraAdapter.Delta d) {
+        double[] w = new double[d.out() * d.in()];
+        addDense(w, d, 1);
+        return w;
+    }
+
+    @Test
+    void theDenseStrategiesPruneTheDeltasAsPeftAndCutTheResult() {
+        // ranks 4 and 8, scalings 2 and 0.5: the dense strategies take any ranks
+        LoraAdapter a = adapter("a", 4, 8, List.of("q_proj", "v_proj", "down_proj"), 1);
+        LoraAdapter b = adapter("b", 8, 4, List.of("q_proj", "k_proj", "o_proj"), 2);
+        double[] da = denseOf(a.delta(0, Projection.Q_PROJ));
+        double[] db = denseOf(b.delta(0, Projection.Q_PROJ));
+        double[] pa = pruned(da, 0.3);
+        double[] pb = pruned(db, 0.3);
+        double[] magnitude = new double[da.length];
+        double[] ties = new double[da.length];
+        for (int k = 0; k < da.length; k++) {
+            magnitude[k] = 0.7 * pa[k] + 0.5 * pb[k];
+            double elected = pa[k] + pb[k] >= 0 ? 1 : -1; // TOTAL: the sign of the pruned sum
+            double sum = 0;
+            int agreeing = 0;
+            if (Math.signum(pa[k]) == elected) {
+                sum += 0.7 * pa[k];
+                agreeing++;
+            }
+            if (Math.signum(pb[k]) == elected) {
+                sum += 0.5 * pb[k];
+                agreeing++;
+            }
+            ties[k] = sum / Math.max(1, agreeing);
+        }
+        Map<Strategy, double[]> want = Map.of(Strategy.MAGNITUDE_PRUNE_SVD, magnitude, Strategy.TIES_SVD, ties);
+        for (Map.Entry<Strategy, double[]> e : want.entrySet()) {
+            AdapterMerge recipe = AdapterMerge.of(e.getKey(), 0.7, 0.5).withDensity(0.3);
+            // rank 64 of a 64 × 64 module keeps everything: the pruned combination itself
+            LoraAdapter full = LoraAdapter.load(
+                    recipe.withRank(64)
+                            .write(dir.resolve(e.getKey().id() + "-full"), BASE, List.of(a, b))
+                            .dir(),
+                    BASE);
+            double[] got = denseOf(full.delta(0, Projection.Q_PROJ));
+            double[] w = e.getValue();
+            for (int k = 0; k < w.length; k++) {
+                assertThat(got[k]).as("%s element %d", e.getKey(), k).isCloseTo(w[k], within(1e-6));
+            }
+            // a module only b adapts: b's pruned delta at b's weight (TIES: the only agreeing value)
+            double[] onlyB = pruned(denseOf(b.delta(0, Projection.K_PROJ)), 0.3);
+            double[] gotK = denseOf(full.delta(0, Projection.K_PROJ));
+            for (int k = 0; k < onlyB.length; k++) {
+                assertThat(gotK[k]).isCloseTo(0.5 * onlyB[k], within(1e-6));
+            }
+            // rank 3: the best rank-3 approximation of that combination (Eckart–Young), its singular
+            // values the dense matrix's own
+            LoraAdapter cut = LoraAdapter.load(
+                    recipe.withRank(3)
+                            .write(dir.resolve(e.getKey().id() + "-cut"), BASE, List.of(a, b))
+                            .dir(),
+                    BASE);
+            LoraAdapter.Delta d = cut.delta(0, Projection.Q_PROJ);
+            assertThat(d.rank()).isEqualTo(3);
+            double[] sigma = topSingularValues(w, 64, 64, 3);
+            double total = 0;
+            for (double x : w) {
+                total += x * x;
+            }
+            double best = total - (sigma[0] * sigma[0] + sigma[1] * sigma[1] + sigma[2] * sigma[2]);
+            double[] approx = denseOf(d);
+            double res = 0;
+            for (int k = 0; k < w.length; k++) {
+                res += (w[k] - approx[k]) * (w[k] - approx[k]);
+            }
+            assertThat(res).as(e.getKey().id()).isBetween(best * (1 - 1e-4), best * 1.01);
+            // rank 0: the largest rank merged there, b's 8
+            LoraAdapter auto = LoraAdapter.load(
+                    recipe.write(dir.resolve(e.getKey().id() + "-auto"), BASE, List.of(a, b))
+                            .dir(),
+                    BASE);
+            assertThat(auto.delta(0, Projection.Q_PROJ).rank()).isEqualTo(8);
+            assertThat(auto.delta(0, Projection.V_PROJ).rank()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void dareOnTheDenseDeltasDropsEachDeltasElements() throws Exception {
+        LoraAdapter a = adapter("a", 4, 8, List.of("q_proj"), 1);
+        LoraAdapter b = adapter("b", 8, 8, List.of("q_proj"), 2);
+        double[] da = denseOf(a.delta(0, Projection.Q_PROJ));
+        double[] db = denseOf(b.delta(0, Projection.Q_PROJ));
+        AdapterMerge dare =
+                AdapterMerge.of(Strategy.DARE_LINEAR_SVD, 1, -1).withRank(64).withSeed(5);
+        // density 1 drops nothing: the weighted sum (a negative weight subtracts), as CAT gives it
+        double[] all = denseOf(LoraAdapter.load(
+                        dare.write(dir.resolve("d1"), BASE, List.of(a, b)).dir(), BASE)
+                .delta(0, Projection.Q_PROJ));
+        for (int k = 0; k < all.length; k++) {
+            assertThat(all[k]).isCloseTo(da[k] - db[k], within(1e-6));
+        }
+        // density 0.5: each element of each delta kept (and doubled) or dropped, independently
+        double[] half = denseOf(LoraAdapter.load(
+                        dare.withDensity(0.5)
+                                .write(dir.resolve("d5"), BASE, List.of(a, b))
+                                .dir(),
+                        BASE)
+                .delta(0, Projection.Q_PROJ));
+        int[] seen = new int[4];
+        for (int k = 0; k < half.length; k++) {
+            int match = -1;
+            for (int keep = 0; keep < 4; keep++) {
+                double x = ((keep & 1) != 0 ? 2 * da[k] : 0) - ((keep & 2) != 0 ? 2 * db[k] : 0);
+                if (Math.abs(half[k] - x) <= 1e-6) {
+                    match = keep;
+                    break;
+                }
+            }
+            assertThat(match).as("element %d is a kept-or-dropped sum", k).isNotNegative();
+            seen[match]++;
+        }
+        for (int n : seen) {
+            assertThat(n / (double) half.length).isCloseTo(0.25, within(0.04));
+        }
+        // the seed decides the drops and the sketch: the same seed gives the same bytes
+        AdapterMerge ties = AdapterMerge.of(Strategy.DARE_TIES_SVD, 0.6, 0.4)
+                .withDensity(0.7)
+                .withRank(4)
+                .withSeed(9);
+        byte[] one = Files.readAllBytes(LoraAdapter.weightsFile(
+                ties.write(dir.resolve("t1"), BASE, List.of(a, b)).dir()));
+        byte[] two = Files.readAllBytes(LoraAdapter.weightsFile(
+                ties.write(dir.resolve("t2"), BASE, List.of(a, b)).dir()));
+        byte[] other = Files.readAllBytes(LoraAdapter.weightsFile(
+                ties.withSeed(10).write(dir.resolve("t3"), BASE, List.of(a, b)).dir()));
+        assertThat(two).isEqualTo(one);
+        assertThat(other).isNotEqualTo(one);
+        try (SafeTensors st = SafeTensors.open(LoraAdapter.weightsFile(dir.resolve("t1")))) {
+            assertThat(st.metadata().get("openledger.merge"))
+                    .contains("\"strategy\":\"dare_ties_svd\"", "\"density\":0.7", "\"seed\":9", "\"rank\":4")
+                    .contains("\"majority_sign_method\":\"total\"")
+                    .doesNotContain("clamp");
+        }
+        assertThat(Strategy.of("ties_svd")).isEqualTo(Strategy.TIES_SVD);
+        assertThat(Strategy.of("Dare-Ties-SVD")).isEqualTo(Strategy.DARE_TIES_SVD);
+        assertThat(Strategy.TIES_SVD.electsSigns()).isTrue();
+        assertThat(Strategy.MAGNITUDE_PRUNE_SVD.electsSigns()).isFalse();
+    }
+
+    @Test
+    void theClampBoundsTheCutFactorsAtTheirQuantile() throws Exception {
+        LoraAdapter a = adapter("a", 4, 8, List.of("q_proj", "up_proj"), 1);
+        LoraAdapter b = adapter("b", 8, 4, List.of("q_proj"), 2);
+        AdapterMerge svd = AdapterMerge.of(Strategy.SVD, 0.7, 0.3).withRank(3);
+        LoraAdapter plain = LoraAdapter.load(
+                svd.write(dir.resolve("plain"), BASE, List.of(a, b)).dir(), BASE);
+        Path clampedDir = svd.withClamp(0.9)
+                .write(dir.resolve("clamped"), BASE, List.of(a, b))
+                .dir();
+        LoraAdapter clamped = LoraAdapter.load(clampedDir, BASE);
+        for (Projection p : List.of(Projection.Q_PROJ, Projection.UP_PROJ)) {
+            LoraAdapter.Delta u = plain.delta(1, p);
+            LoraAdapter.Delta c = clamped.delta(1, p);
+            // torch.quantile(cat(B, A), 0.9): linear interpolation between the sorted neighbours
+            double[] all = new double[u.b().length + u.a().length];
+            for (int i = 0; i < u.b().length; i++) {
+                all[i] = u.b()[i];
+            }
+            for (int i = 0; i < u.a().length; i++) {
+                all[u.b().length + i] = u.a()[i];
+            }
+            java.util.Arrays.sort(all);
+            double pos = 0.9 * (all.length - 1);
+            int lo = (int) pos;
+            float h = (float) (all[lo] + (pos - lo) * (all[lo + 1] - all[lo]));
+            int clipped = 0;
+            for (int i = 0; i < u.a().length; i++) {
+                assertThat(c.a()[i]).isEqualTo(Math.max(-h, Math.min(h, u.a()[i])));
+                clipped += c.a()[i] != u.a()[i] ? 1 : 0;
+            }
+            for (int i = 0; i < u.b().length; i++) {
+                assertThat(c.b()[i]).isEqualTo(Math.max(-h, Math.min(h, u.b()[i])));
+                clipped += c.b()[i] != u.b()[i] ? 1 : 0;
+            }
+            assertThat(clipped)
+                    .as("%s: about a tenth clipped above, and some below", p)
+                    .isGreaterThan(all.length / 10);
+        }
+        try (SafeTensors st = SafeTensors.open(LoraAdapter.weightsFile(clampedDir))) {
+            assertThat(st.metadata().get("openledger.merge")).contains("\"clamp\":0.9");
+        }
+        assertThatThrownBy(() -> svd.withClamp(1.5)).hasMessageContaining("clamp must be a quantile");
+    }
 }

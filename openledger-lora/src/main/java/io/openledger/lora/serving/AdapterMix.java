@@ -74,6 +74,9 @@ public record AdapterMix(List<AdapterId> adapters, AdapterMerge recipe) {
         }
         if (st.usesRank()) {
             s.append("|rank=").append(recipe.rank());
+            if (recipe.clamp() > 0) {
+                s.append("|clamp=").append(recipe.clamp());
+            }
         }
         for (int i = 0; i < adapters.size(); i++) {
             s.append('\n')

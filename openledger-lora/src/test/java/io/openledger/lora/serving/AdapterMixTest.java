@@ -177,6 +177,21 @@ class AdapterMixTest {
         assertThat(new AdapterMix(ids, dare.withRank(5)).idFor(h))
                 .as("dare ignores the rank")
                 .isEqualTo(d);
+        assertThat(new AdapterMix(ids, svd.withClamp(0.99)).idFor(h)).isNotEqualTo(id);
+        assertThat(new AdapterMix(ids, dare.withClamp(0.99)).idFor(h))
+                .as("dare ignores the clamp")
+                .isEqualTo(d);
+        // the dense strategies: their rank, density, seed (the sketch's) and clamp all count
+        AdapterMerge ties =
+                AdapterMerge.of(Strategy.TIES_SVD, 0.5, 0.5).withDensity(0.5).withRank(4);
+        AdapterId t = new AdapterMix(ids, ties).idFor(h);
+        assertThat(List.of(
+                        new AdapterMix(ids, ties.withRank(5)).idFor(h),
+                        new AdapterMix(ids, ties.withDensity(0.6)).idFor(h),
+                        new AdapterMix(ids, ties.withSeed(1)).idFor(h),
+                        new AdapterMix(ids, ties.withClamp(0.9)).idFor(h)))
+                .doesNotContain(t)
+                .doesNotHaveDuplicates();
     }
 
     @Test

@@ -299,7 +299,9 @@ public final class LoraCommand implements Runnable {
                 names = "--strategy",
                 defaultValue = "cat",
                 description = "cat (exact weighted sum, any ranks), linear, magnitude_prune, ties, dare_linear,"
-                        + " dare_ties, svd (the weighted sum cut to --rank) (default cat).")
+                        + " dare_ties (one rank per module), svd (the weighted sum cut to --rank), magnitude_prune_svd,"
+                        + " ties_svd, dare_linear_svd, dare_ties_svd (pruning on the dense deltas, any ranks, cut to"
+                        + " --rank) (default cat).")
         String strategy;
 
         @Option(
@@ -314,14 +316,24 @@ public final class LoraCommand implements Runnable {
                 description = "How TIES elects signs: ${COMPLETION-CANDIDATES} (default TOTAL).")
         AdapterMerge.MajoritySign majoritySign;
 
-        @Option(names = "--seed", defaultValue = "0", description = "DARE's random seed (default 0).")
+        @Option(
+                names = "--seed",
+                defaultValue = "0",
+                description = "The seed of DARE's drops and of the *_svd strategies' sketch (default 0).")
         long seed;
 
         @Option(
                 names = "--rank",
                 defaultValue = "0",
-                description = "Ranks svd keeps per module (default 0: the largest rank merged there).")
+                description = "Ranks the svd strategies keep per module (default 0: the largest rank merged there).")
         int rank;
+
+        @Option(
+                names = "--clamp",
+                defaultValue = "0",
+                description = "PEFT's svd_clamp: the quantile at which the svd strategies clamp A and B, 0..1"
+                        + " (default 0: no clamp).")
+        double clamp;
 
         @Parameters(arity = "1..*", paramLabel = "DIR=WEIGHT", description = "An adapter directory and its weight.")
         List<String> parts;
@@ -350,7 +362,8 @@ public final class LoraCommand implements Runnable {
                         .withDensity(density)
                         .withMajoritySign(majoritySign)
                         .withSeed(seed)
-                        .withRank(rank);
+                        .withRank(rank)
+                        .withClamp(clamp);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }

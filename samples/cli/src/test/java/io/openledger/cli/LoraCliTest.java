@@ -143,6 +143,29 @@ class LoraCliTest {
                 .isEqualTo(2);
         assertThat(err.toString()).contains("use cat");
         assertThat(dir.resolve("t")).doesNotExist();
+
+        // TIES on the dense deltas takes the two ranks that TIES on A and B refused, cut to --rank
+        JsonNode tiesSvd = new ObjectMapper()
+                .readTree(run(
+                        "merge",
+                        "--model",
+                        m.toString(),
+                        "--out",
+                        dir.resolve("ts").toString(),
+                        "--strategy",
+                        "ties_svd",
+                        "--density",
+                        "0.5",
+                        "--rank",
+                        "3",
+                        "--clamp",
+                        "0.99",
+                        a + "=1",
+                        b + "=1"));
+        assertThat(tiesSvd.get("strategy").asText()).isEqualTo("ties_svd");
+        assertThat(tiesSvd.get("max_rank").asInt()).isEqualTo(3);
+        assertThat(tiesSvd.get("modules").asInt()).isEqualTo(6);
+        assertThat(scaledLogits(m, dir.resolve("ts"), "1")).isNotEqualTo(base.get("logits"));
     }
 
     @Test
