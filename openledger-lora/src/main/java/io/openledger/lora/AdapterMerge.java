@@ -64,7 +64,7 @@ import java.util.stream.IntStream;
  *       iterations, then the small SVD), whose error is within a fraction of a percent of the best
  *       rank-{@code k} error on adapters' deltas; where the sketch would be as wide as the matrix,
  *       the SVD is exact. Memory, for the module being merged: one out × in array of doubles per
- *       adapter, and two of floats. A 124M-parameter base's 84 modules, two rank-16 adapters: 7 s
+ *       adapter, and two of floats. A 124M-parameter base's 84 modules, two rank-16 adapters: 6.5 s
  *       on two cores (the factor-based SVD: 1.2 s).
  * </ul>
  *
@@ -514,19 +514,24 @@ public record AdapterMerge(
         int r = d.rank();
         int in = d.in();
         double[] m = new double[d.out() * in];
-        double[] row = new double[in];
-        for (int o = 0; o < d.out(); o++) {
-            Arrays.fill(row, 0);
-            for (int j = 0; j < r; j++) {
-                double bj = b[o * r + j];
+        float scaling = d.scaling();
+        // blocks of 64 rows over the common pool; each element is its own sum, so the split does not
+        // change a bit
+        IntStream.range(0, (d.out() + 63) / 64).parallel().forEach(blk -> {
+            double[] row = new double[in];
+            for (int o = blk * 64; o < Math.min(d.out(), blk * 64 + 64); o++) {
+                Arrays.fill(row, 0);
+                for (int j = 0; j < r; j++) {
+                    double bj = b[o * r + j];
+                    for (int i = 0; i < in; i++) {
+                        row[i] += bj * a[j * in + i];
+                    }
+                }
                 for (int i = 0; i < in; i++) {
-                    row[i] += bj * a[j * in + i];
+                    m[o * in + i] = scaling * row[i];
                 }
             }
-            for (int i = 0; i < in; i++) {
-                m[o * in + i] = d.scaling() * row[i];
-            }
-        }
+        });
         return m;
     }
 
@@ -844,31 +849,36 @@ public record AdapterMerge(
         double[][] ts = t.toArray(new double[0][]);
         boolean elect = s.electsSigns();
         boolean total = sign == MajoritySign.TOTAL;
-        for (int k = 0; k < n; k++) {
-            double sum = 0;
-            if (elect) {
-                double votes = 0;
-                for (double[] d : ts) {
-                    votes += total ? d[k] : Math.signum(d[k]);
+        // element by element, in chunks over the common pool when there are many (dense deltas)
+        int chunk = 1 << 15;
+        IntStream chunks = IntStream.range(0, (n + chunk - 1) / chunk);
+        (n >= 2 * chunk ? chunks.parallel() : chunks).forEach(c -> {
+            for (int k = c * chunk; k < Math.min(n, c * chunk + chunk); k++) {
+                double sum = 0;
+                if (elect) {
+                    double votes = 0;
+                    for (double[] d : ts) {
+                        votes += total ? d[k] : Math.signum(d[k]);
+                    }
+                    double elected = votes >= 0 ? 1 : -1;
+                    double agreeing = 0;
+                    for (int i = 0; i < ts.length; i++) {
+                        double x = ts[i][k];
+                        // 1 where x's sign is the elected one (zeros never agree), without a branch: the
+                        // signs of pruned deltas are a coin toss to a branch predictor
+                        double agrees = Math.signum(x) == elected ? 1 : 0;
+                        sum += agrees * (v[i] * x);
+                        agreeing += agrees;
+                    }
+                    sum /= Math.max(1, agreeing);
+                } else {
+                    for (int i = 0; i < ts.length; i++) {
+                        sum += v[i] * ts[i][k];
+                    }
                 }
-                double elected = votes >= 0 ? 1 : -1;
-                double agreeing = 0;
-                for (int i = 0; i < ts.length; i++) {
-                    double x = ts[i][k];
-                    // 1 where x's sign is the elected one (zeros never agree), without a branch: the
-                    // signs of pruned deltas are a coin toss to a branch predictor
-                    double agrees = Math.signum(x) == elected ? 1 : 0;
-                    sum += agrees * (v[i] * x);
-                    agreeing += agrees;
-                }
-                sum /= Math.max(1, agreeing);
-            } else {
-                for (int i = 0; i < ts.length; i++) {
-                    sum += v[i] * ts[i][k];
-                }
+                out[k] = sum;
             }
-            out[k] = sum;
-        }
+        });
         return out;
     }
 
