@@ -66,7 +66,10 @@ public interface Kernels {
             float[] out,
             int outOff);
 
-    /** Whether {@link #panelsF32Tile} is faster here than {@link #panelsF32} called per input. */
+    /**
+     * Whether {@link #panelsF32Tile} and {@link #panelsBf16Tile} are faster here than the panel
+     * kernels called per input.
+     */
     default boolean tiles() {
         return false;
     }
@@ -96,6 +99,39 @@ public interface Kernels {
                     float acc = 0;
                     for (int k = 0; k < cols; k++) {
                         acc = Math.fma(w[wOff + j * panelStride + k * PANEL + r], xT[k * xTStride + xTOff + i], acc);
+                    }
+                    out[outOff + i * outItemStride + j * PANEL + r] = acc;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #panelsF32Tile} for bfloat16 panels ({@link #panelsBf16}'s layout, two inputs per int):
+     * bit for bit {@link #panelsBf16} per input. A vector implementation widens each weight pair once
+     * for eight inputs.
+     */
+    default void panelsBf16Tile(
+            int[] w,
+            int wOff,
+            int panelStride,
+            int n,
+            int cols,
+            float[] xT,
+            int xTOff,
+            int xTStride,
+            float[] out,
+            int outOff,
+            int outItemStride) {
+        for (int i = 0; i < TILE_ITEMS; i++) {
+            for (int j = 0; j < n; j++) {
+                for (int r = 0; r < PANEL; r++) {
+                    int o = wOff + j * panelStride + r;
+                    float acc = 0;
+                    for (int k = 0; k < cols; k++) {
+                        int word = w[o + (k >> 1) * PANEL];
+                        float v = Float.intBitsToFloat((k & 1) == 0 ? word << 16 : word & 0xFFFF0000);
+                        acc = Math.fma(v, xT[k * xTStride + xTOff + i], acc);
                     }
                     out[outOff + i * outItemStride + j * PANEL + r] = acc;
                 }

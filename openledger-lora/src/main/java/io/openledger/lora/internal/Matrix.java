@@ -239,6 +239,27 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
         }
 
         @Override
+        boolean tiles() {
+            return true;
+        }
+
+        @Override
+        void tile(Kernels k, int p, int n, float[] inT, int g, float[] out, int outOff) {
+            k.panelsBf16Tile(
+                    w,
+                    p * pairs * PANEL,
+                    pairs * PANEL,
+                    n,
+                    cols,
+                    inT,
+                    g * cols * TILE_ITEMS,
+                    TILE_ITEMS,
+                    out,
+                    outOff,
+                    rows);
+        }
+
+        @Override
         float get(int r, int c) {
             int word = w[(r / PANEL) * pairs * PANEL + (c >> 1) * PANEL + r % PANEL];
             return Float.intBitsToFloat((c & 1) == 0 ? word << 16 : word & 0xFFFF0000);

@@ -499,6 +499,215 @@ public final class VectorKernels implements Kernels {
         c7.intoArray(out, outOff + 7 * st + 2 * PANEL);
     }
 
+    @Override
+    public void panelsBf16Tile(
+            int[] w,
+            int wOff,
+            int panelStride,
+            int n,
+            int cols,
+            float[] xT,
+            int xTOff,
+            int xTStride,
+            float[] out,
+            int outOff,
+            int outItemStride) {
+        if (S != 1) {
+            Kernels.super.panelsBf16Tile(
+                    w, wOff, panelStride, n, cols, xT, xTOff, xTStride, out, outOff, outItemStride);
+        } else if (n == 3) {
+            tile3x8Bf16(
+                    w,
+                    wOff,
+                    wOff + panelStride,
+                    wOff + 2 * panelStride,
+                    cols,
+                    xT,
+                    xTOff,
+                    xTStride,
+                    out,
+                    outOff,
+                    outItemStride);
+        } else {
+            for (int j = 0; j < n; j++) {
+                tile1x8Bf16(
+                        w, wOff + j * panelStride, cols, xT, xTOff, xTStride, out, outOff + j * PANEL, outItemStride);
+            }
+        }
+    }
+
+    /**
+     * {@link #tile3x8} on bfloat16 panels: per input pair, three int loads, each widened to the two
+     * inputs' weight vectors once for all eight inputs; each row's chain takes input 2kk, then 2kk +
+     * 1, as {@link #panelsBf16} does. An odd last input is the low half of the last pair alone.
+     */
+    private static void tile3x8Bf16(
+            int[] w,
+            int oa,
+            int ob,
+            int oc,
+            int cols,
+            float[] xT,
+            int xTOff,
+            int xTStride,
+            float[] out,
+            int outOff,
+            int st) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0, c6 = a0, c7 = a0;
+        int pairs = (cols + 1) >> 1;
+        for (int kk = 0; kk < pairs; kk++) {
+            int d = kk * PANEL;
+            IntVector va = IntVector.fromArray(I, w, oa + d);
+            IntVector vb = IntVector.fromArray(I, w, ob + d);
+            IntVector vc = IntVector.fromArray(I, w, oc + d);
+            // input 2kk: the low halves
+            FloatVector wa = bf16Low(va);
+            FloatVector wb = bf16Low(vb);
+            FloatVector wc = bf16Low(vc);
+            int xi = 2 * kk * xTStride + xTOff;
+            FloatVector s = FloatVector.broadcast(F, xT[xi]);
+            a0 = wa.fma(s, a0);
+            b0 = wb.fma(s, b0);
+            c0 = wc.fma(s, c0);
+            s = FloatVector.broadcast(F, xT[xi + 1]);
+            a1 = wa.fma(s, a1);
+            b1 = wb.fma(s, b1);
+            c1 = wc.fma(s, c1);
+            s = FloatVector.broadcast(F, xT[xi + 2]);
+            a2 = wa.fma(s, a2);
+            b2 = wb.fma(s, b2);
+            c2 = wc.fma(s, c2);
+            s = FloatVector.broadcast(F, xT[xi + 3]);
+            a3 = wa.fma(s, a3);
+            b3 = wb.fma(s, b3);
+            c3 = wc.fma(s, c3);
+            s = FloatVector.broadcast(F, xT[xi + 4]);
+            a4 = wa.fma(s, a4);
+            b4 = wb.fma(s, b4);
+            c4 = wc.fma(s, c4);
+            s = FloatVector.broadcast(F, xT[xi + 5]);
+            a5 = wa.fma(s, a5);
+            b5 = wb.fma(s, b5);
+            c5 = wc.fma(s, c5);
+            s = FloatVector.broadcast(F, xT[xi + 6]);
+            a6 = wa.fma(s, a6);
+            b6 = wb.fma(s, b6);
+            c6 = wc.fma(s, c6);
+            s = FloatVector.broadcast(F, xT[xi + 7]);
+            a7 = wa.fma(s, a7);
+            b7 = wb.fma(s, b7);
+            c7 = wc.fma(s, c7);
+            if (2 * kk + 1 == cols) {
+                break; // odd width: no input 2kk + 1
+            }
+            // input 2kk + 1: the high halves
+            wa = bf16High(va);
+            wb = bf16High(vb);
+            wc = bf16High(vc);
+            xi += xTStride;
+            s = FloatVector.broadcast(F, xT[xi]);
+            a0 = wa.fma(s, a0);
+            b0 = wb.fma(s, b0);
+            c0 = wc.fma(s, c0);
+            s = FloatVector.broadcast(F, xT[xi + 1]);
+            a1 = wa.fma(s, a1);
+            b1 = wb.fma(s, b1);
+            c1 = wc.fma(s, c1);
+            s = FloatVector.broadcast(F, xT[xi + 2]);
+            a2 = wa.fma(s, a2);
+            b2 = wb.fma(s, b2);
+            c2 = wc.fma(s, c2);
+            s = FloatVector.broadcast(F, xT[xi + 3]);
+            a3 = wa.fma(s, a3);
+            b3 = wb.fma(s, b3);
+            c3 = wc.fma(s, c3);
+            s = FloatVector.broadcast(F, xT[xi + 4]);
+            a4 = wa.fma(s, a4);
+            b4 = wb.fma(s, b4);
+            c4 = wc.fma(s, c4);
+            s = FloatVector.broadcast(F, xT[xi + 5]);
+            a5 = wa.fma(s, a5);
+            b5 = wb.fma(s, b5);
+            c5 = wc.fma(s, c5);
+            s = FloatVector.broadcast(F, xT[xi + 6]);
+            a6 = wa.fma(s, a6);
+            b6 = wb.fma(s, b6);
+            c6 = wc.fma(s, c6);
+            s = FloatVector.broadcast(F, xT[xi + 7]);
+            a7 = wa.fma(s, a7);
+            b7 = wb.fma(s, b7);
+            c7 = wc.fma(s, c7);
+        }
+        a0.intoArray(out, outOff);
+        b0.intoArray(out, outOff + PANEL);
+        c0.intoArray(out, outOff + 2 * PANEL);
+        a1.intoArray(out, outOff + st);
+        b1.intoArray(out, outOff + st + PANEL);
+        c1.intoArray(out, outOff + st + 2 * PANEL);
+        a2.intoArray(out, outOff + 2 * st);
+        b2.intoArray(out, outOff + 2 * st + PANEL);
+        c2.intoArray(out, outOff + 2 * st + 2 * PANEL);
+        a3.intoArray(out, outOff + 3 * st);
+        b3.intoArray(out, outOff + 3 * st + PANEL);
+        c3.intoArray(out, outOff + 3 * st + 2 * PANEL);
+        a4.intoArray(out, outOff + 4 * st);
+        b4.intoArray(out, outOff + 4 * st + PANEL);
+        c4.intoArray(out, outOff + 4 * st + 2 * PANEL);
+        a5.intoArray(out, outOff + 5 * st);
+        b5.intoArray(out, outOff + 5 * st + PANEL);
+        c5.intoArray(out, outOff + 5 * st + 2 * PANEL);
+        a6.intoArray(out, outOff + 6 * st);
+        b6.intoArray(out, outOff + 6 * st + PANEL);
+        c6.intoArray(out, outOff + 6 * st + 2 * PANEL);
+        a7.intoArray(out, outOff + 7 * st);
+        b7.intoArray(out, outOff + 7 * st + PANEL);
+        c7.intoArray(out, outOff + 7 * st + 2 * PANEL);
+    }
+
+    /** {@link #tile1x8} on a bfloat16 panel, pair by pair as {@link #tile3x8Bf16}. */
+    private static void tile1x8Bf16(
+            int[] w, int o, int cols, float[] xT, int xTOff, int xTStride, float[] out, int outOff, int st) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        int pairs = (cols + 1) >> 1;
+        for (int kk = 0; kk < pairs; kk++) {
+            IntVector v = IntVector.fromArray(I, w, o + kk * PANEL);
+            // one widening per half, not a choice between two vectors (C2 would box them)
+            FloatVector wa = bf16Low(v);
+            int xi = 2 * kk * xTStride + xTOff;
+            a0 = wa.fma(FloatVector.broadcast(F, xT[xi]), a0);
+            a1 = wa.fma(FloatVector.broadcast(F, xT[xi + 1]), a1);
+            a2 = wa.fma(FloatVector.broadcast(F, xT[xi + 2]), a2);
+            a3 = wa.fma(FloatVector.broadcast(F, xT[xi + 3]), a3);
+            a4 = wa.fma(FloatVector.broadcast(F, xT[xi + 4]), a4);
+            a5 = wa.fma(FloatVector.broadcast(F, xT[xi + 5]), a5);
+            a6 = wa.fma(FloatVector.broadcast(F, xT[xi + 6]), a6);
+            a7 = wa.fma(FloatVector.broadcast(F, xT[xi + 7]), a7);
+            if (2 * kk + 1 == cols) {
+                break;
+            }
+            wa = bf16High(v);
+            xi += xTStride;
+            a0 = wa.fma(FloatVector.broadcast(F, xT[xi]), a0);
+            a1 = wa.fma(FloatVector.broadcast(F, xT[xi + 1]), a1);
+            a2 = wa.fma(FloatVector.broadcast(F, xT[xi + 2]), a2);
+            a3 = wa.fma(FloatVector.broadcast(F, xT[xi + 3]), a3);
+            a4 = wa.fma(FloatVector.broadcast(F, xT[xi + 4]), a4);
+            a5 = wa.fma(FloatVector.broadcast(F, xT[xi + 5]), a5);
+            a6 = wa.fma(FloatVector.broadcast(F, xT[xi + 6]), a6);
+            a7 = wa.fma(FloatVector.broadcast(F, xT[xi + 7]), a7);
+        }
+        a0.intoArray(out, outOff);
+        a1.intoArray(out, outOff + st);
+        a2.intoArray(out, outOff + 2 * st);
+        a3.intoArray(out, outOff + 3 * st);
+        a4.intoArray(out, outOff + 4 * st);
+        a5.intoArray(out, outOff + 5 * st);
+        a6.intoArray(out, outOff + 6 * st);
+        a7.intoArray(out, outOff + 7 * st);
+    }
+
     /** One panel by eight inputs: eight independent chains for a matrix's last panels. */
     private static void tile1x8(
             float[] w, int o, int cols, float[] xT, int xTOff, int xTStride, float[] out, int outOff, int st) {

@@ -163,6 +163,53 @@ class KernelsProperties {
     }
 
     @Property(tries = 200)
+    void bf16PanelTileIsBitForBitThePerInputKernel(
+            @ForAll @IntRange(min = 1, max = 3) int n,
+            @ForAll @IntRange(min = 1, max = 200) int cols,
+            @ForAll @IntRange(min = 0, max = 20) int pad,
+            @ForAll @IntRange(min = 8, max = 13) int t,
+            @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int pairs = (cols + 1) / 2;
+        int stride = pairs * Kernels.PANEL + pad;
+        int[] w = new int[5 + n * stride];
+        for (int i = 0; i < w.length; i++) {
+            float lo = (float) (r.nextDouble() * 2 - 1);
+            float hi = (float) (r.nextDouble() * 2 - 1);
+            w[i] = SafeTensorsWriter.toBf16(lo) & 0xFFFF | SafeTensorsWriter.toBf16(hi) << 16;
+        }
+        if ((cols & 1) != 0) { // the layout's odd last input: a zero high half
+            for (int j = 0; j < n; j++) {
+                for (int q = 0; q < Kernels.PANEL; q++) {
+                    w[5 + j * stride + (pairs - 1) * Kernels.PANEL + q] &= 0xFFFF;
+                }
+            }
+        }
+        float[] in = random(r, t * cols);
+        float[] inT = new float[t * cols]; // input i's feature k at k·t + i
+        for (int i = 0; i < t; i++) {
+            for (int c = 0; c < cols; c++) {
+                inT[c * t + i] = in[i * cols + c];
+            }
+        }
+        int first = t - Kernels.TILE_ITEMS;
+        int itemStride = n * Kernels.PANEL + 3;
+        float[] expected = new float[n * Kernels.PANEL];
+        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
+            float[] out = new float[2 + Kernels.TILE_ITEMS * itemStride];
+            k.panelsBf16Tile(w, 5, stride, n, cols, inT, first, t, out, 2, itemStride);
+            for (int i = 0; i < Kernels.TILE_ITEMS; i++) {
+                SCALAR.panelsBf16(w, 5, stride, n, cols, in, (first + i) * cols, expected, 0);
+                for (int j = 0; j < expected.length; j++) {
+                    assertThat(out[2 + i * itemStride + j])
+                            .as("%s input %d result %d", k.id(), i, j)
+                            .isEqualTo(expected[j]);
+                }
+            }
+        }
+    }
+
+    @Property(tries = 200)
     void panelKernelsAreBitForBitTheScalarOnes(
             @ForAll @IntRange(min = 1, max = 4) int n,
             @ForAll @IntRange(min = 1, max = 6) int blocks,
