@@ -82,7 +82,7 @@ public final class LlamaModel implements AutoCloseable {
     /** Options for {@link LlamaModel#builder}. Not thread-safe. */
     public static final class Builder {
         private final Path dir;
-        private WeightFormat format = WeightFormat.F32;
+        private @Nullable WeightFormat format;
         private KernelChoice kernels = KernelChoice.AUTO;
         private int threads = Runtime.getRuntime().availableProcessors();
 
@@ -90,9 +90,13 @@ public final class LlamaModel implements AutoCloseable {
             this.dir = dir;
         }
 
-        /** In-memory weight format (default F32). */
+        /**
+         * In-memory weight format (default: as stored: BF16 for a checkpoint whose linear weights are
+         * all bfloat16, which holds them exactly in half the memory and gives the same bits as F32;
+         * F32 otherwise).
+         */
         public Builder weights(WeightFormat f) {
-            this.format = f;
+            this.format = java.util.Objects.requireNonNull(f, "f");
             return this;
         }
 
@@ -141,7 +145,8 @@ public final class LlamaModel implements AutoCloseable {
                 }
             }
             try (SafeTensors st = SafeTensors.openCheckpoint(dir)) {
-                return fromTensors(cfg, st, format, k, new Parallel(threads), dir.toString());
+                WeightFormat f = format != null ? format : ModelLoading.storedFormat(cfg, st);
+                return fromTensors(cfg, st, f, k, new Parallel(threads), dir.toString());
             }
         }
     }

@@ -62,6 +62,28 @@ class EngineTest {
     }
 
     @Test
+    void aBf16CheckpointLoadsAsBf16WithTheF32Bits() {
+        // bfloat16 on disk: held as BF16 unless told otherwise, and since the BF16 kernels keep the
+        // F32 kernels' order, every logit has the F32 bits (the 12-token prompt runs the batch tile)
+        Path bf16 = tmp.resolve("bf16");
+        TestModels.writeModel(bf16, cfg, 12, DType.BF16, 2);
+        LoraAdapter a = LoraAdapter.load(adapterDir, cfg);
+        try (LlamaModel asStored = LlamaModel.load(bf16);
+                LlamaModel f32 =
+                        LlamaModel.builder(bf16).weights(WeightFormat.F32).build()) {
+            assertThat(asStored.format()).isEqualTo(WeightFormat.BF16);
+            assertThat(asStored.logits(PROMPT, null)).containsExactly(f32.logits(PROMPT, null));
+            assertThat(asStored.logits(PROMPT, a)).containsExactly(f32.logits(PROMPT, a));
+            assertThat(asStored.generate(PROMPT, a, 8, Sampler.greedy(), Set.of()))
+                    .isEqualTo(f32.generate(PROMPT, a, 8, Sampler.greedy(), Set.of()));
+        }
+        // float32 on disk stays F32
+        try (LlamaModel m = LlamaModel.load(model)) {
+            assertThat(m.format()).isEqualTo(WeightFormat.F32);
+        }
+    }
+
+    @Test
     void selectorFallsBackToScalarWithoutTheVectorModule() throws Exception {
         assertThat(probe(true)).startsWith("vector(");
         assertThat(probe(false)).isEqualTo("scalar");

@@ -1,9 +1,12 @@
 package io.openledger.lora.internal;
 
+import io.openledger.lora.DType;
 import io.openledger.lora.ModelConfig;
 import io.openledger.lora.ModelFormatException;
+import io.openledger.lora.Projection;
 import io.openledger.lora.SafeTensors;
 import io.openledger.lora.TensorInfo;
+import io.openledger.lora.WeightFormat;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,6 +35,29 @@ public final class ModelLoading {
             throw new ModelFormatException(where, "tensor '" + name + "' has dtype " + info.dtype());
         }
         return st.floats(name);
+    }
+
+    /**
+     * The format the engine holds a checkpoint's linear weights in when the caller names none: BF16
+     * when every weight it converts is stored as bfloat16 (the projections of every layer, and {@code
+     * lm_head}, or the embedding it is tied to), since bfloat16 then holds them exactly, in half the
+     * memory, and gives the same bits (the BF16 kernels keep the float32 kernels' order); F32
+     * otherwise, which holds float32 and float16 weights exactly.
+     */
+    public static WeightFormat storedFormat(ModelConfig c, SafeTensors st) {
+        List<String> names = new ArrayList<>();
+        for (int l = 0; l < c.layers(); l++) {
+            for (Projection p : Projection.values()) {
+                names.add(p.path(l) + ".weight");
+            }
+        }
+        names.add(st.find("lm_head.weight").isPresent() ? "lm_head.weight" : "model.embed_tokens.weight");
+        for (String n : names) {
+            if (st.find(n).map(TensorInfo::dtype).orElse(null) != DType.BF16) {
+                return WeightFormat.F32;
+            }
+        }
+        return WeightFormat.BF16;
     }
 
     // Hugging Face _compute_default_rope_parameters / _compute_llama3_parameters, in float32 as there.

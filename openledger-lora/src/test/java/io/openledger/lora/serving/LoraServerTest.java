@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openledger.core.AdapterId;
 import io.openledger.core.Address;
+import io.openledger.lora.DType;
 import io.openledger.lora.Sampler;
+import io.openledger.lora.TestModels;
+import io.openledger.lora.WeightFormat;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LoraServerTest {
     private static final Fixture F = Fixture.shared();
@@ -129,6 +134,38 @@ class LoraServerTest {
                         .tokens())
                 .hasSize(2);
         assertThat(SERVER.cache().isLocked(Fixture.id(0))).isFalse();
+    }
+
+    @Test
+    void aBf16CheckpointIsServedAsBf16WithTheF32Tokens(@TempDir Path dir) {
+        // the fixture's adapters fit any base of its config; this one is stored in bfloat16
+        Path bf16 = dir.resolve("bf16");
+        TestModels.writeModel(bf16, F.cfg, 9, DType.BF16, 1);
+        AdapterCache cache = AdapterCache.builder(REGISTRY).budgetBytes(1 << 20).build();
+        List<List<Integer>> tokens = new ArrayList<>();
+        List<Long> bytes = new ArrayList<>();
+        for (boolean asStored : new boolean[] {true, false}) {
+            LoraServer.Builder b = LoraServer.builder(bf16, cache).threads(2).maxBatch(16);
+            try (LoraServer s = (asStored ? b : b.weights(WeightFormat.F32)).build()) {
+                List<GenerationRequest> batch = new ArrayList<>();
+                for (int i = 0; i < 10; i++) { // ten rows: the decode steps run the batch tile
+                    batch.add(GenerationRequest.builder(1, 2, 3, 40 + i)
+                            .adapter(Fixture.id(i % 4))
+                            .maxTokens(6)
+                            .build());
+                }
+                List<Integer> all = new ArrayList<>();
+                for (GenerationHandle h : s.submitAll(batch)) {
+                    all.addAll(h.result().join().tokens());
+                }
+                tokens.add(all);
+                bytes.add(s.decodeBytes());
+            }
+        }
+        assertThat(tokens.get(0)).isEqualTo(tokens.get(1));
+        assertThat(bytes.get(0))
+                .as("held as BF16: half the F32 bytes, and more")
+                .isLessThan(bytes.get(1) * 3 / 4);
     }
 
     @Test

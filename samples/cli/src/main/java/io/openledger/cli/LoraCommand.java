@@ -46,8 +46,9 @@ public final class LoraCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    static LlamaModel load(Path model, WeightFormat weights) {
-        return LlamaModel.builder(model).weights(weights).build();
+    static LlamaModel load(Path model, @Nullable WeightFormat weights) {
+        LlamaModel.Builder b = LlamaModel.builder(model);
+        return (weights == null ? b : b.weights(weights)).build();
     }
 
     /** The model and adapter options that {@code logits} and {@code generate} share. */
@@ -71,7 +72,11 @@ public final class LoraCommand implements Runnable {
                 description = "Factor on the adapter's scaling: 0 = base model, 2 = twice the alpha (default 1).")
         float adapterScale;
 
-        @Option(names = "--weights", defaultValue = "F32", description = "In-memory weights: ${COMPLETION-CANDIDATES}.")
+        @Option(
+                names = "--weights",
+                description = "In-memory weights: ${COMPLETION-CANDIDATES} (default: as stored, BF16 for a"
+                        + " bfloat16 checkpoint, else F32).")
+        @Nullable
         WeightFormat weights;
 
         LlamaModel load() {

@@ -58,19 +58,21 @@ public final class CpuBatchEngine implements BatchEngine {
     private final int kvDim;
 
     /**
-     * Loads the checkpoint in {@code dir} in {@code format} with a KV pool of at most {@code kvBytes}
+     * Loads the checkpoint in {@code dir} in {@code format} (null: as stored, {@link
+     * ModelLoading#storedFormat}) with a KV pool of at most {@code kvBytes}
      * bytes in pages of {@code pageTokens} positions, running kernels on {@code threads} threads.
      *
      * @throws ModelFormatException if the checkpoint is invalid
      * @throws IllegalArgumentException if the KV budget holds not even one page
      */
-    public CpuBatchEngine(Path dir, WeightFormat format, int threads, long kvBytes, int pageTokens) {
+    public CpuBatchEngine(Path dir, @Nullable WeightFormat stored, int threads, long kvBytes, int pageTokens) {
         ModelConfig c = ModelConfig.read(dir);
         this.config = c;
         this.kvDim = c.kvHeads() * c.headDim();
         String where = dir.toString();
         int h = c.hiddenSize();
         try (SafeTensors st = SafeTensors.openCheckpoint(dir)) {
+            WeightFormat format = stored != null ? stored : ModelLoading.storedFormat(c, st);
             embed = Matrix.of(
                     "F32",
                     ModelLoading.tensor(st, where, "model.embed_tokens.weight", c.vocabSize(), h),

@@ -15,6 +15,7 @@ import io.openledger.lora.ModelConfig;
 import io.openledger.lora.Sampler;
 import io.openledger.lora.TestModels;
 import io.openledger.lora.Tokenizer;
+import io.openledger.lora.WeightFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,7 +81,12 @@ public final class LoraStep implements DemoStep {
                     "with the adapter: %s -> \"%s\" (%.0f tokens/s)",
                     tuned, text(tok, tuned), tuned.size() / ((t2 - t1) / 1e9));
             float[] unmerged = model.logits(ids, adapter);
-            float[] merged = model.merge(adapter).logits(ids, null);
+            // merged in float32: W + s·BA rounded back to bfloat16 would differ by that rounding
+            float[] merged;
+            try (LlamaModel f32 =
+                    LlamaModel.builder(modelDir).weights(WeightFormat.F32).build()) {
+                merged = f32.merge(adapter).logits(ids, null);
+            }
             double maxDiff = 0;
             double maxAbs = 0;
             for (int i = 0; i < merged.length; i++) {
@@ -88,7 +94,7 @@ public final class LoraStep implements DemoStep {
                 maxAbs = Math.max(maxAbs, Math.abs(merged[i]));
             }
             ctx.say(
-                    "unmerged (y = Wx + s·B(Ax)) vs merged (W + s·BA) logits: relative difference %.1e",
+                    "unmerged (y = Wx + s·B(Ax)) vs merged (W + s·BA, float32) logits: relative difference %.1e",
                     maxDiff / maxAbs);
             ctx.say("(the words are random because the weights are; the formats and the arithmetic are real)");
             List<DatanetVersionRef> trainedOn =
