@@ -530,6 +530,11 @@ public final class LoraServer implements AutoCloseable {
         return engine.config();
     }
 
+    /** The form the base weights are held in ({@link Builder#weights}, or as stored). */
+    public WeightFormat weights() {
+        return engine.weights();
+    }
+
     /** Bytes of base weights one batched pass reads. */
     public long decodeBytes() {
         return engine.decodeBytes();

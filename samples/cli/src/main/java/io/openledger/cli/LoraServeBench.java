@@ -42,6 +42,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -91,7 +92,7 @@ public final class LoraServeBench {
             int genTokens,
             long budgetBytes,
             int threads,
-            WeightFormat weights,
+            @Nullable WeightFormat weights,
             WeightFormat adapterForm,
             Path workDir) {}
 
@@ -132,7 +133,6 @@ public final class LoraServeBench {
         long adapterBytes =
                 reg.list().stream().mapToLong(AdapterRecord::residentBytes).sum();
         out.put("params", cfg.parameterCount());
-        out.put("weights", o.weights().name());
         out.put("adapter_resident_form", o.adapterForm().name());
         out.put("gc", collector());
         out.put("adapters", o.adapters());
@@ -156,14 +156,17 @@ public final class LoraServeBench {
         // merged adapters of this run's mixes (the registry is in memory, so earlier runs' are stale)
         Path mixes = o.workDir().resolve("mixes");
         deleteTree(mixes);
-        try (LoraServer server = LoraServer.builder(base, cache)
-                .weights(o.weights())
-                .threads(o.threads())
+        LoraServer.Builder builder = LoraServer.builder(base, cache);
+        if (o.weights() != null) {
+            builder.weights(o.weights());
+        }
+        try (LoraServer server = builder.threads(o.threads())
                 .maxBatch(b)
                 .maxQueued(Math.max(4096, 2 * o.adapters()))
                 .kvCacheBytes(256L << 20)
                 .mixes(mixes, Address.ZERO)
                 .build()) {
+            out.put("weights", server.weights().name());
             log.accept("measuring cold loads of rank-16 adapters");
             // cold loads of rank-16 adapters (not resident; files in the page cache). A few loads of
             // other ranks first, so that class loading and the JIT are not counted as adapter loads.
@@ -307,7 +310,8 @@ public final class LoraServeBench {
             out.put("adapter_read_hidden_fraction", round(1 - overheadS / readS));
             // the arithmetic side: what the batched base kernel does with its weights in L2 on every
             // core, against what batched_over_sequential >= 8 would need at this sequential speed
-            double kernelFlops = kernelRateInL2(o.weights(), o.threads(), b).flopsPerSecond();
+            double kernelFlops =
+                    kernelRateInL2(server.weights(), o.threads(), b).flopsPerSecond();
             out.put("batched_kernel_in_l2_gflops", round(kernelFlops / 1e9));
             out.put("gflops_needed_for_8x", round(8 * seq * 2.0 * cfg.parameterCount() / 1e9));
             out.put("decode_gbps", round(stepBytes / stepS / 1e9));
@@ -613,7 +617,11 @@ public final class LoraServeBench {
         @Option(names = "--threads", defaultValue = "0", description = "0 = all processors.")
         int threads;
 
-        @Option(names = "--weights", defaultValue = "F32", description = "Base weights in memory: F32, BF16, Q8.")
+        @Option(
+                names = "--weights",
+                description = "Base weights in memory: F32, BF16, Q8 (default: as stored, BF16: the base is"
+                        + " written in bfloat16).")
+        @Nullable
         WeightFormat weights;
 
         @Option(

@@ -2,6 +2,7 @@ package io.openledger.lora.serving.internal;
 
 import io.openledger.lora.LoraAdapter;
 import io.openledger.lora.ModelConfig;
+import io.openledger.lora.WeightFormat;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -53,6 +54,9 @@ public interface BatchEngine extends AutoCloseable {
 
     /** Bytes of base weights one pass reads. */
     long decodeBytes();
+
+    /** The form the base weights are held in. */
+    WeightFormat weights();
 
     /** Runs all chunks in one pass and advances each sequence's position. */
     void step(List<Work> batch);

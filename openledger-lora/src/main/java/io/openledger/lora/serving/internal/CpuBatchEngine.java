@@ -53,6 +53,7 @@ public final class CpuBatchEngine implements BatchEngine {
     private final Layer[] layers;
     private final float[] finalNorm;
     private final Matrix lmHead;
+    private final WeightFormat weights;
     private final float[] invFreq;
     private final KvPool kv;
     private final int kvDim;
@@ -73,6 +74,7 @@ public final class CpuBatchEngine implements BatchEngine {
         int h = c.hiddenSize();
         try (SafeTensors st = SafeTensors.openCheckpoint(dir)) {
             WeightFormat format = stored != null ? stored : ModelLoading.storedFormat(c, st);
+            this.weights = format;
             embed = Matrix.of(
                     "F32",
                     ModelLoading.tensor(st, where, "model.embed_tokens.weight", c.vocabSize(), h),
@@ -136,6 +138,11 @@ public final class CpuBatchEngine implements BatchEngine {
     @Override
     public KvPool kv() {
         return kv;
+    }
+
+    @Override
+    public WeightFormat weights() {
+        return weights;
     }
 
     @Override
