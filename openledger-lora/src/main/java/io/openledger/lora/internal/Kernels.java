@@ -67,8 +67,8 @@ public interface Kernels {
             int outOff);
 
     /**
-     * Whether {@link #panelsF32Tile} and {@link #panelsBf16Tile} are faster here than the panel
-     * kernels called per input.
+     * Whether {@link #panelsF32Tile}, {@link #panelsBf16Tile} and {@link #panelsQ8Tile} are faster
+     * here than the panel kernels called per input.
      */
     default boolean tiles() {
         return false;
@@ -132,6 +132,45 @@ public interface Kernels {
                         int word = w[o + (k >> 1) * PANEL];
                         float v = Float.intBitsToFloat((k & 1) == 0 ? word << 16 : word & 0xFFFF0000);
                         acc = Math.fma(v, xT[k * xTStride + xTOff + i], acc);
+                    }
+                    out[outOff + i * outItemStride + j * PANEL + r] = acc;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #panelsF32Tile} for 8-bit panels ({@link #panelsQ8}'s layout and order): bit for bit
+     * {@link #panelsQ8} per input. A vector implementation widens each weight vector once for eight
+     * inputs.
+     */
+    default void panelsQ8Tile(
+            byte[] q,
+            int qOff,
+            int qPanelStride,
+            float[] scales,
+            int sOff,
+            int sPanelStride,
+            int n,
+            int cols,
+            float[] xT,
+            int xTOff,
+            int xTStride,
+            float[] out,
+            int outOff,
+            int outItemStride) {
+        for (int i = 0; i < TILE_ITEMS; i++) {
+            for (int j = 0; j < n; j++) {
+                for (int r = 0; r < PANEL; r++) {
+                    int qo = qOff + j * qPanelStride + r;
+                    int so = sOff + j * sPanelStride + r;
+                    float acc = 0;
+                    for (int b = 0; b < cols / Q8.BLOCK; b++) {
+                        float blk = 0;
+                        for (int k = b * Q8.BLOCK; k < (b + 1) * Q8.BLOCK; k++) {
+                            blk = Math.fma(q[qo + k * PANEL], xT[k * xTStride + xTOff + i], blk);
+                        }
+                        acc = Math.fma(blk, scales[so + b * PANEL], acc);
                     }
                     out[outOff + i * outItemStride + j * PANEL + r] = acc;
                 }

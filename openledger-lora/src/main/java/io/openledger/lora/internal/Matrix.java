@@ -305,6 +305,30 @@ public abstract sealed class Matrix permits Matrix.F32, Matrix.Bf16, Matrix.Q8Bl
         }
 
         @Override
+        boolean tiles() {
+            return true;
+        }
+
+        @Override
+        void tile(Kernels k, int p, int n, float[] inT, int g, float[] out, int outOff) {
+            k.panelsQ8Tile(
+                    q,
+                    p * cols * PANEL,
+                    cols * PANEL,
+                    scales,
+                    p * blocks * PANEL,
+                    blocks * PANEL,
+                    n,
+                    cols,
+                    inT,
+                    g * cols * TILE_ITEMS,
+                    TILE_ITEMS,
+                    out,
+                    outOff,
+                    rows);
+        }
+
+        @Override
         void panels(Kernels k, int p, int n, float[] x, int xOff, float[] out, int outOff) {
             k.panelsQ8(
                     q,

@@ -708,6 +708,109 @@ public final class VectorKernels implements Kernels {
         a7.intoArray(out, outOff + 7 * st);
     }
 
+    @Override
+    public void panelsQ8Tile(
+            byte[] q,
+            int qOff,
+            int qPanelStride,
+            float[] scales,
+            int sOff,
+            int sPanelStride,
+            int n,
+            int cols,
+            float[] xT,
+            int xTOff,
+            int xTStride,
+            float[] out,
+            int outOff,
+            int outItemStride) {
+        if (S != 1) {
+            Kernels.super.panelsQ8Tile(
+                    q,
+                    qOff,
+                    qPanelStride,
+                    scales,
+                    sOff,
+                    sPanelStride,
+                    n,
+                    cols,
+                    xT,
+                    xTOff,
+                    xTStride,
+                    out,
+                    outOff,
+                    outItemStride);
+            return;
+        }
+        // one panel by eight inputs: 8 chains, 8 block sums, a weight vector and a broadcast; each
+        // weight vector's widening (two instructions on the multiply-add ports) serves eight inputs
+        for (int j = 0; j < n; j++) {
+            tile1x8Q8(
+                    q,
+                    qOff + j * qPanelStride,
+                    scales,
+                    sOff + j * sPanelStride,
+                    cols,
+                    xT,
+                    xTOff,
+                    xTStride,
+                    out,
+                    outOff + j * PANEL,
+                    outItemStride);
+        }
+    }
+
+    /**
+     * One 8-bit panel by eight inputs in {@link #panelsQ8}'s order: per block of {@link Q8#BLOCK}
+     * inputs, each row's block sum from zero, then one multiply-add by its scale.
+     */
+    private static void tile1x8Q8(
+            byte[] q,
+            int o,
+            float[] scales,
+            int so,
+            int cols,
+            float[] xT,
+            int xTOff,
+            int xTStride,
+            float[] out,
+            int outOff,
+            int st) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        for (int blk = 0; blk < cols / Q8.BLOCK; blk++) {
+            FloatVector p0 = FloatVector.zero(F), p1 = p0, p2 = p0, p3 = p0, p4 = p0, p5 = p0, p6 = p0, p7 = p0;
+            for (int k = blk * Q8.BLOCK; k < (blk + 1) * Q8.BLOCK; k++) {
+                FloatVector w = q8(q, o + k * PANEL);
+                int xi = k * xTStride + xTOff;
+                p0 = w.fma(FloatVector.broadcast(F, xT[xi]), p0);
+                p1 = w.fma(FloatVector.broadcast(F, xT[xi + 1]), p1);
+                p2 = w.fma(FloatVector.broadcast(F, xT[xi + 2]), p2);
+                p3 = w.fma(FloatVector.broadcast(F, xT[xi + 3]), p3);
+                p4 = w.fma(FloatVector.broadcast(F, xT[xi + 4]), p4);
+                p5 = w.fma(FloatVector.broadcast(F, xT[xi + 5]), p5);
+                p6 = w.fma(FloatVector.broadcast(F, xT[xi + 6]), p6);
+                p7 = w.fma(FloatVector.broadcast(F, xT[xi + 7]), p7);
+            }
+            FloatVector c = FloatVector.fromArray(F, scales, so + blk * PANEL);
+            a0 = p0.fma(c, a0);
+            a1 = p1.fma(c, a1);
+            a2 = p2.fma(c, a2);
+            a3 = p3.fma(c, a3);
+            a4 = p4.fma(c, a4);
+            a5 = p5.fma(c, a5);
+            a6 = p6.fma(c, a6);
+            a7 = p7.fma(c, a7);
+        }
+        a0.intoArray(out, outOff);
+        a1.intoArray(out, outOff + st);
+        a2.intoArray(out, outOff + 2 * st);
+        a3.intoArray(out, outOff + 3 * st);
+        a4.intoArray(out, outOff + 4 * st);
+        a5.intoArray(out, outOff + 5 * st);
+        a6.intoArray(out, outOff + 6 * st);
+        a7.intoArray(out, outOff + 7 * st);
+    }
+
     /** One panel by eight inputs: eight independent chains for a matrix's last panels. */
     private static void tile1x8(
             float[] w, int o, int cols, float[] xT, int xTOff, int xTStride, float[] out, int outOff, int st) {

@@ -210,6 +210,46 @@ class KernelsProperties {
     }
 
     @Property(tries = 200)
+    void q8PanelTileIsBitForBitThePerInputKernel(
+            @ForAll @IntRange(min = 1, max = 3) int n,
+            @ForAll @IntRange(min = 1, max = 6) int blocks,
+            @ForAll @IntRange(min = 0, max = 20) int pad,
+            @ForAll @IntRange(min = 8, max = 13) int t,
+            @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int cols = blocks * Q8.BLOCK;
+        int stride = cols * Kernels.PANEL + pad;
+        byte[] q = new byte[5 + n * stride];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = (byte) r.nextInt(-127, 128);
+        }
+        int sStride = blocks * Kernels.PANEL + pad;
+        float[] scales = random(r, 3 + n * sStride);
+        float[] in = random(r, t * cols);
+        float[] inT = new float[t * cols];
+        for (int i = 0; i < t; i++) {
+            for (int c = 0; c < cols; c++) {
+                inT[c * t + i] = in[i * cols + c];
+            }
+        }
+        int first = t - Kernels.TILE_ITEMS;
+        int itemStride = n * Kernels.PANEL + 3;
+        float[] expected = new float[n * Kernels.PANEL];
+        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
+            float[] out = new float[2 + Kernels.TILE_ITEMS * itemStride];
+            k.panelsQ8Tile(q, 5, stride, scales, 3, sStride, n, cols, inT, first, t, out, 2, itemStride);
+            for (int i = 0; i < Kernels.TILE_ITEMS; i++) {
+                SCALAR.panelsQ8(q, 5, stride, scales, 3, sStride, n, cols, in, (first + i) * cols, expected, 0);
+                for (int j = 0; j < expected.length; j++) {
+                    assertThat(out[2 + i * itemStride + j])
+                            .as("%s input %d result %d", k.id(), i, j)
+                            .isEqualTo(expected[j]);
+                }
+            }
+        }
+    }
+
+    @Property(tries = 200)
     void panelKernelsAreBitForBitTheScalarOnes(
             @ForAll @IntRange(min = 1, max = 4) int n,
             @ForAll @IntRange(min = 1, max = 6) int blocks,
