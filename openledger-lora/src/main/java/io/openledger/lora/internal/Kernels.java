@@ -93,16 +93,12 @@ public interface Kernels {
             float[] out,
             int outOff,
             int outItemStride) {
+        float[] x = new float[cols];
+        float[] r = new float[n * PANEL];
         for (int i = 0; i < TILE_ITEMS; i++) {
-            for (int j = 0; j < n; j++) {
-                for (int r = 0; r < PANEL; r++) {
-                    float acc = 0;
-                    for (int k = 0; k < cols; k++) {
-                        acc = Math.fma(w[wOff + j * panelStride + k * PANEL + r], xT[k * xTStride + xTOff + i], acc);
-                    }
-                    out[outOff + i * outItemStride + j * PANEL + r] = acc;
-                }
-            }
+            column(xT, xTOff + i, xTStride, cols, x);
+            panelsF32(w, wOff, panelStride, n, cols, x, 0, r, 0);
+            System.arraycopy(r, 0, out, outOff + i * outItemStride, r.length);
         }
     }
 
@@ -123,19 +119,12 @@ public interface Kernels {
             float[] out,
             int outOff,
             int outItemStride) {
+        float[] x = new float[cols];
+        float[] r = new float[n * PANEL];
         for (int i = 0; i < TILE_ITEMS; i++) {
-            for (int j = 0; j < n; j++) {
-                for (int r = 0; r < PANEL; r++) {
-                    int o = wOff + j * panelStride + r;
-                    float acc = 0;
-                    for (int k = 0; k < cols; k++) {
-                        int word = w[o + (k >> 1) * PANEL];
-                        float v = Float.intBitsToFloat((k & 1) == 0 ? word << 16 : word & 0xFFFF0000);
-                        acc = Math.fma(v, xT[k * xTStride + xTOff + i], acc);
-                    }
-                    out[outOff + i * outItemStride + j * PANEL + r] = acc;
-                }
-            }
+            column(xT, xTOff + i, xTStride, cols, x);
+            panelsBf16(w, wOff, panelStride, n, cols, x, 0, r, 0);
+            System.arraycopy(r, 0, out, outOff + i * outItemStride, r.length);
         }
     }
 
@@ -159,22 +148,19 @@ public interface Kernels {
             float[] out,
             int outOff,
             int outItemStride) {
+        float[] x = new float[cols];
+        float[] r = new float[n * PANEL];
         for (int i = 0; i < TILE_ITEMS; i++) {
-            for (int j = 0; j < n; j++) {
-                for (int r = 0; r < PANEL; r++) {
-                    int qo = qOff + j * qPanelStride + r;
-                    int so = sOff + j * sPanelStride + r;
-                    float acc = 0;
-                    for (int b = 0; b < cols / Q8.BLOCK; b++) {
-                        float blk = 0;
-                        for (int k = b * Q8.BLOCK; k < (b + 1) * Q8.BLOCK; k++) {
-                            blk = Math.fma(q[qo + k * PANEL], xT[k * xTStride + xTOff + i], blk);
-                        }
-                        acc = Math.fma(blk, scales[so + b * PANEL], acc);
-                    }
-                    out[outOff + i * outItemStride + j * PANEL + r] = acc;
-                }
-            }
+            column(xT, xTOff + i, xTStride, cols, x);
+            panelsQ8(q, qOff, qPanelStride, scales, sOff, sPanelStride, n, cols, x, 0, r, 0);
+            System.arraycopy(r, 0, out, outOff + i * outItemStride, r.length);
+        }
+    }
+
+    // input i of a transposed batch (feature k at xT[k·stride + off]) into x
+    private static void column(float[] xT, int off, int stride, int cols, float[] x) {
+        for (int k = 0; k < cols; k++) {
+            x[k] = xT[k * stride + off];
         }
     }
 

@@ -128,6 +128,44 @@ class KernelsProperties {
     // Panel kernels: every result is one fused multiply-add chain per row in input order, so the
     // vector and scalar implementations, the tile and the one-input kernel all give the same bits.
 
+    /** A tile call: the tile of {@code k} over inputs {@code first..first+8} of {@code inT} into {@code out}. */
+    private interface TileCall {
+        void run(Kernels k, float[] inT, int first, int t, float[] out, int itemStride);
+    }
+
+    /** The scalar per-input kernel on the input at {@code in[xOff..]}, into {@code out[0..]}. */
+    private interface InputCall {
+        void run(float[] in, int xOff, float[] out);
+    }
+
+    // t random inputs, transposed for the tile (input i's feature k at k·t + i); the tile starts at
+    // an item other than 0 when t > 8, and writes with a stride and offset of its own
+    private static void assertTileIsThePerInputKernel(
+            SplittableRandom r, int n, int cols, int t, TileCall tile, InputCall one) {
+        float[] in = random(r, t * cols);
+        float[] inT = new float[t * cols];
+        for (int i = 0; i < t; i++) {
+            for (int c = 0; c < cols; c++) {
+                inT[c * t + i] = in[i * cols + c];
+            }
+        }
+        int first = t - Kernels.TILE_ITEMS;
+        int itemStride = n * Kernels.PANEL + 3;
+        float[] expected = new float[n * Kernels.PANEL];
+        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
+            float[] out = new float[2 + Kernels.TILE_ITEMS * itemStride];
+            tile.run(k, inT, first, t, out, itemStride);
+            for (int i = 0; i < Kernels.TILE_ITEMS; i++) {
+                one.run(in, (first + i) * cols, expected);
+                for (int j = 0; j < expected.length; j++) {
+                    assertThat(out[2 + i * itemStride + j])
+                            .as("%s input %d result %d", k.id(), i, j)
+                            .isEqualTo(expected[j]);
+                }
+            }
+        }
+    }
+
     @Property(tries = 200)
     void panelTileIsBitForBitThePerInputKernel(
             @ForAll @IntRange(min = 1, max = 3) int n,
@@ -138,28 +176,13 @@ class KernelsProperties {
         SplittableRandom r = new SplittableRandom(seed);
         int stride = cols * Kernels.PANEL + pad;
         float[] w = random(r, 5 + n * stride);
-        float[] in = random(r, t * cols);
-        float[] inT = new float[t * cols]; // input i's feature k at k·t + i
-        for (int i = 0; i < t; i++) {
-            for (int c = 0; c < cols; c++) {
-                inT[c * t + i] = in[i * cols + c];
-            }
-        }
-        int first = t - Kernels.TILE_ITEMS; // the tile starts at an item other than 0 when t > 8
-        int itemStride = n * Kernels.PANEL + 3;
-        float[] expected = new float[n * Kernels.PANEL];
-        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
-            float[] out = new float[2 + Kernels.TILE_ITEMS * itemStride];
-            k.panelsF32Tile(w, 5, stride, n, cols, inT, first, t, out, 2, itemStride);
-            for (int i = 0; i < Kernels.TILE_ITEMS; i++) {
-                SCALAR.panelsF32(w, 5, stride, n, cols, in, (first + i) * cols, expected, 0);
-                for (int j = 0; j < expected.length; j++) {
-                    assertThat(out[2 + i * itemStride + j])
-                            .as("%s input %d result %d", k.id(), i, j)
-                            .isEqualTo(expected[j]);
-                }
-            }
-        }
+        assertTileIsThePerInputKernel(
+                r,
+                n,
+                cols,
+                t,
+                (k, inT, first, tt, out, st) -> k.panelsF32Tile(w, 5, stride, n, cols, inT, first, tt, out, 2, st),
+                (in, xOff, out) -> SCALAR.panelsF32(w, 5, stride, n, cols, in, xOff, out, 0));
     }
 
     @Property(tries = 200)
@@ -185,28 +208,13 @@ class KernelsProperties {
                 }
             }
         }
-        float[] in = random(r, t * cols);
-        float[] inT = new float[t * cols]; // input i's feature k at k·t + i
-        for (int i = 0; i < t; i++) {
-            for (int c = 0; c < cols; c++) {
-                inT[c * t + i] = in[i * cols + c];
-            }
-        }
-        int first = t - Kernels.TILE_ITEMS;
-        int itemStride = n * Kernels.PANEL + 3;
-        float[] expected = new float[n * Kernels.PANEL];
-        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
-            float[] out = new float[2 + Kernels.TILE_ITEMS * itemStride];
-            k.panelsBf16Tile(w, 5, stride, n, cols, inT, first, t, out, 2, itemStride);
-            for (int i = 0; i < Kernels.TILE_ITEMS; i++) {
-                SCALAR.panelsBf16(w, 5, stride, n, cols, in, (first + i) * cols, expected, 0);
-                for (int j = 0; j < expected.length; j++) {
-                    assertThat(out[2 + i * itemStride + j])
-                            .as("%s input %d result %d", k.id(), i, j)
-                            .isEqualTo(expected[j]);
-                }
-            }
-        }
+        assertTileIsThePerInputKernel(
+                r,
+                n,
+                cols,
+                t,
+                (k, inT, first, tt, out, st) -> k.panelsBf16Tile(w, 5, stride, n, cols, inT, first, tt, out, 2, st),
+                (in, xOff, out) -> SCALAR.panelsBf16(w, 5, stride, n, cols, in, xOff, out, 0));
     }
 
     @Property(tries = 200)
@@ -224,29 +232,15 @@ class KernelsProperties {
             q[i] = (byte) r.nextInt(-127, 128);
         }
         int sStride = blocks * Kernels.PANEL + pad;
-        float[] scales = random(r, 3 + n * sStride);
-        float[] in = random(r, t * cols);
-        float[] inT = new float[t * cols];
-        for (int i = 0; i < t; i++) {
-            for (int c = 0; c < cols; c++) {
-                inT[c * t + i] = in[i * cols + c];
-            }
-        }
-        int first = t - Kernels.TILE_ITEMS;
-        int itemStride = n * Kernels.PANEL + 3;
-        float[] expected = new float[n * Kernels.PANEL];
-        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
-            float[] out = new float[2 + Kernels.TILE_ITEMS * itemStride];
-            k.panelsQ8Tile(q, 5, stride, scales, 3, sStride, n, cols, inT, first, t, out, 2, itemStride);
-            for (int i = 0; i < Kernels.TILE_ITEMS; i++) {
-                SCALAR.panelsQ8(q, 5, stride, scales, 3, sStride, n, cols, in, (first + i) * cols, expected, 0);
-                for (int j = 0; j < expected.length; j++) {
-                    assertThat(out[2 + i * itemStride + j])
-                            .as("%s input %d result %d", k.id(), i, j)
-                            .isEqualTo(expected[j]);
-                }
-            }
-        }
+        float[] s = random(r, 3 + n * sStride);
+        assertTileIsThePerInputKernel(
+                r,
+                n,
+                cols,
+                t,
+                (k, inT, first, tt, out, st) ->
+                        k.panelsQ8Tile(q, 5, stride, s, 3, sStride, n, cols, inT, first, tt, out, 2, st),
+                (in, xOff, out) -> SCALAR.panelsQ8(q, 5, stride, s, 3, sStride, n, cols, in, xOff, out, 0));
     }
 
     @Property(tries = 200)
