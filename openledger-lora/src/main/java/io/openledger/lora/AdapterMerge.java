@@ -279,19 +279,38 @@ public record AdapterMerge(
      */
     public record Result(Path dir, int modules, int maxRank, long parameters) {}
 
+    /** Told after each module is merged (the dense strategies take seconds a module on large models). */
+    @FunctionalInterface
+    public interface Progress {
+        /**
+         * {@code done} of {@code total} modules merged.
+         *
+         * @param done modules merged so far, 1..total
+         * @param total modules any of the adapters adapts
+         */
+        void merged(int done, int total);
+    }
+
+    /** {@link #write(Path, ModelConfig, List, Progress)} without progress reports. */
+    public Result write(Path dir, ModelConfig base, List<LoraAdapter> adapters) {
+        return write(dir, base, adapters, (done, total) -> {});
+    }
+
     /**
      * Merges {@code adapters} (all loaded for {@code base}, one per weight, in order) and writes the
      * result as a PEFT adapter in {@code dir}: {@code adapter_config.json} and {@code
      * adapter_model.safetensors}, whose {@code __metadata__} records this recipe and the adapters'
      * names under {@code openledger.merge}. Nothing is written if the merge is refused.
      *
+     * @param progress told after each module, on the calling thread
      * @throws IllegalArgumentException if the adapter count differs from the weight count, a module's
      *     ranks differ under LINEAR, MAGNITUDE_PRUNE, TIES, DARE_LINEAR or DARE_TIES, a weight
      *     times a scaling is negative under one of those, an adapter's weights are not finite, or
      *     {@code dir} already holds an adapter
      * @throws UncheckedIOException if writing fails
      */
-    public Result write(Path dir, ModelConfig base, List<LoraAdapter> adapters) {
+    public Result write(Path dir, ModelConfig base, List<LoraAdapter> adapters, Progress progress) {
+        Objects.requireNonNull(progress, "progress");
         if (adapters.size() != weights.size()) {
             throw new IllegalArgumentException(
                     adapters.size() + " adapters for " + weights.size() + " weights: give one weight per adapter");
@@ -299,6 +318,16 @@ public record AdapterMerge(
         if (Files.exists(dir.resolve(LoraAdapter.CONFIG_FILE))) {
             throw new IllegalArgumentException(dir + " already holds an adapter; merge into a new directory");
         }
+        int total = 0;
+        for (int l = 0; l < base.layers(); l++) {
+            for (Projection p : Projection.values()) {
+                int ll = l;
+                if (adapters.stream().anyMatch(a -> a.delta(ll, p) != null)) {
+                    total++;
+                }
+            }
+        }
+        int done = 0;
         SplittableRandom rnd = new SplittableRandom(seed);
         int moduleIndex = 0;
         SafeTensorsWriter out = new SafeTensorsWriter().metadata("format", "pt");
@@ -345,6 +374,7 @@ public record AdapterMerge(
                 out.add(pre + ".lora_B.weight", DType.F32, ab[1], p.outFeatures(base), merged);
                 ranks.put(module, merged);
                 parameters += ab[0].length + ab[1].length;
+                progress.merged(++done, total);
             }
         }
         if (ranks.isEmpty()) {

@@ -445,6 +445,22 @@ class AdapterMergeTest {
     }
 
     @Test
+    void progressCountsEachMergedModuleOnce() {
+        LoraAdapter a = adapter("a", 4, 8, List.of("q_proj", "v_proj"), 1);
+        LoraAdapter b = adapter("b", 4, 8, List.of("q_proj", "down_proj"), 2);
+        List<int[]> seen = new java.util.ArrayList<>();
+        AdapterMerge.Result r = AdapterMerge.of(Strategy.TIES_SVD, 0.5, 0.5)
+                .withDensity(0.5)
+                .write(dir.resolve("p"), BASE, List.of(a, b), (done, total) -> seen.add(new int[] {done, total}));
+        // q, v and down in two layers: six modules, reported 1..6 of 6
+        assertThat(r.modules()).isEqualTo(6);
+        assertThat(seen).hasSize(6);
+        for (int i = 0; i < seen.size(); i++) {
+            assertThat(seen.get(i)).containsExactly(i + 1, 6);
+        }
+    }
+
+    @Test
     void theMergedConfigIsPeftsWithScalingOneEverywhere() throws Exception {
         LoraAdapter a = adapter("a", 4, 8, List.of("q_proj", "v_proj"), 1);
         LoraAdapter b = adapter("b", 8, 2, List.of("q_proj"), 2);

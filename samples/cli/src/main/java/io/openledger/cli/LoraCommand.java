@@ -15,6 +15,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -340,6 +343,9 @@ public final class LoraCommand implements Runnable {
                         + " (default 0: no clamp).")
         double clamp;
 
+        @Option(names = "--no-progress", description = "No progress bar on stderr.")
+        boolean noProgress;
+
         @Parameters(arity = "1..*", paramLabel = "DIR=WEIGHT", description = "An adapter directory and its weight.")
         List<String> parts;
 
@@ -373,8 +379,20 @@ public final class LoraCommand implements Runnable {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
             AdapterMerge.Result r;
-            try {
-                r = recipe.write(out, base, adapters);
+            // a bar on stderr, module by module (stdout keeps its one JSON line)
+            try (ProgressBar bar = noProgress
+                    ? null
+                    : new ProgressBarBuilder()
+                            .setTaskName("merge " + recipe.strategy().id())
+                            .setStyle(ProgressBarStyle.ASCII)
+                            .setUnit(" modules", 1)
+                            .build()) {
+                r = recipe.write(out, base, adapters, (done, total) -> {
+                    if (bar != null) {
+                        bar.maxHint(total);
+                        bar.stepTo(done);
+                    }
+                });
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
