@@ -11,6 +11,7 @@ import io.openledger.lora.internal.ScalarKernels;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
@@ -96,7 +97,7 @@ public final class LlamaModel implements AutoCloseable {
          * F32 otherwise).
          */
         public Builder weights(WeightFormat f) {
-            this.format = java.util.Objects.requireNonNull(f, "f");
+            this.format = Objects.requireNonNull(f, "f");
             return this;
         }
 

@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -139,7 +140,7 @@ public final class LoraServer implements AutoCloseable {
          * tokens as F32; F32 otherwise).
          */
         public Builder weights(WeightFormat f) {
-            this.format = java.util.Objects.requireNonNull(f, "f");
+            this.format = Objects.requireNonNull(f, "f");
             return this;
         }
 

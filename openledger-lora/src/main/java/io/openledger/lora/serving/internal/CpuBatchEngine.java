@@ -59,21 +59,21 @@ public final class CpuBatchEngine implements BatchEngine {
     private final int kvDim;
 
     /**
-     * Loads the checkpoint in {@code dir} in {@code format} (null: as stored, {@link
-     * ModelLoading#storedFormat}) with a KV pool of at most {@code kvBytes}
-     * bytes in pages of {@code pageTokens} positions, running kernels on {@code threads} threads.
+     * Loads the checkpoint in {@code dir} with its linear weights in {@code requested} (null: as
+     * stored, {@link ModelLoading#storedFormat}), with a KV pool of at most {@code kvBytes} bytes in
+     * pages of {@code pageTokens} positions, running kernels on {@code threads} threads.
      *
      * @throws ModelFormatException if the checkpoint is invalid
      * @throws IllegalArgumentException if the KV budget holds not even one page
      */
-    public CpuBatchEngine(Path dir, @Nullable WeightFormat stored, int threads, long kvBytes, int pageTokens) {
+    public CpuBatchEngine(Path dir, @Nullable WeightFormat requested, int threads, long kvBytes, int pageTokens) {
         ModelConfig c = ModelConfig.read(dir);
         this.config = c;
         this.kvDim = c.kvHeads() * c.headDim();
         String where = dir.toString();
         int h = c.hiddenSize();
         try (SafeTensors st = SafeTensors.openCheckpoint(dir)) {
-            WeightFormat format = stored != null ? stored : ModelLoading.storedFormat(c, st);
+            WeightFormat format = requested != null ? requested : ModelLoading.storedFormat(c, st);
             this.weights = format;
             embed = Matrix.of(
                     "F32",
