@@ -6,6 +6,7 @@ import io.openledger.lora.internal.Kernels;
 import io.openledger.lora.internal.LoraPack;
 import io.openledger.lora.internal.Matrix;
 import io.openledger.lora.internal.ModelLoading;
+import io.openledger.lora.internal.ModelLoading.Layer;
 import io.openledger.lora.internal.Parallel;
 import io.openledger.lora.internal.ScalarKernels;
 import java.nio.file.Path;
@@ -26,14 +27,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LlamaModel implements AutoCloseable {
     private static final Projection[] PROJ = Projection.values();
-
-    private record Layer(
-            Matrix[] w,
-            float @Nullable [] qBias,
-            float @Nullable [] kBias,
-            float @Nullable [] vBias,
-            float[] attnNorm,
-            float[] mlpNorm) {}
 
     private final ModelConfig config;
     private final WeightFormat format;
@@ -146,52 +139,15 @@ public final class LlamaModel implements AutoCloseable {
                 }
             }
             try (SafeTensors st = SafeTensors.openCheckpoint(dir)) {
-                WeightFormat f = format != null ? format : ModelLoading.storedFormat(cfg, st);
-                return fromTensors(cfg, st, f, k, new Parallel(threads), dir.toString());
+                return fromTensors(cfg, st, format, k, new Parallel(threads), dir.toString());
             }
         }
     }
 
     private static LlamaModel fromTensors(
-            ModelConfig c, SafeTensors st, WeightFormat f, Kernels k, Parallel par, String where) {
-        int h = c.hiddenSize();
-        Matrix embed = Matrix.of(
-                "F32", ModelLoading.tensor(st, where, "model.embed_tokens.weight", c.vocabSize(), h), c.vocabSize(), h);
-        Layer[] layers = new Layer[c.layers()];
-        for (int l = 0; l < c.layers(); l++) {
-            Matrix[] w = new Matrix[PROJ.length];
-            for (Projection p : PROJ) {
-                int out = p.outFeatures(c);
-                int in = p.inFeatures(c);
-                w[p.ordinal()] =
-                        Matrix.of(f.name(), ModelLoading.tensor(st, where, p.path(l) + ".weight", out, in), out, in);
-            }
-            String pre = "model.layers." + l + ".";
-            float[] qb = null, kb = null, vb = null;
-            if (c.attentionBias()) {
-                qb = ModelLoading.tensor(st, where, pre + "self_attn.q_proj.bias", (long) c.heads() * c.headDim());
-                kb = ModelLoading.tensor(st, where, pre + "self_attn.k_proj.bias", (long) c.kvHeads() * c.headDim());
-                vb = ModelLoading.tensor(st, where, pre + "self_attn.v_proj.bias", (long) c.kvHeads() * c.headDim());
-            }
-            layers[l] = new Layer(
-                    w,
-                    qb,
-                    kb,
-                    vb,
-                    ModelLoading.tensor(st, where, pre + "input_layernorm.weight", h),
-                    ModelLoading.tensor(st, where, pre + "post_attention_layernorm.weight", h));
-        }
-        float[] norm = ModelLoading.tensor(st, where, "model.norm.weight", h);
-        Matrix head;
-        if (st.find("lm_head.weight").isPresent()) {
-            head = Matrix.of(
-                    f.name(), ModelLoading.tensor(st, where, "lm_head.weight", c.vocabSize(), h), c.vocabSize(), h);
-        } else if (c.tieWordEmbeddings()) {
-            head = f == WeightFormat.F32 ? embed : Matrix.of(f.name(), embed.toFloats(), c.vocabSize(), h);
-        } else {
-            throw new ModelFormatException(where, "missing tensor 'lm_head.weight' (tie_word_embeddings is false)");
-        }
-        return new LlamaModel(c, f, k, par, embed, layers, norm, head, true);
+            ModelConfig c, SafeTensors st, @Nullable WeightFormat f, Kernels k, Parallel par, String where) {
+        ModelLoading.Weights w = ModelLoading.load(c, st, f, where);
+        return new LlamaModel(c, w.format(), k, par, w.embed(), w.layers(), w.finalNorm(), w.lmHead(), true);
     }
 
     /**

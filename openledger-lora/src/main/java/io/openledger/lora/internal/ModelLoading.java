@@ -9,6 +9,7 @@ import io.openledger.lora.TensorInfo;
 import io.openledger.lora.WeightFormat;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Loading steps shared by the single-request and the batched engine, so both read a checkpoint alike. */
 public final class ModelLoading {
@@ -35,6 +36,75 @@ public final class ModelLoading {
             throw new ModelFormatException(where, "tensor '" + name + "' has dtype " + info.dtype());
         }
         return st.floats(name);
+    }
+
+    /** A decoder layer's weights: the projections by {@link Projection} ordinal, biases, norms. */
+    public record Layer(
+            Matrix[] w,
+            float @Nullable [] qBias,
+            float @Nullable [] kBias,
+            float @Nullable [] vBias,
+            float[] attnNorm,
+            float[] mlpNorm) {}
+
+    /**
+     * A checkpoint's weights as both engines hold them.
+     *
+     * @param format the form of the linear weights (projections and LM head)
+     * @param embed the token embedding, float32
+     * @param layers the decoder layers
+     * @param finalNorm the final RMSNorm's weight
+     * @param lmHead the LM head (the embedding itself when tied and held as F32)
+     */
+    public record Weights(WeightFormat format, Matrix embed, Layer[] layers, float[] finalNorm, Matrix lmHead) {}
+
+    /**
+     * Reads every weight of {@code c} from {@code st}, the linear ones in {@code requested} (null:
+     * {@link #storedFormat}).
+     *
+     * @throws ModelFormatException naming {@code where} and the tensor for a missing or misshapen one
+     */
+    public static Weights load(ModelConfig c, SafeTensors st, @Nullable WeightFormat requested, String where) {
+        WeightFormat f = requested != null ? requested : storedFormat(c, st);
+        int h = c.hiddenSize();
+        int kvDim = c.kvHeads() * c.headDim();
+        Matrix embed =
+                Matrix.of("F32", tensor(st, where, "model.embed_tokens.weight", c.vocabSize(), h), c.vocabSize(), h);
+        Layer[] layers = new Layer[c.layers()];
+        for (int l = 0; l < c.layers(); l++) {
+            Matrix[] w = new Matrix[Projection.values().length];
+            for (Projection p : Projection.values()) {
+                int out = p.outFeatures(c);
+                int in = p.inFeatures(c);
+                w[p.ordinal()] = Matrix.of(f.name(), tensor(st, where, p.path(l) + ".weight", out, in), out, in);
+            }
+            String pre = "model.layers." + l + ".";
+            float[] qb = null;
+            float[] kb = null;
+            float[] vb = null;
+            if (c.attentionBias()) {
+                qb = tensor(st, where, pre + "self_attn.q_proj.bias", (long) c.heads() * c.headDim());
+                kb = tensor(st, where, pre + "self_attn.k_proj.bias", kvDim);
+                vb = tensor(st, where, pre + "self_attn.v_proj.bias", kvDim);
+            }
+            layers[l] = new Layer(
+                    w,
+                    qb,
+                    kb,
+                    vb,
+                    tensor(st, where, pre + "input_layernorm.weight", h),
+                    tensor(st, where, pre + "post_attention_layernorm.weight", h));
+        }
+        float[] norm = tensor(st, where, "model.norm.weight", h);
+        Matrix head;
+        if (st.find("lm_head.weight").isPresent()) {
+            head = Matrix.of(f.name(), tensor(st, where, "lm_head.weight", c.vocabSize(), h), c.vocabSize(), h);
+        } else if (c.tieWordEmbeddings()) {
+            head = f == WeightFormat.F32 ? embed : Matrix.of(f.name(), embed.toFloats(), c.vocabSize(), h);
+        } else {
+            throw new ModelFormatException(where, "missing tensor 'lm_head.weight' (tie_word_embeddings is false)");
+        }
+        return new Weights(f, embed, layers, norm, head);
     }
 
     /**

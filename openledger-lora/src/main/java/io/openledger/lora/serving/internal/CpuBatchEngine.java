@@ -10,6 +10,7 @@ import io.openledger.lora.internal.ForwardOps;
 import io.openledger.lora.internal.KernelSelector;
 import io.openledger.lora.internal.Matrix;
 import io.openledger.lora.internal.ModelLoading;
+import io.openledger.lora.internal.ModelLoading.Layer;
 import io.openledger.lora.internal.Parallel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,14 +33,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CpuBatchEngine implements BatchEngine {
     private static final Projection[] PROJ = Projection.values();
-
-    private record Layer(
-            Matrix[] w,
-            float @Nullable [] qBias,
-            float @Nullable [] kBias,
-            float @Nullable [] vBias,
-            float[] attnNorm,
-            float[] mlpNorm) {}
 
     private final ModelConfig config;
     private final Parallel parallel;
@@ -70,54 +63,13 @@ public final class CpuBatchEngine implements BatchEngine {
         ModelConfig c = ModelConfig.read(dir);
         this.config = c;
         this.kvDim = c.kvHeads() * c.headDim();
-        String where = dir.toString();
-        int h = c.hiddenSize();
         try (SafeTensors st = SafeTensors.openCheckpoint(dir)) {
-            WeightFormat format = requested != null ? requested : ModelLoading.storedFormat(c, st);
-            this.weights = format;
-            embed = Matrix.of(
-                    "F32",
-                    ModelLoading.tensor(st, where, "model.embed_tokens.weight", c.vocabSize(), h),
-                    c.vocabSize(),
-                    h);
-            layers = new Layer[c.layers()];
-            for (int l = 0; l < c.layers(); l++) {
-                Matrix[] w = new Matrix[PROJ.length];
-                for (Projection p : PROJ) {
-                    int out = p.outFeatures(c);
-                    int in = p.inFeatures(c);
-                    w[p.ordinal()] = Matrix.of(
-                            format.name(), ModelLoading.tensor(st, where, p.path(l) + ".weight", out, in), out, in);
-                }
-                String pre = "model.layers." + l + ".";
-                float[] qb = null, kb = null, vb = null;
-                if (c.attentionBias()) {
-                    qb = ModelLoading.tensor(st, where, pre + "self_attn.q_proj.bias", (long) c.heads() * c.headDim());
-                    kb = ModelLoading.tensor(st, where, pre + "self_attn.k_proj.bias", kvDim);
-                    vb = ModelLoading.tensor(st, where, pre + "self_attn.v_proj.bias", kvDim);
-                }
-                layers[l] = new Layer(
-                        w,
-                        qb,
-                        kb,
-                        vb,
-                        ModelLoading.tensor(st, where, pre + "input_layernorm.weight", h),
-                        ModelLoading.tensor(st, where, pre + "post_attention_layernorm.weight", h));
-            }
-            finalNorm = ModelLoading.tensor(st, where, "model.norm.weight", h);
-            if (st.find("lm_head.weight").isPresent()) {
-                lmHead = Matrix.of(
-                        format.name(),
-                        ModelLoading.tensor(st, where, "lm_head.weight", c.vocabSize(), h),
-                        c.vocabSize(),
-                        h);
-            } else if (c.tieWordEmbeddings()) {
-                lmHead = format == WeightFormat.F32
-                        ? embed
-                        : Matrix.of(format.name(), embed.toFloats(), c.vocabSize(), h);
-            } else {
-                throw new ModelFormatException(where, "missing tensor 'lm_head.weight' (tie_word_embeddings is false)");
-            }
+            ModelLoading.Weights w = ModelLoading.load(c, st, requested, dir.toString());
+            this.weights = w.format();
+            this.embed = w.embed();
+            this.layers = w.layers();
+            this.finalNorm = w.finalNorm();
+            this.lmHead = w.lmHead();
         }
         this.invFreq = ModelLoading.inverseFrequencies(c);
         long pageBytes = 2L * c.layers() * pageTokens * kvDim * Float.BYTES;
