@@ -22,6 +22,17 @@ class KernelsProperties {
         return v;
     }
 
+    /** {@code n} ints each holding two bfloat16 values in [-1, 1), the panel layouts' pairs. */
+    static int[] randomBf16Pairs(SplittableRandom r, int n) {
+        int[] w = new int[n];
+        for (int i = 0; i < n; i++) {
+            float lo = (float) (r.nextDouble() * 2 - 1);
+            float hi = (float) (r.nextDouble() * 2 - 1);
+            w[i] = SafeTensorsWriter.toBf16(lo) & 0xFFFF | SafeTensorsWriter.toBf16(hi) << 16;
+        }
+        return w;
+    }
+
     @Property(tries = 200)
     void dotF32Agrees(
             @ForAll @IntRange(min = 0, max = 300) int n,
@@ -195,12 +206,7 @@ class KernelsProperties {
         SplittableRandom r = new SplittableRandom(seed);
         int pairs = (cols + 1) / 2;
         int stride = pairs * Kernels.PANEL + pad;
-        int[] w = new int[5 + n * stride];
-        for (int i = 0; i < w.length; i++) {
-            float lo = (float) (r.nextDouble() * 2 - 1);
-            float hi = (float) (r.nextDouble() * 2 - 1);
-            w[i] = SafeTensorsWriter.toBf16(lo) & 0xFFFF | SafeTensorsWriter.toBf16(hi) << 16;
-        }
+        int[] w = randomBf16Pairs(r, 5 + n * stride);
         if ((cols & 1) != 0) { // the layout's odd last input: a zero high half
             for (int j = 0; j < n; j++) {
                 for (int q = 0; q < Kernels.PANEL; q++) {
@@ -253,12 +259,7 @@ class KernelsProperties {
         int cols = blocks * Q8.BLOCK - less; // any width for F32 and BF16, odd ones included
         float[] x = random(r, cols + 1);
         float[] w = random(r, 3 + n * cols * Kernels.PANEL);
-        int[] packed = new int[n * ((cols + 1) / 2) * Kernels.PANEL];
-        for (int i = 0; i < packed.length; i++) {
-            float lo = (float) (r.nextDouble() * 2 - 1);
-            float hi = (float) (r.nextDouble() * 2 - 1);
-            packed[i] = SafeTensorsWriter.toBf16(lo) & 0xFFFF | SafeTensorsWriter.toBf16(hi) << 16;
-        }
+        int[] packed = randomBf16Pairs(r, n * ((cols + 1) / 2) * Kernels.PANEL);
         int qCols = blocks * Q8.BLOCK;
         byte[] q = new byte[n * qCols * Kernels.PANEL];
         for (int i = 0; i < q.length; i++) {
