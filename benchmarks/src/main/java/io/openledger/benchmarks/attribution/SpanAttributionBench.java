@@ -9,6 +9,7 @@ import io.openledger.attribution.SpanMethod;
 import io.openledger.core.Bytes;
 import io.openledger.core.ContributorId;
 import io.openledger.core.DatanetId;
+import io.openledger.core.FileTrees;
 import io.openledger.core.ModelId;
 import io.openledger.core.contract.DatanetVersionRef;
 import io.openledger.core.crypto.Hashing;
@@ -19,12 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * Suffix-array build rate on a generated corpus (default 100M tokens, Zipf(1) over a 50,000-token
@@ -147,11 +146,7 @@ public final class SpanAttributionBench {
                     load,
                     Runtime.getRuntime().availableProcessors());
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            FileTrees.delete(dir);
         }
     }
 

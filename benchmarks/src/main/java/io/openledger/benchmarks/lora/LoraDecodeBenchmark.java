@@ -1,6 +1,7 @@
 package io.openledger.benchmarks.lora;
 
 import io.openledger.cli.LoraServeBench;
+import io.openledger.core.FileTrees;
 import io.openledger.lora.DType;
 import io.openledger.lora.LlamaModel;
 import io.openledger.lora.ModelConfig;
@@ -8,14 +9,12 @@ import io.openledger.lora.TestModels;
 import io.openledger.lora.WeightFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -269,9 +268,7 @@ public final class LoraDecodeBenchmark {
                     .append(v instanceof String ? "\"" + v + "\"" : v));
             System.out.println(json.append('}'));
         } finally {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            FileTrees.delete(dir);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.openledger.benchmarks.token;
 
 import io.openledger.core.Clock;
+import io.openledger.core.FileTrees;
 import io.openledger.core.store.InMemoryKeyValueStore;
 import io.openledger.core.store.RocksDbKeyValueStore;
 import io.openledger.token.LedgerThroughput;
@@ -8,10 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * Ledger transfer throughput, in memory and durable (RocksDB, every request fsynced), one transfer
@@ -44,9 +43,7 @@ public final class TokenLedgerBench {
             }
             durSingle = dur.run(2_000, 1);
         } finally {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            FileTrees.delete(dir);
         }
         boolean conserved = memSingle.conserved()
                 && durSingle.conserved()

@@ -3,6 +3,7 @@ package io.openledger.attribution.internal;
 import io.openledger.attribution.Corpus;
 import io.openledger.attribution.CorpusRecord;
 import io.openledger.attribution.Occurrence;
+import io.openledger.core.FileTrees;
 import io.openledger.core.contract.DatanetVersionRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,12 +12,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -213,10 +212,8 @@ public final class ShardSet implements AutoCloseable {
         }
         parts.values().forEach(l -> l.forEach(p -> p.shard().close()));
         if (ownedDirectory != null) {
-            try (Stream<Path> files = Files.walk(ownedDirectory)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
+            try {
+                FileTrees.delete(ownedDirectory);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot delete temporary index " + ownedDirectory, e);
             }

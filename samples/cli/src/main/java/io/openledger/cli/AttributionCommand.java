@@ -14,6 +14,7 @@ import io.openledger.attribution.WordTokenizer;
 import io.openledger.core.Bytes;
 import io.openledger.core.ContributorId;
 import io.openledger.core.DatanetId;
+import io.openledger.core.FileTrees;
 import io.openledger.core.ModelId;
 import io.openledger.core.contract.DatanetVersionRef;
 import io.openledger.core.merkle.MerkleTree;
@@ -28,14 +29,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -497,11 +496,7 @@ public final class AttributionCommand implements Runnable {
             }
             out.println(line);
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            FileTrees.delete(dir);
         }
         return 0;
     }

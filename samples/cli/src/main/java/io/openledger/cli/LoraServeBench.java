@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openledger.core.AdapterId;
 import io.openledger.core.Address;
 import io.openledger.core.Clock;
+import io.openledger.core.FileTrees;
 import io.openledger.core.ModelId;
 import io.openledger.core.contract.InferenceRecord;
 import io.openledger.core.store.InMemoryKeyValueStore;
@@ -41,7 +42,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -560,13 +560,8 @@ public final class LoraServeBench {
     }
 
     static void deleteTree(Path p) {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(x);
-            }
+        try {
+            FileTrees.delete(p);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,6 +1,7 @@
 package io.openledger.cli;
 
 import io.openledger.core.Clock;
+import io.openledger.core.FileTrees;
 import io.openledger.core.store.InMemoryKeyValueStore;
 import io.openledger.core.store.RocksDbKeyValueStore;
 import io.openledger.token.LedgerThroughput;
@@ -14,7 +15,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -98,9 +98,8 @@ public final class TokenCommand implements Runnable {
             }
             durSingle = dur.run(Math.max(1, Math.min(2_000, transfers / 100)), 1);
         } finally {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
+            IOException e = FileTrees.deleteQuietly(dir);
+            if (e != null) {
                 say(log, "could not delete %s: %s", dir, e.getMessage());
             }
         }

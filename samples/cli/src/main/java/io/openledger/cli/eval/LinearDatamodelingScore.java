@@ -11,6 +11,7 @@ import io.openledger.attribution.spi.AttributionMethod;
 import io.openledger.core.Bytes;
 import io.openledger.core.ContributorId;
 import io.openledger.core.DatanetId;
+import io.openledger.core.FileTrees;
 import io.openledger.core.ModelId;
 import io.openledger.core.contract.DatanetVersionRef;
 import io.openledger.core.crypto.Hashing;
@@ -63,8 +64,16 @@ public final class LinearDatamodelingScore {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
-        Map<String, double[]> results = new LinkedHashMap<>();
         Path work = Files.createTempDirectory("lds");
+        try {
+            return run(m, n, report, work);
+        } finally {
+            FileTrees.delete(work);
+        }
+    }
+
+    private static Map<String, double[]> run(int m, int n, java.io.PrintStream report, Path work) throws Exception {
+        Map<String, double[]> results = new LinkedHashMap<>();
         Path base = work.resolve("base");
         ModelConfig cfg = TestModels.config(ModelConfig.Architecture.LLAMA, 1, 32, 2, 2, 64, 300);
         TestModels.writeModel(base, cfg, 11, DType.F32, 1);
