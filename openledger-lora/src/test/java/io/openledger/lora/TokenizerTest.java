@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import io.openledger.core.FileTrees;
 import io.openledger.lora.TestModels.TokenizerKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,7 @@ class TokenizerTest {
 
     private static final Map<TokenizerKind, Tokenizer> JAVA = new EnumMap<>(TokenizerKind.class);
     private static final Map<TokenizerKind, HuggingFaceTokenizer> RUST = new EnumMap<>(TokenizerKind.class);
+    private static final List<Path> DIRS = new ArrayList<>();
 
     private static synchronized void open(TokenizerKind kind) {
         if (JAVA.containsKey(kind)) {
@@ -50,6 +53,7 @@ class TokenizerTest {
         }
         try {
             Path dir = Files.createTempDirectory("tok-" + kind);
+            DIRS.add(dir);
             Path f = dir.resolve("tokenizer.json");
             Files.writeString(f, TestModels.tokenizerJson(kind, 700, TestModels.CORPUS));
             JAVA.put(kind, Tokenizer.load(f));
@@ -60,8 +64,12 @@ class TokenizerTest {
     }
 
     @AfterContainer
-    static void close() {
+    static synchronized void close() throws IOException {
         RUST.values().forEach(HuggingFaceTokenizer::close);
+        for (Path dir : DIRS) {
+            FileTrees.delete(dir);
+        }
+        DIRS.clear();
     }
 
     private static void check(TokenizerKind kind, String text) {

@@ -6,6 +6,7 @@ import io.openledger.core.Amount;
 import io.openledger.core.Clock;
 import io.openledger.core.ManualClock;
 import io.openledger.core.store.RocksDbKeyValueStore;
+import io.openledger.core.testing.KilledChildren;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -178,17 +179,18 @@ class LedgerCrashIT {
             Path db, int round, long seed, int killAfter, List<Transfer> everSubmitted) throws Exception {
         String cp = System.getProperty("java.class.path");
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(
-                        java,
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-Xshare:off",
-                        "-cp",
-                        cp + File.pathSeparator + System.getProperty("jdk.module.path", ""),
-                        Child.class.getName(),
-                        db.toString(),
-                        Integer.toString(round),
-                        Long.toString(seed))
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
+        Process p = KilledChildren.sharingRocksDbLibrary(new ProcessBuilder(
+                                java,
+                                "--enable-native-access=ALL-UNNAMED",
+                                "-Xshare:off",
+                                KilledChildren.tmpdirOption(),
+                                "-cp",
+                                cp + File.pathSeparator + System.getProperty("jdk.module.path", ""),
+                                Child.class.getName(),
+                                db.toString(),
+                                Integer.toString(round),
+                                Long.toString(seed))
+                        .redirectError(ProcessBuilder.Redirect.INHERIT))
                 .start();
         Map<Integer, List<Transfer>> announced = new HashMap<>();
         Map<Integer, Request> acked = new LinkedHashMap<>();

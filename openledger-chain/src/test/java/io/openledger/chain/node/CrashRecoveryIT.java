@@ -8,6 +8,7 @@ import io.openledger.core.Address;
 import io.openledger.core.Amount;
 import io.openledger.core.Hash;
 import io.openledger.core.crypto.PrivateKey;
+import io.openledger.core.testing.KilledChildren;
 import io.openledger.token.OpenToken;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -36,14 +37,16 @@ class CrashRecoveryIT {
     private record Started(Process process, String url) {}
 
     private static Started start(Path dir) throws Exception {
-        Process p = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        CrashNodeMain.class.getName(),
-                        dir.toString())
-                .redirectErrorStream(true)
+        Process p = KilledChildren.sharingRocksDbLibrary(new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "java")
+                                        .toString(),
+                                "--enable-native-access=ALL-UNNAMED",
+                                KilledChildren.tmpdirOption(),
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                CrashNodeMain.class.getName(),
+                                dir.toString())
+                        .redirectErrorStream(true))
                 .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;

@@ -3,6 +3,7 @@ package io.openledger.core.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openledger.core.Bytes;
+import io.openledger.core.testing.KilledChildren;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -76,9 +77,15 @@ class RocksDbCrashIT {
         String cp =
                 System.getProperty("java.class.path") + File.pathSeparator + System.getProperty("jdk.module.path", "");
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(
-                        java, "--enable-native-access=ALL-UNNAMED", "-cp", cp, Child.class.getName(), db.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
+        Process p = KilledChildren.sharingRocksDbLibrary(new ProcessBuilder(
+                                java,
+                                "--enable-native-access=ALL-UNNAMED",
+                                KilledChildren.tmpdirOption(),
+                                "-cp",
+                                cp,
+                                Child.class.getName(),
+                                db.toString())
+                        .redirectError(ProcessBuilder.Redirect.INHERIT))
                 .start();
         int last = -1;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

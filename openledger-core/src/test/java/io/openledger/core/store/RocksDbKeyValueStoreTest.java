@@ -1,14 +1,14 @@
 package io.openledger.core.store;
 
+import io.openledger.core.FileTrees;
 import io.openledger.core.testing.KeyValueStoreContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
+import net.jqwik.api.lifecycle.AfterContainer;
 import org.junit.jupiter.api.AfterAll;
 
 class RocksDbKeyValueStoreTest extends KeyValueStoreContract {
@@ -28,14 +28,20 @@ class RocksDbKeyValueStoreTest extends KeyValueStoreContract {
         }
     }
 
+    /**
+     * The contract's examples run on JUnit Jupiter and its properties on jqwik, and each engine calls
+     * only its own hook: both delete the directories made so far.
+     */
     @AfterAll
+    @AfterContainer
     static void deleteDirs() throws IOException {
-        for (Path d : DIRS) {
-            try (Stream<Path> s = Files.walk(d)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+        List<Path> made;
+        synchronized (DIRS) {
+            made = List.copyOf(DIRS);
+            DIRS.clear();
+        }
+        for (Path d : made) {
+            FileTrees.delete(d);
         }
     }
 }
