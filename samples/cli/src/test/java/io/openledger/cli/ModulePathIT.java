@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +63,7 @@ class ModulePathIT {
                 "-cp",
                 String.join(File.pathSeparator, classPath),
                 "-Duser.home=" + home,
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
                 // names the module of every class in a stack trace, so a failure shows where it ran
                 "-XX:+ShowCodeDetailsInExceptionMessages",
                 "io.openledger.cli.OpenLedgerCli",
@@ -79,5 +82,10 @@ class ModulePathIT {
         assertThat(done).as("the demo finished within 8 minutes:\n" + out).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).as(out).contains("All 8 steps ran.").doesNotContain("Exception");
+        Matcher work = Pattern.compile("working in (\\S+)").matcher(out);
+        assertThat(work.find()).as(out).isTrue();
+        assertThat(Path.of(work.group(1)))
+                .as("a successful demo deletes its temporary directory")
+                .doesNotExist();
     }
 }

@@ -1,5 +1,6 @@
 package io.openledger.cli.demo;
 
+import io.openledger.core.FileTrees;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -17,8 +18,15 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--work-dir",
-            description = "Directory for the demo's stores and files (default: a new temporary directory).")
+            description = "Directory for the demo's stores and files, kept afterwards (default: a new temporary"
+                    + " directory, deleted when the demo succeeds).")
     Path workDir;
+
+    @Option(
+            names = "--keep",
+            description = "Keep the temporary directory even when the demo succeeds (it is always kept after a"
+                    + " failure, for inspection).")
+    boolean keep;
 
     /** The steps, in the order data flows through the product. */
     static List<DemoStep> steps() {
@@ -35,9 +43,20 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        return run(
-                System.out,
-                workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("openledger-demo"));
+        if (workDir != null) {
+            return run(System.out, Files.createDirectories(workDir));
+        }
+        Path dir = Files.createTempDirectory("openledger-demo");
+        int rc = run(System.out, dir);
+        if (rc != 0 || keep) {
+            System.out.println("The demo's files are kept in " + dir);
+            return rc;
+        }
+        IOException e = FileTrees.deleteQuietly(dir);
+        if (e != null) {
+            System.err.println("could not delete the demo's temporary directory " + dir + ": " + e);
+        }
+        return rc;
     }
 
     /** Runs every step, printing as it goes; returns 0 if all passed. */
