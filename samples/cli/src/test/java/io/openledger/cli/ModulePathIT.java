@@ -2,6 +2,7 @@ package io.openledger.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.openledger.core.FileTrees;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -87,5 +88,7 @@ class ModulePathIT {
         assertThat(Path.of(work.group(1)))
                 .as("a successful demo deletes its temporary directory")
                 .doesNotExist();
+        // passed: the log is not needed, and the home holds DJL's 430 MB engine cache
+        FileTrees.delete(home);
     }
 }
