@@ -93,13 +93,16 @@ public interface Kernels {
             float[] out,
             int outOff,
             int outItemStride) {
-        float[] x = new float[cols];
-        float[] r = new float[n * PANEL];
-        for (int i = 0; i < TILE_ITEMS; i++) {
-            column(xT, xTOff + i, xTStride, cols, x);
-            panelsF32(w, wOff, panelStride, n, cols, x, 0, r, 0);
-            System.arraycopy(r, 0, out, outOff + i * outItemStride, r.length);
-        }
+        perInput(
+                n,
+                cols,
+                xT,
+                xTOff,
+                xTStride,
+                out,
+                outOff,
+                outItemStride,
+                (x, r) -> panelsF32(w, wOff, panelStride, n, cols, x, 0, r, 0));
     }
 
     /**
@@ -119,13 +122,16 @@ public interface Kernels {
             float[] out,
             int outOff,
             int outItemStride) {
-        float[] x = new float[cols];
-        float[] r = new float[n * PANEL];
-        for (int i = 0; i < TILE_ITEMS; i++) {
-            column(xT, xTOff + i, xTStride, cols, x);
-            panelsBf16(w, wOff, panelStride, n, cols, x, 0, r, 0);
-            System.arraycopy(r, 0, out, outOff + i * outItemStride, r.length);
-        }
+        perInput(
+                n,
+                cols,
+                xT,
+                xTOff,
+                xTStride,
+                out,
+                outOff,
+                outItemStride,
+                (x, r) -> panelsBf16(w, wOff, panelStride, n, cols, x, 0, r, 0));
     }
 
     /**
@@ -148,19 +154,44 @@ public interface Kernels {
             float[] out,
             int outOff,
             int outItemStride) {
+        perInput(
+                n,
+                cols,
+                xT,
+                xTOff,
+                xTStride,
+                out,
+                outOff,
+                outItemStride,
+                (x, r) -> panelsQ8(q, qOff, qPanelStride, scales, sOff, sPanelStride, n, cols, x, 0, r, 0));
+    }
+
+    /** One input's panels: {@code r} gets the {@code n·PANEL} results for input {@code x}. */
+    @FunctionalInterface
+    interface PanelsOfOne {
+        void apply(float[] x, float[] r);
+    }
+
+    // the scalar tiles: each of the TILE_ITEMS inputs gathered from the transposed batch (feature k
+    // at xT[k·xTStride + xTOff + i]) and run through its per-input kernel, so they are that kernel
+    private static void perInput(
+            int n,
+            int cols,
+            float[] xT,
+            int xTOff,
+            int xTStride,
+            float[] out,
+            int outOff,
+            int outItemStride,
+            PanelsOfOne panels) {
         float[] x = new float[cols];
         float[] r = new float[n * PANEL];
         for (int i = 0; i < TILE_ITEMS; i++) {
-            column(xT, xTOff + i, xTStride, cols, x);
-            panelsQ8(q, qOff, qPanelStride, scales, sOff, sPanelStride, n, cols, x, 0, r, 0);
+            for (int k = 0; k < cols; k++) {
+                x[k] = xT[k * xTStride + xTOff + i];
+            }
+            panels.apply(x, r);
             System.arraycopy(r, 0, out, outOff + i * outItemStride, r.length);
-        }
-    }
-
-    // input i of a transposed batch (feature k at xT[k·stride + off]) into x
-    private static void column(float[] xT, int off, int stride, int cols, float[] x) {
-        for (int k = 0; k < cols; k++) {
-            x[k] = xT[k * stride + off];
         }
     }
 
