@@ -183,7 +183,6 @@ class LedgerCrashIT {
                                 java,
                                 "--enable-native-access=ALL-UNNAMED",
                                 "-Xshare:off",
-                                KilledChildren.tmpdirOption(),
                                 "-cp",
                                 cp + File.pathSeparator + System.getProperty("jdk.module.path", ""),
                                 Child.class.getName(),

@@ -41,7 +41,6 @@ class CrashRecoveryIT {
                                 Path.of(System.getProperty("java.home"), "bin", "java")
                                         .toString(),
                                 "--enable-native-access=ALL-UNNAMED",
-                                KilledChildren.tmpdirOption(),
                                 "-cp",
                                 System.getProperty("java.class.path"),
                                 CrashNodeMain.class.getName(),

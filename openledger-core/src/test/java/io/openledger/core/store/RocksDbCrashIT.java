@@ -80,7 +80,6 @@ class RocksDbCrashIT {
         Process p = KilledChildren.sharingRocksDbLibrary(new ProcessBuilder(
                                 java,
                                 "--enable-native-access=ALL-UNNAMED",
-                                KilledChildren.tmpdirOption(),
                                 "-cp",
                                 cp,
                                 Child.class.getName(),

@@ -3,6 +3,7 @@ package io.openledger.core.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Child JVMs that crash tests kill with {@code -9}. A killed JVM runs no shutdown hooks, so the
@@ -12,19 +13,17 @@ public final class KilledChildren {
     private KilledChildren() {}
 
     /**
-     * Has the children of {@code pb} temporary files under this JVM's {@code java.io.tmpdir} and
-     * extract the RocksDB library to one fixed file there ({@code ROCKSDB_SHAREDLIB_DIR}, which
-     * RocksJava's loader reads), which each child replaces rather than adds to. The caller adds
-     * {@link #tmpdirOption()} to the child's command line.
+     * Prepares {@code pb}, whose command starts with the {@code java} launcher: the child gets this
+     * JVM's {@code java.io.tmpdir} (under {@code target/} in a Maven build) and extracts the RocksDB
+     * library to one fixed file there ({@code ROCKSDB_SHAREDLIB_DIR}, which RocksJava's loader
+     * reads), which each child replaces rather than adds to.
      */
     public static ProcessBuilder sharingRocksDbLibrary(ProcessBuilder pb) throws IOException {
-        Path lib = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "killed-children-rocksdb"));
+        String tmp = System.getProperty("java.io.tmpdir");
+        Path lib = Files.createDirectories(Path.of(tmp, "killed-children-rocksdb"));
         pb.environment().put("ROCKSDB_SHAREDLIB_DIR", lib.toString());
+        List<String> cmd = pb.command();
+        cmd.add(1, "-Djava.io.tmpdir=" + tmp);
         return pb;
-    }
-
-    /** The option that gives a child this JVM's temporary directory. */
-    public static String tmpdirOption() {
-        return "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir");
     }
 }
