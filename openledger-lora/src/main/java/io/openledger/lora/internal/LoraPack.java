@@ -93,6 +93,55 @@ public final class LoraPack {
         }
     }
 
+    /**
+     * The inverse of {@link #packA}: A's bfloat16 bits, row-major {@code [rank, in]} (PEFT's {@code
+     * lora_A}), into {@code dst[0..rank·in)}.
+     */
+    public static void unpackA(int[] packed, int off, int rank, int in, short[] dst) {
+        int stride = rowInts(in);
+        for (int p0 = 0; p0 < rank; p0 += PANEL) {
+            int w = Math.min(PANEL, rank - p0);
+            int base = off + p0 * stride;
+            for (int kk = 0; kk < stride; kk++) {
+                int k = 2 * kk;
+                for (int j = 0; j < w; j++) {
+                    int word = packed[base + kk * w + j];
+                    int row = (p0 + j) * in;
+                    if (k < in) {
+                        dst[row + k] = (short) word;
+                    }
+                    if (k + 1 < in) {
+                        dst[row + k + 1] = (short) (word >>> 16);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The inverse of {@link #packB}: B's bfloat16 bits, row-major {@code [out, rank]} (PEFT's {@code
+     * lora_B}), into {@code dst[0..out·rank)}.
+     */
+    public static void unpackB(int[] packed, int off, int rank, int out, short[] dst) {
+        int blocks = (out + BLOCK - 1) / BLOCK;
+        int half = BLOCK / 2;
+        for (int b = 0; b < blocks; b++) {
+            int base = off + b * half * rank;
+            for (int j = 0; j < rank; j++) {
+                for (int i = 0; i < half; i++) {
+                    int word = packed[base + j * half + i];
+                    int e = b * BLOCK + i;
+                    if (e < out) {
+                        dst[e * rank + j] = (short) word;
+                    }
+                    if (e + half < out) {
+                        dst[(e + half) * rank + j] = (short) (word >>> 16);
+                    }
+                }
+            }
+        }
+    }
+
     /** Rounds {@code n} floats from {@code src[srcOff..]} to bfloat16 bits (nearest even) into {@code bits}. */
     public static void toBits(float[] src, int srcOff, int n, short[] bits) {
         for (int i = 0; i < n; i++) {

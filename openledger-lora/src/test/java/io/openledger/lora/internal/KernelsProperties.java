@@ -63,7 +63,7 @@ class KernelsProperties {
     }
 
     @Property(tries = 200)
-    void loraPackHoldsEveryWeightWhereItsAccessorsLook(
+    void loraPackHoldsEveryWeightWhereItsAccessorsLookAndUnpacksToPeftLayouts(
             @ForAll @IntRange(min = 1, max = 40) int rank,
             @ForAll @IntRange(min = 1, max = 70) int in,
             @ForAll @IntRange(min = 1, max = 70) int out,
@@ -84,6 +84,13 @@ class KernelsProperties {
                 assertThat(LoraPack.b(packed, bOff, rank, e, j)).isEqualTo(widen(b[e * rank + j]));
             }
         }
+        // and unpacking gives back PEFT's layouts bit for bit
+        short[] aBack = new short[rank * in];
+        short[] bBack = new short[out * rank];
+        LoraPack.unpackA(packed, 3, rank, in, aBack);
+        LoraPack.unpackB(packed, bOff, rank, out, bBack);
+        assertThat(aBack).containsExactly(a);
+        assertThat(bBack).containsExactly(b);
         int nonzero = 0;
         for (int i = 3; i < packed.length - 3; i++) {
             nonzero += (packed[i] & 0xFFFF) != 0 ? 1 : 0;

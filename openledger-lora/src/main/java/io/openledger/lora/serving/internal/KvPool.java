@@ -25,6 +25,15 @@ public final class KvPool {
 
     /** A pool of {@code pages} pages of {@code pageTokens} positions for {@code layers} layers. */
     public KvPool(int layers, int kvDim, int pageTokens, int pages) {
+        this(layers, kvDim, pageTokens, pages, true);
+    }
+
+    /**
+     * The page accounting without the float arrays ({@code hostStorage} false), for an engine that
+     * keeps the keys and values elsewhere (the CUDA engine, in device memory, in the same page
+     * layout): {@link #keys} and {@link #values} are then empty arrays.
+     */
+    public KvPool(int layers, int kvDim, int pageTokens, int pages, boolean hostStorage) {
         if (pages < 1 || pageTokens < 1) {
             throw new IllegalArgumentException("pages and pageTokens must be >= 1, got " + pages + ", " + pageTokens);
         }
@@ -35,8 +44,9 @@ public final class KvPool {
         if (perLayer > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("KV pool too large per layer: " + perLayer + " floats");
         }
-        keys = new float[layers][(int) perLayer];
-        values = new float[layers][(int) perLayer];
+        int stored = hostStorage ? (int) perLayer : 0;
+        keys = new float[layers][stored];
+        values = new float[layers][stored];
         for (int p = 0; p < pages; p++) {
             free.add(p);
         }
