@@ -4,7 +4,7 @@
  * API is optional: {@code --add-modules jdk.incubator.vector} enables the vector kernels. The
  * trainer ({@code io.openledger.lora.factory}) needs DJL's PyTorch engine and the progress bar,
  * both optional: the engine and serving run without them. So is Micrometer, which only {@code
- * LoraServerMeterBinder} uses.
+ * LoraServerMeterBinder} uses, and JCuda, which only the CUDA engine ({@code Backend.CUDA}) uses.
  */
 // Micrometer's types appear in LoraServerMeterBinder's API; its jar is an automatic module
 @SuppressWarnings("requires-transitive-automatic")
@@ -18,6 +18,7 @@ module io.openledger.lora {
     requires static ai.djl.api;
     requires static me.tongfei.progressbar;
     requires static transitive micrometer.core;
+    requires static jcuda;
 
     exports io.openledger.lora;
     exports io.openledger.lora.serving;

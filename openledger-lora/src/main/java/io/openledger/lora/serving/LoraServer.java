@@ -11,6 +11,7 @@ import io.openledger.lora.ModelConfig;
 import io.openledger.lora.WeightFormat;
 import io.openledger.lora.serving.internal.BatchEngine;
 import io.openledger.lora.serving.internal.CpuBatchEngine;
+import io.openledger.lora.serving.internal.CudaBatchEngine;
 import io.openledger.lora.serving.internal.Sequence;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -128,6 +129,9 @@ public final class LoraServer implements AutoCloseable {
         private @Nullable AdapterId defaultAdapter;
         private @Nullable Path mixDir;
         private Address mixOwner = Address.ZERO;
+        private Backend backend = Backend.CPU;
+        private int cudaDevice;
+        private long cudaAdapterBytes = 4L << 30;
 
         private Builder(Path baseDir, AdapterCache cache) {
             this.baseDir = baseDir;
@@ -260,6 +264,33 @@ public final class LoraServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Where the forward passes run (default {@link Backend#CPU}). With {@link Backend#CUDA} the
+         * base weights, the KV cache ({@link #kvCacheBytes}) and recently used adapters live in the
+         * GPU's memory; the adapter cache above still bounds host memory, and {@link #threads} is
+         * unused.
+         */
+        public Builder backend(Backend b) {
+            this.backend = Objects.requireNonNull(b, "b");
+            return this;
+        }
+
+        /**
+         * The CUDA device ordinal (default 0) and the device memory its adapter copies may take
+         * (default 4 GiB; the least recently used copies not in the running batch are freed to stay
+         * under it). Used only with {@link Backend#CUDA}.
+         *
+         * @throws IllegalArgumentException if the ordinal is negative or the budget below 1 MiB
+         */
+        public Builder cudaDevice(int ordinal, long adapterBytes) {
+            this.cudaDevice = check("cuda device", ordinal, 0, 1024);
+            if (adapterBytes < (1L << 20)) {
+                throw new IllegalArgumentException("cuda adapter budget must be at least 1 MiB, got " + adapterBytes);
+            }
+            this.cudaAdapterBytes = adapterBytes;
+            return this;
+        }
+
         /** The clock for timings and records (default system). */
         public Builder clock(Clock c) {
             this.clock = c;
@@ -279,6 +310,8 @@ public final class LoraServer implements AutoCloseable {
          * @throws io.openledger.lora.ModelFormatException if the checkpoint is invalid
          * @throws IllegalArgumentException if the base differs from the registry's base config, the
          *     KV budget holds no page, or the default adapter is neither registered nor resolvable
+         * @throws IllegalStateException if the backend is {@link Backend#CUDA} and CUDA cannot run here
+         *     ({@link Backend#unavailableReason()} says why)
          */
         public LoraServer build() {
             AdapterId d = defaultAdapter;
@@ -288,7 +321,9 @@ public final class LoraServer implements AutoCloseable {
                 throw new IllegalArgumentException(
                         "defaultAdapter " + d.value() + " is not registered and the resolver has none of that id");
             }
-            CpuBatchEngine e = new CpuBatchEngine(baseDir, format, threads, kvBytes, pageTokens);
+            BatchEngine e = backend == Backend.CUDA
+                    ? new CudaBatchEngine(baseDir, format, cudaDevice, kvBytes, pageTokens, cudaAdapterBytes)
+                    : new CpuBatchEngine(baseDir, format, threads, kvBytes, pageTokens);
             ModelConfig want = cache.registry().base();
             if (!e.config().equals(want)) {
                 e.close();
