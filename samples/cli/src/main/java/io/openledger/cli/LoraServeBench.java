@@ -22,6 +22,7 @@ import io.openledger.lora.serving.AdapterCache;
 import io.openledger.lora.serving.AdapterMix;
 import io.openledger.lora.serving.AdapterRecord;
 import io.openledger.lora.serving.AdapterRegistry;
+import io.openledger.lora.serving.Backend;
 import io.openledger.lora.serving.GenerationHandle;
 import io.openledger.lora.serving.GenerationRequest;
 import io.openledger.lora.serving.GenerationResult;
@@ -94,10 +95,14 @@ public final class LoraServeBench {
             int threads,
             @Nullable WeightFormat weights,
             WeightFormat adapterForm,
-            Path workDir) {}
+            Path workDir,
+            Backend backend) {}
 
     /** Runs the benchmark; {@code log} receives progress lines. Returns the metrics, in print order. */
     public static Map<String, Object> run(Options o, Consumer<String> log) {
+        o.backend().unavailableReason().ifPresent(r -> {
+            throw new IllegalStateException("backend " + o.backend() + " is unavailable: " + r);
+        });
         Map<String, Object> out = new LinkedHashMap<>();
         long setup0 = System.nanoTime();
         ModelConfig cfg = TestModels.config(
@@ -140,8 +145,12 @@ public final class LoraServeBench {
         out.put("adapters_total_bytes_f32", adapterBytes);
         out.put("setup_s", round((System.nanoTime() - setup0) / 1e9));
 
-        double bw = memoryBandwidth(o.threads());
-        out.put("stream_read_gbps", round(bw / 1e9));
+        // the bound the batched decode is measured against: the host's read rate on the CPU, the
+        // device's on a GPU
+        boolean gpu = o.backend() == Backend.CUDA;
+        out.put("backend", o.backend().name());
+        double bw = gpu ? CudaBandwidth.deviceCopyBytesPerSecond() : memoryBandwidth(o.threads());
+        out.put(gpu ? "device_copy_gbps" : "stream_read_gbps", round(bw / 1e9));
 
         AdapterCache cache = AdapterCache.builder(reg)
                 .budgetBytes(o.budgetBytes())
@@ -160,7 +169,8 @@ public final class LoraServeBench {
         if (o.weights() != null) {
             builder.weights(o.weights());
         }
-        try (LoraServer server = builder.threads(o.threads())
+        try (LoraServer server = builder.backend(o.backend())
+                .threads(o.threads())
                 .maxBatch(b)
                 .maxQueued(Math.max(4096, 2 * o.adapters()))
                 .kvCacheBytes(256L << 20)
@@ -310,10 +320,12 @@ public final class LoraServeBench {
             out.put("adapter_read_hidden_fraction", round(1 - overheadS / readS));
             // the arithmetic side: what the batched base kernel does with its weights in L2 on every
             // core, against what batched_over_sequential >= 8 would need at this sequential speed
-            double kernelFlops =
-                    kernelRateInL2(server.weights(), o.threads(), b).flopsPerSecond();
-            out.put("batched_kernel_in_l2_gflops", round(kernelFlops / 1e9));
-            out.put("gflops_needed_for_8x", round(8 * seq * 2.0 * cfg.parameterCount() / 1e9));
+            if (!gpu) {
+                double kernelFlops =
+                        kernelRateInL2(server.weights(), o.threads(), b).flopsPerSecond();
+                out.put("batched_kernel_in_l2_gflops", round(kernelFlops / 1e9));
+                out.put("gflops_needed_for_8x", round(8 * seq * 2.0 * cfg.parameterCount() / 1e9));
+            }
             out.put("decode_gbps", round(stepBytes / stepS / 1e9));
             out.put("bandwidth_fraction", round(stepBytes / stepS / bw));
 
@@ -627,6 +639,12 @@ public final class LoraServeBench {
         WeightFormat adapterForm;
 
         @Option(
+                names = "--backend",
+                defaultValue = "CPU",
+                description = "Where the passes run: CPU, or CUDA (an NVIDIA GPU with a driver, through JCuda).")
+        Backend backend;
+
+        @Option(
                 names = "--work-dir",
                 description = "Where to write the model and adapters (default: a temp dir, deleted).")
         Path workDir;
@@ -653,7 +671,8 @@ public final class LoraServeBench {
                                 t,
                                 weights,
                                 adapterForm,
-                                dir),
+                                dir,
+                                backend),
                         line -> {
                             // progress goes to stderr with --json, so stdout stays one JSON line
                             var to = json ? spec.commandLine().getErr() : out;
