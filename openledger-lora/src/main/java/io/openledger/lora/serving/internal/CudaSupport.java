@@ -3,9 +3,10 @@ package io.openledger.lora.serving.internal;
 import java.util.Optional;
 
 /**
- * Whether the CUDA engine can run here: JCuda on the class or module path, its driver-API natives
- * loadable (they link {@code libcuda.so.1}, which only a driver installs) and at least one device.
- * Probed once; nothing of JCuda is touched unless its classes are present.
+ * Whether the CUDA engine can run here: JCuda on the class path (on the module path JCuda finds its
+ * natives only on {@code java.library.path}), its driver-API natives loadable (they link {@code
+ * libcuda.so.1}, which only a driver installs) and at least one device. Probed once; nothing of JCuda
+ * is touched unless its classes are present.
  */
 public final class CudaSupport {
     private static volatile Optional<String> reason;
@@ -49,6 +50,13 @@ public final class CudaSupport {
                 }
                 return Optional.empty();
             } catch (LinkageError e) {
+                if (jcuda.driver.JCudaDriver.class.getModule().isNamed()) {
+                    // JCuda looks for its natives only inside its own module (Class.getResourceAsStream),
+                    // not in jcuda-natives beside it, then on java.library.path
+                    return Optional.of("JCuda's natives did not load from the module path (" + firstLine(e)
+                            + "): put jcuda and jcuda-natives on the class path, or the natives' .so files on"
+                            + " -Djava.library.path; without a CUDA driver they cannot load either way");
+                }
                 return Optional.of("no CUDA driver: JCuda's natives did not load (" + firstLine(e) + ")");
             } catch (RuntimeException e) {
                 return Optional.of("CUDA driver unusable: " + firstLine(e));
