@@ -33,6 +33,19 @@ public interface BatchEngine extends AutoCloseable {
         }
 
         /**
+         * The sequence's logits array, sized for {@code vocab} and made this chunk's logits: an
+         * engine writes the chunk's logits into it.
+         */
+        float[] logitsTarget(int vocab) {
+            Sequence s = seq;
+            if (s.logits.length != vocab) {
+                s.logits = new float[vocab];
+            }
+            logits = s.logits;
+            return s.logits;
+        }
+
+        /**
          * The logits after the chunk's last token (only if asked for, after {@link #step}). The
          * array belongs to the sequence and is overwritten by its next step that asks for logits:
          * read it (sample) before then.
@@ -44,6 +57,28 @@ public interface BatchEngine extends AutoCloseable {
             }
             return l;
         }
+    }
+
+    /**
+     * Checks a batch before a pass: no empty chunk, every token inside the vocabulary.
+     *
+     * @return the rows of the pass (tokens over all chunks)
+     * @throws IllegalArgumentException if a chunk is empty or a token is out of range
+     */
+    static int rowsOf(List<Work> batch, int vocabSize) {
+        int t = 0;
+        for (Work w : batch) {
+            if (w.tokens.length == 0) {
+                throw new IllegalArgumentException("empty chunk");
+            }
+            for (int tok : w.tokens) {
+                if (tok < 0 || tok >= vocabSize) {
+                    throw new IllegalArgumentException("token " + tok + " outside vocabulary 0.." + (vocabSize - 1));
+                }
+            }
+            t += w.tokens.length;
+        }
+        return t;
     }
 
     /** The base model config. */

@@ -120,19 +120,7 @@ public final class CpuBatchEngine implements BatchEngine {
             return;
         }
         // row layout: each chunk's tokens contiguous, in batch order
-        int t = 0;
-        for (Work w : batch) {
-            if (w.tokens.length == 0) {
-                throw new IllegalArgumentException("empty chunk");
-            }
-            for (int tok : w.tokens) {
-                if (tok < 0 || tok >= config.vocabSize()) {
-                    throw new IllegalArgumentException(
-                            "token " + tok + " outside vocabulary 0.." + (config.vocabSize() - 1));
-                }
-            }
-            t += w.tokens.length;
-        }
+        int t = BatchEngine.rowsOf(batch, config.vocabSize());
         int[] rowSeq = new int[t];
         int[] rowPos = new int[t];
         int[] chunkStart = new int[n + 1];
@@ -247,12 +235,7 @@ public final class CpuBatchEngine implements BatchEngine {
         for (int c = 0, i = 0; c < n; c++) {
             Work w = batch.get(c);
             if (w.wantLogits) {
-                Sequence s = w.seq;
-                if (s.logits.length != vocab) {
-                    s.logits = new float[vocab];
-                }
-                System.arraycopy(logits, i * vocab, s.logits, 0, vocab);
-                w.logits = s.logits;
+                System.arraycopy(logits, i * vocab, w.logitsTarget(vocab), 0, vocab);
                 i++;
             }
         }

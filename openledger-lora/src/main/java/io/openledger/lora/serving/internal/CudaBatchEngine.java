@@ -457,19 +457,7 @@ public final class CudaBatchEngine implements BatchEngine {
             return;
         }
         cuCtxSetCurrent(context);
-        int t = 0;
-        for (Work w : batch) {
-            if (w.tokens.length == 0) {
-                throw new IllegalArgumentException("empty chunk");
-            }
-            for (int tok : w.tokens) {
-                if (tok < 0 || tok >= config.vocabSize()) {
-                    throw new IllegalArgumentException(
-                            "token " + tok + " outside vocabulary 0.." + (config.vocabSize() - 1));
-                }
-            }
-            t += w.tokens.length;
-        }
+        int t = BatchEngine.rowsOf(batch, config.vocabSize());
         // adapters first: a batch whose adapters do not fit the device budget fails before any state changes
         Map<LoraAdapter, DeviceAdapters.Slot> slots = new IdentityHashMap<>();
         for (Work w : batch) {
@@ -563,12 +551,7 @@ public final class CudaBatchEngine implements BatchEngine {
         for (int c = 0, i = 0; c < n; c++) {
             Work w = batch.get(c);
             if (w.wantLogits) {
-                Sequence s = w.seq;
-                if (s.logits.length != vocab) {
-                    s.logits = new float[vocab];
-                }
-                host.get(i * vocab, s.logits, 0, vocab);
-                w.logits = s.logits;
+                host.get(i * vocab, w.logitsTarget(vocab), 0, vocab);
                 i++;
             }
         }
