@@ -72,12 +72,7 @@ public final class CpuBatchEngine implements BatchEngine {
             this.lmHead = w.lmHead();
         }
         this.invFreq = ModelLoading.inverseFrequencies(c);
-        long pageBytes = 2L * c.layers() * pageTokens * kvDim * Float.BYTES;
-        long pages = kvBytes / pageBytes;
-        if (pages < 1) {
-            throw new IllegalArgumentException("kvCacheBytes " + kvBytes + " holds no page of " + pageBytes + " bytes");
-        }
-        this.kv = new KvPool(c.layers(), kvDim, pageTokens, (int) Math.min(pages, Integer.MAX_VALUE / 2));
+        this.kv = KvPool.forBudget(c.layers(), kvDim, pageTokens, kvBytes, true);
         this.parallel = new Parallel(threads);
         this.ops = new ForwardOps(KernelSelector.best(), parallel, c.rmsNormEps());
     }

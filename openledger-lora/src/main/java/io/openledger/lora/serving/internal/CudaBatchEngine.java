@@ -205,12 +205,7 @@ public final class CudaBatchEngine implements BatchEngine {
         }
         this.config = c;
         this.kvDim = c.kvHeads() * c.headDim();
-        long pageBytes = 2L * c.layers() * pageTokens * kvDim * Float.BYTES;
-        long pages = kvBytes / pageBytes;
-        if (pages < 1) {
-            throw new IllegalArgumentException("kvCacheBytes " + kvBytes + " holds no page of " + pageBytes + " bytes");
-        }
-        this.kv = new KvPool(c.layers(), kvDim, pageTokens, (int) Math.min(pages, Integer.MAX_VALUE / 2), false);
+        this.kv = KvPool.forBudget(c.layers(), kvDim, pageTokens, kvBytes, false);
         JCudaDriver.setExceptionsEnabled(true);
         cuInit(0);
         cuDeviceGet(device, ordinal);
@@ -273,7 +268,11 @@ public final class CudaBatchEngine implements BatchEngine {
             this.adapters = new DeviceAdapters(adapterBytes);
             cuCtxSynchronize();
         } catch (RuntimeException | Error e) {
-            release();
+            try {
+                release(); // what was made so far; a step not reached may fail to undo, which must not hide e
+            } catch (RuntimeException | Error cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
         }
     }
@@ -459,15 +458,16 @@ public final class CudaBatchEngine implements BatchEngine {
         cuCtxSetCurrent(context);
         int t = BatchEngine.rowsOf(batch, config.vocabSize());
         // adapters first: a batch whose adapters do not fit the device budget fails before any state changes
-        Map<LoraAdapter, DeviceAdapters.Slot> slots = new IdentityHashMap<>();
+        Set<LoraAdapter> inBatch = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         for (Work w : batch) {
-            if (w.adapter != null && !slots.containsKey(w.adapter)) {
-                slots.put(w.adapter, null);
+            if (w.adapter != null) {
+                inBatch.add(w.adapter);
             }
         }
+        Map<LoraAdapter, DeviceAdapters.Slot> slots = new IdentityHashMap<>();
         int maxRank = 0;
-        for (LoraAdapter a : new ArrayList<>(slots.keySet())) {
-            DeviceAdapters.Slot s = adapters.slotFor(a, slots.keySet());
+        for (LoraAdapter a : inBatch) {
+            DeviceAdapters.Slot s = adapters.slotFor(a, inBatch);
             slots.put(a, s);
             maxRank = Math.max(maxRank, s.maxRank);
         }

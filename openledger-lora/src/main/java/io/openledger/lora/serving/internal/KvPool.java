@@ -52,6 +52,21 @@ public final class KvPool {
         }
     }
 
+    /**
+     * The pool that {@code kvBytes} buys: as many pages of {@code pageTokens} positions over {@code
+     * layers} layers (keys and values, float32) as fit in the budget.
+     *
+     * @throws IllegalArgumentException if the budget holds not even one page
+     */
+    public static KvPool forBudget(int layers, int kvDim, int pageTokens, long kvBytes, boolean hostStorage) {
+        long pageBytes = 2L * layers * pageTokens * kvDim * Float.BYTES;
+        long pages = kvBytes / pageBytes;
+        if (pages < 1) {
+            throw new IllegalArgumentException("kvCacheBytes " + kvBytes + " holds no page of " + pageBytes + " bytes");
+        }
+        return new KvPool(layers, kvDim, pageTokens, (int) Math.min(pages, Integer.MAX_VALUE / 2), hostStorage);
+    }
+
     /** Pages needed to hold {@code tokens} positions. */
     public int pagesFor(int tokens) {
         return (tokens + pageTokens - 1) / pageTokens;
